@@ -1,0 +1,40 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "Precept",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "Precept", targets: ["Precept"]),
+    .executable(name: "precept", targets: ["PreceptCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLibYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+    ),
+    .target(
+      name: "Precept",
+      dependencies: ["CLibYAML"],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .executableTarget(
+      name: "PreceptCLI",
+      dependencies: [
+        "Precept",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .testTarget(
+      name: "PreceptTests",
+      dependencies: ["Precept"],
+      resources: [.copy("Cases")],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+  ]
+)

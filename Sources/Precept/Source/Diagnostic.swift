@@ -1,0 +1,63 @@
+/// A problem found in a rulebook or an input, with the place it was found.
+public struct Diagnostic: Error, Sendable, Hashable, Codable {
+  /// How serious a diagnostic is.
+  public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+    case error, warning, note
+
+    private var rank: Int {
+      switch self {
+      case .note: 0
+      case .warning: 1
+      case .error: 2
+      }
+    }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+  }
+
+  /// A remark attached to a diagnostic, usually pointing at a second place ("first declared here").
+  public struct Note: Sendable, Hashable, Codable {
+    public var message: String
+    public var span: Span?
+    public init(_ message: String, at span: Span? = nil) {
+      self.message = message
+      self.span = span
+    }
+  }
+
+  public var code: DiagnosticCode
+  public var severity: Severity
+  /// Written for a compliance author, not a compiler engineer.
+  public var message: String
+  /// Where the problem is. Every diagnostic about a file has one.
+  public var span: Span
+  public var notes: [Note]
+  /// Concrete fixes: "did you mean `applicant.income`?".
+  public var help: [String]
+
+  public init(
+    _ code: DiagnosticCode, _ span: Span, _ message: String,
+    severity: Severity? = nil, notes: [Note] = [], help: [String] = []
+  ) {
+    self.code = code
+    self.severity = severity ?? code.defaultSeverity
+    self.message = message
+    self.span = span
+    self.notes = notes
+    self.help = help
+  }
+}
+
+extension Diagnostic {
+  /// The order diagnostics are reported in: by file, then place, then code.
+  public static func reportingOrder(_ a: Diagnostic, _ b: Diagnostic) -> Bool {
+    if a.span.file != b.span.file { return a.span.file < b.span.file }
+    if a.span.start.offset != b.span.start.offset { return a.span.start.offset < b.span.start.offset }
+    if a.code != b.code { return a.code.rawValue < b.code.rawValue }
+    return a.message < b.message
+  }
+}
+
+extension Array where Element == Diagnostic {
+  /// Whether any diagnostic is an error.
+  public var hasErrors: Bool { contains { $0.severity == .error } }
+}
