@@ -4,8 +4,8 @@
 public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// Digits kept after the decimal point.
   public static let scale = 12
-  /// The value in units of 10⁻¹²; canonical, because the scale is fixed.
-  public var units: Int128
+  /// The value in units of 10⁻¹²; canonical, because the scale is fixed. Read-only, to keep the range symmetric.
+  public let units: Int128
 
   /// Units in one whole: 10¹².
   static let unitsPerWhole: Int128 = 1_000_000_000_000

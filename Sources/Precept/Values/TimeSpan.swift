@@ -1,10 +1,10 @@
 /// A length of time in two independent parts: calendar months (whose length varies) and exact seconds.
 /// Named to avoid the standard library's `Duration`. Each part lies in its type's symmetric range.
 public struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
-  /// Calendar months; a year is 12.
-  public var months: Int32
+  /// Calendar months; a year is 12. Read-only, like `seconds`, to keep both parts in their symmetric range.
+  public let months: Int32
   /// Exact seconds; a week is 604,800, a day 86,400 (days are not calendar days: no leap seconds, no DST).
-  public var seconds: Int64
+  public let seconds: Int64
 
   static let secondsPerDay: Int64 = 86_400
   public static let zero = TimeSpan(months: 0, seconds: 0)
