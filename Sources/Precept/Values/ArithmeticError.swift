@@ -1,0 +1,25 @@
+/// Why an arithmetic step on values failed. Reported as a value, never a trap.
+public enum ArithmeticError: Error, Sendable, Hashable {
+  /// The result is too large to represent.
+  case overflow
+  case divisionByZero
+  /// A date can only move by whole days; the span had hours, minutes or seconds.
+  case notWholeDays
+  /// The two time spans cannot be ordered: one counts months, the other seconds, and a month has no fixed length.
+  case incomparable
+  /// Amounts in two currencies were combined or compared; conversion is never implicit.
+  case currencyMismatch(Currency, Currency)
+
+  /// The problem in words for a compliance author.
+  public var message: String {
+    switch self {
+    case .overflow: "the result is too large to represent"
+    case .divisionByZero: "division by zero"
+    case .notWholeDays: "a date can only move by whole days; this span has hours, minutes or seconds"
+    case .incomparable:
+      "a span of months and a span of days or hours cannot be compared, because months differ in length"
+    case .currencyMismatch(let a, let b):
+      "amounts in \(a) and \(b) cannot be combined or compared; convert one of them explicitly"
+    }
+  }
+}

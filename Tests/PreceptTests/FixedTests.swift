@@ -1,0 +1,212 @@
+import Foundation
+import Testing
+@testable import Precept
+
+/// Shorthand for tests: a `Fixed` from text that is known to be valid.
+private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
+
+@Suite struct FixedTests {
+  // MARK: Parsing
+
+  @Test(arguments: [
+    ("0", "0"), ("-0", "0"), ("7", "7"), ("-3.25", "-3.25"), ("0.62", "0.62"), ("50000", "50000"),
+    ("1_000_000", "1000000"), ("50_000.5", "50000.5"), ("0.000_001", "0.000001"), ("007.50", "7.5"),
+    ("0.000000000001", "0.000000000001"), ("-0.000000000001", "-0.000000000001"), ("1.000000000000", "1"),
+    ("170141183460469231731687303.715884105727", "170141183460469231731687303.715884105727"),
+    ("-170141183460469231731687303.715884105727", "-170141183460469231731687303.715884105727"),
+  ])
+  func parsesValid(text: String, canonical: String) throws {
+    #expect(try fx(text).description == canonical)
+  }
+
+  @Test(arguments: [
+    ("", ValueParseError.syntax(.number)), ("-", .syntax(.number)), ("+1", .syntax(.number)), (".5", .syntax(.number)),
+    ("5.", .syntax(.number)), ("1e5", .syntax(.number)), ("1E5", .syntax(.number)), ("1,000", .syntax(.number)),
+    (" 1", .syntax(.number)), ("1 ", .syntax(.number)), ("_1", .syntax(.number)), ("1_", .syntax(.number)),
+    ("1__0", .syntax(.number)), ("1_.5", .syntax(.number)), ("1._5", .syntax(.number)), ("--1", .syntax(.number)),
+    ("1.2.3", .syntax(.number)), ("NaN", .syntax(.number)), ("١", .syntax(.number)), ("17.9%", .syntax(.number)),
+    ("0.0000000000001", .tooManyDecimalPlaces(maximum: 12)), ("1.0000000000000", .tooManyDecimalPlaces(maximum: 12)),
+    ("170141183460469231731687303.715884105728", .outOfRange(.number)),
+    ("-170141183460469231731687303.715884105728", .outOfRange(.number)),
+    ("1000000000000000000000000000", .outOfRange(.number)),
+    ("99999999999999999999999999999999999999999999", .outOfRange(.number)),
+  ])
+  func rejectsInvalid(text: String, error: ValueParseError) {
+    #expect(Fixed.parse(text) == .failure(error))
+    #expect(!error.message.isEmpty)
+  }
+
+  @Test func parsesSubstringsInPlace() throws {
+    let line = "limit=50_000.25;"
+    let value = line.dropFirst(6).dropLast()
+    #expect(try Fixed.parse(value).get() == fx("50000.25"))
+  }
+
+  // MARK: Basics
+
+  @Test func integersAndProperties() throws {
+    #expect(Fixed(5).units == 5_000_000_000_000)
+    #expect(Fixed(-5).description == "-5")
+    #expect(Fixed(Int.max).intValue == Int.max)
+    #expect(Fixed(Int.min).intValue == Int.min)
+    #expect(try fx("2.5").intValue == nil)
+    #expect(try fx("100000000000000000000").intValue == nil)
+    #expect(try fx("3.000").isInteger)
+    #expect(try fx("-0.5").isNegative)
+    #expect(!Fixed.zero.isNegative)
+    #expect(try fx("-0.5").negated == fx("0.5"))
+    #expect(try fx("-0.5").magnitude == fx("0.5"))
+    #expect(Fixed.min.negated == Fixed.max)
+    #expect(Fixed.one.description == "1")
+  }
+
+  @Test func orderAndHashFollowValue() throws {
+    #expect(try fx("0.1") < fx("0.11"))
+    #expect(try fx("-2") < fx("-1.5"))
+    #expect(try fx("1.50") == fx("1.5"))
+    #expect(try Set([fx("1.50"), fx("1.5"), fx("1.500000")]).count == 1)
+  }
+
+  // MARK: Arithmetic
+
+  @Test func addsExactly() throws {
+    #expect(try fx("0.1").adding(fx("0.2")) == fx("0.3"))
+    #expect(try fx("0.1").adding(fx("0.2")).description == "0.3")
+    #expect(try fx("50000").subtracting(fx("20000.01")).description == "29999.99")
+  }
+
+  @Test func multipliesAndDividesWithHalfEven() throws {
+    #expect(try fx("50000").multiplied(by: fx("0.179")).description == "8950")
+    #expect(try fx("0.000001").multiplied(by: fx("0.0000005")) == fx("0"))  // 5e-13: tie to even 0
+    #expect(try fx("0.000001").multiplied(by: fx("0.0000015")) == fx("0.000000000002"))  // 1.5e-12 → 2e-12
+    #expect(try fx("-0.000001").multiplied(by: fx("0.0000025")) == fx("-0.000000000002"))
+    #expect(try fx("1").divided(by: fx("3")).description == "0.333333333333")
+    #expect(try fx("2").divided(by: fx("3")).description == "0.666666666667")
+    #expect(try fx("-2").divided(by: fx("3")).description == "-0.666666666667")
+    #expect(try fx("10").divided(by: fx("4")).description == "2.5")
+    // 0.000000000001 / 2 is exactly half a unit: ties to even (0); 3 units / 2 = 1.5 → 2.
+    #expect(try fx("0.000000000001").divided(by: fx("2")) == .zero)
+    #expect(try fx("0.000000000003").divided(by: fx("2")) == fx("0.000000000002"))
+  }
+
+  @Test func remainderHasSignOfDividend() throws {
+    #expect(try fx("7.5").remainder(dividingBy: fx("2")) == fx("1.5"))
+    #expect(try fx("-7.5").remainder(dividingBy: fx("2")) == fx("-1.5"))
+    #expect(throws: ArithmeticError.divisionByZero) { try fx("1").remainder(dividingBy: .zero) }
+  }
+
+  @Test func overflowIsReportedNotTrapped() throws {
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.adding(fx("0.000000000001")) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.min.subtracting(fx("0.000000000001")) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.adding(.max) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.min.adding(.min) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.multiplied(by: .max) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.multiplied(by: Fixed.min) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.multiplied(by: fx("1.000000000001")) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.divided(by: fx("0.5")) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.divided(by: fx("0.000000000001")) }
+    #expect(throws: ArithmeticError.overflow) { try Fixed.max.rounded(places: 0, rule: .up) }
+    #expect(try Fixed.max.multiplied(by: .one) == .max)
+    #expect(try Fixed.max.divided(by: .one) == .max)
+    #expect(try Fixed.min.multiplied(by: fx("-1")) == .max)
+    #expect(try Fixed.max.adding(.min) == .zero)
+  }
+
+  @Test func divisionByZero() throws {
+    #expect(throws: ArithmeticError.divisionByZero) { try fx("1").divided(by: .zero) }
+    #expect(throws: ArithmeticError.divisionByZero) { try Fixed.zero.divided(by: .zero) }
+    #expect(!ArithmeticError.divisionByZero.message.isEmpty)
+  }
+
+  // MARK: Rounding
+
+  @Test(arguments: [
+    ("2.5", 0, RoundingRule.halfEven, "2"), ("3.5", 0, .halfEven, "4"), ("-2.5", 0, .halfEven, "-2"),
+    ("-3.5", 0, .halfEven, "-4"), ("2.51", 0, .halfEven, "3"), ("2.5", 0, .halfUp, "3"), ("-2.5", 0, .halfUp, "-3"),
+    ("2.49", 0, .halfUp, "2"), ("2.1", 0, .up, "3"), ("-2.1", 0, .up, "-2"), ("2.9", 0, .down, "2"),
+    ("-2.1", 0, .down, "-3"), ("-2.9", 0, .towardZero, "-2"), ("2.9", 0, .towardZero, "2"),
+    ("1234.565", 2, .halfEven, "1234.56"), ("1234.575", 2, .halfEven, "1234.58"), ("1234.565", 2, .halfUp, "1234.57"),
+    ("1250", -2, .halfEven, "1200"), ("1350", -2, .halfEven, "1400"), ("0.333", 12, .up, "0.333"),
+    ("0.333", 40, .up, "0.333"), ("7", -30, .halfEven, "0"), ("7", -30, .up, "overflow"), ("-7", -30, .up, "0"),
+    ("-7", -30, .down, "overflow"), ("0", -30, .up, "0"),
+  ])
+  func rounds(text: String, places: Int, rule: RoundingRule, expected: String) throws {
+    do {
+      #expect(try fx(text).rounded(places: places, rule: rule).description == expected)
+    } catch let error as ArithmeticError {
+      #expect(expected == "overflow" && error == .overflow)
+    }
+  }
+
+  @Test func thirdsAtTwelvePlaces() throws {
+    let third = try Fixed.one.divided(by: Fixed(3))
+    #expect(third.description == "0.333333333333")
+    #expect(try third.multiplied(by: Fixed(2)).description == "0.666666666666")
+    #expect(try Fixed(2).divided(by: Fixed(3)).rounded(places: 12).description == "0.666666666667")
+  }
+
+  // MARK: Formatting
+
+  @Test(arguments: [
+    ("1234.5", 2, "1234.50", "1,234.50"), ("50000", 2, "50000.00", "50,000.00"), ("-1234567.891", 2, "-1234567.89", "-1,234,567.89"),
+    ("0.125", 2, "0.12", "0.12"), ("0.135", 2, "0.14", "0.14"), ("-0.001", 2, "0.00", "0.00"), ("999.995", 2, "1000.00", "1,000.00"),
+    ("123", 0, "123", "123"), ("123456", -1, "123456", "123,456"), ("1.5", 20, "1.500000000000", "1.500000000000"),
+    ("170141183460469231731687303.715884105727", 0, "170141183460469231731687304", "170,141,183,460,469,231,731,687,304"),
+  ])
+  func formats(text: String, places: Int, plain: String, grouped: String) throws {
+    #expect(try fx(text).formatted(places: places) == plain)
+    #expect(try fx(text).grouped(places: places) == grouped)
+  }
+
+  // MARK: Percentages
+
+  @Test(arguments: [
+    ("17.9%", "0.179", "17.9%"), ("5%", "0.05", "5%"), ("100%", "1", "100%"), ("-2.5%", "-0.025", "-2.5%"),
+    ("0.0000000001%", "0.000000000001", "0.0000000001%"), ("1_000%", "10", "1000%"), ("17.90%", "0.179", "17.9%"),
+  ])
+  func readsPercentages(text: String, fraction: String, shown: String) throws {
+    let value = try PercentLiteral.parse(text).get()
+    #expect(value == (try fx(fraction)))
+    #expect(value.percentDescription == shown)
+  }
+
+  @Test(arguments: [
+    ("17.9", ValueParseError.syntax(.percent)), ("%", .syntax(.percent)), ("17.9 %", .syntax(.percent)),
+    ("", .syntax(.percent)), ("17.9%%", .syntax(.percent)), ("0.00000000001%", .tooManyDecimalPlaces(maximum: 10)),
+  ])
+  func rejectsPercentages(text: String, error: ValueParseError) {
+    #expect(PercentLiteral.parse(text) == .failure(error))
+  }
+
+  // MARK: Against Python's decimal module
+
+  /// Every line of `Cases/decimal/cases.txt` (written by `generate.py`) as `op a b expected`.
+  @Test func matchesPythonDecimal() throws {
+    let folder = try #require(Bundle.module.url(forResource: "Cases", withExtension: nil))
+    let text = try String(contentsOf: folder.appendingPathComponent("decimal/cases.txt"), encoding: .utf8)
+    var checked = 0
+    for line in text.split(separator: "\n") {
+      let fields = line.split(separator: " ")
+      try #require(fields.count == 4, "malformed line: \(line)")
+      let a = try Fixed.parse(fields[1]).get(), b = try Fixed.parse(fields[2]).get()
+      let result: Result<Fixed, ArithmeticError>
+      switch fields[0] {
+      case "add": result = Result { () throws(ArithmeticError) in try a.adding(b) }
+      case "sub": result = Result { () throws(ArithmeticError) in try a.subtracting(b) }
+      case "mul": result = Result { () throws(ArithmeticError) in try a.multiplied(by: b) }
+      case "div": result = Result { () throws(ArithmeticError) in try a.divided(by: b) }
+      default: Issue.record("unknown op in: \(line)"); continue
+      }
+      let actual: String
+      switch result {
+      case .success(let value): actual = value.description
+      case .failure(.overflow): actual = "overflow"
+      case .failure(.divisionByZero): actual = "divzero"
+      case .failure(let other): actual = "\(other)"
+      }
+      #expect(actual == String(fields[3]), "\(line)")
+      checked += 1
+    }
+    #expect(checked == 3000)
+  }
+}
