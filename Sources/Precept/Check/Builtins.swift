@@ -1,0 +1,47 @@
+/// The functions rules may call. Each has a fixed signature checked before anything runs.
+public enum Builtin: String, Sendable, CaseIterable {
+  case count, sum, min, max, avg, abs, round
+  case age, daysBetween = "days_between"
+  case window, perDay = "per_day"
+  case apr, irr, pmt
+  case similarity, bestMatch = "best_match"
+  case near
+  case lower, upper, length
+
+  /// How the function is written, for help text.
+  var usage: String {
+    switch self {
+    case .count: "count(list)"
+    case .sum: "sum(list of numbers or money)"
+    case .min: "min(list) or min(a, b, …)"
+    case .max: "max(list) or max(a, b, …)"
+    case .avg: "avg(list of numbers or money)"
+    case .abs: "abs(number or money)"
+    case .round: "round(number or money, places)"
+    case .age: "age(birth_date)"
+    case .daysBetween: "days_between(from_date, to_date)"
+    case .window: "window(items, 24h, by: .at)"
+    case .perDay: "per_day(items, by: .at)"
+    case .apr: "apr(schedule)  — schedule: list of { date, amount }"
+    case .irr: "irr(schedule)"
+    case .pmt: "pmt(rate_per_period, periods, principal)"
+    case .similarity: "similarity(name_a, name_b)"
+    case .bestMatch: "best_match(name, names)"
+    case .near: "near(text, word_a, word_b, within: characters)"
+    case .lower: "lower(text)"
+    case .upper: "upper(text)"
+    case .length: "length(text)"
+    }
+  }
+
+  /// Labels each argument may carry, by position; nil where no label is allowed.
+  var labels: [String?] {
+    switch self {
+    case .window: [nil, nil, "by"]
+    case .perDay: [nil, "by"]
+    case .near: [nil, nil, nil, "within"]
+    case .round: [nil, nil]
+    default: []
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/// A project whose every name is resolved and every expression typed, with what the checks found.
+public struct CheckedProject: Sendable {
+  public var project: Project
+  public var definitions: [Reference: Typed]
+  public var lists: [Reference: CheckedList]
+  public var tables: [Reference: CheckedTable]
+  /// Checked rules of each unit, in `Project.units` order.
+  public var rules: [[CheckedRule]]
+  /// Errors and lint warnings, sorted by place.
+  public var diagnostics: [Diagnostic]
+}
+
+/// A named list with its element type and checked items.
+public struct CheckedList: Sendable {
+  public var list: NamedList
+  public var type: ValueType
+  public var items: [Typed]
+}
+
+/// A decision table with typed inputs, cells and outputs.
+public struct CheckedTable: Sendable {
+  /// A checked cell: the test, with its operands typed.
+  public enum Cell: Sendable {
+    case any
+    case equals(Typed)
+    case compare(BinaryOp, Typed)
+    case range(Typed, lowInclusive: Bool, Typed, highInclusive: Bool)
+    case oneOf([Typed])
+  }
+  public var table: DecisionTable
+  public var inputs: [Typed]
+  public var rows: [(cells: [Cell], output: Typed)]
+  public var defaultValue: Typed?
+  /// The type of one result (a `collect` table yields a list of these).
+  public var outputType: ValueType
+}
+
+/// A rule with its expressions checked.
+public struct CheckedRule: Sendable {
+  /// A part of a checked message.
+  public enum MessagePart: Sendable {
+    case text(String)
+    case placeholder(Typed)
+  }
+  public var rule: Rule
+  public var unit: Int
+  public var when: Typed?
+  public var condition: Typed
+  public var message: [MessagePart]
+}
+
+/// Checks a loaded project: the passes run in the order listed in `run()`.
+public enum Check {
+  /// Resolves names, checks types and runs the lint passes over every unit of the project.
+  public static func project(_ project: Project) -> CheckedProject {
+    let checker = Checker(project)
+    checker.run()
+    return CheckedProject(
+      project: project, definitions: checker.definitionTypes, lists: checker.listTypes, tables: checker.tableTypes,
+      rules: checker.checkedRules, diagnostics: (project.diagnostics + checker.diagnostics).sorted(by: Diagnostic.reportingOrder))
+  }
+}
+
+/// Mutable state shared by the passes; one per `Check.project` call.
+final class Checker {
+  let project: Project
+  var scopes: [Scope] = []
+  var diagnostics: [Diagnostic] = []
+
+  var definitionTypes: [Reference: Typed] = [:]
+  var listTypes: [Reference: CheckedList] = [:]
+  var tableTypes: [Reference: CheckedTable] = [:]
+  var checkedRules: [[CheckedRule]] = []
+
+  /// Definitions and tables being checked, to detect cycles.
+  var inProgress: [Reference] = []
+  /// Every declaration and fact path an expression reads, for the unused-item warnings.
+  var used: Set<Reference> = []
+  var usedFacts: Set<[String]> = []
+
+  init(_ project: Project) { self.project = project }
+
+  /// The passes, in order. Each adds diagnostics and goes on; none stops at the first problem.
+  func run() {
+    declare()  // Scope.swift: fact roots (own and imported), lists, definitions, tables, aliases
+    checkLists()  // Declarations.swift: list item types
+    checkDefinitions()  // Declarations.swift: each definition's type, cycles
+    checkTables()  // Tables.swift: inputs, cells against inputs, outputs agree
+    checkRules()  // Rules.swift: when, require/forbid/flag, messages, overrides, dates
+    checkTests()  // Rules.swift: expectations name real rules, fact files exist
+    lint()  // Lint.swift: unused items, constant verdicts, duplicates, unreachable rows, citations
+  }
+
+  func report(_ code: DiagnosticCode, _ span: Span, _ message: String, notes: [Diagnostic.Note] = [], help: [String] = []) {
+    diagnostics.append(Diagnostic(code, span, message, notes: notes, help: help))
+  }
+
+  func unit(_ i: Int) -> Rulebook { project.units[i].rulebook }
+}

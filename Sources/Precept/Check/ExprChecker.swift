@@ -1,0 +1,254 @@
+/// What an expression can see besides its rulebook's scope: the current `where` item and quantifier names.
+struct Env {
+  var unit: Int
+  var items: [ValueType] = []
+  var variables: [(String, ValueType)] = []
+
+  func with(item: ValueType, variable: String? = nil) -> Env {
+    var e = self
+    e.items.append(item)
+    if let v = variable { e.variables.append((v, item)) }
+    return e
+  }
+}
+
+extension Checker {
+  /// Types an expression. `expected` lets a bare word resolve as a case of the enum it is compared with.
+  func check(_ e: Expr, _ env: Env, expected: ValueType? = nil) -> Typed {
+    switch e.kind {
+    case .error:
+      return .error(e.span)
+    case .literal(let l):
+      if case .failure(let problem) = Constant.parse(l) {
+        report(.invalidLiteral, e.span, "`\(Printer.literal(l))` is not a valid \(literalType(l, e.span).description.replacingMoney): \(problem.message)")
+        return .error(e.span)
+      }
+      return Typed(.literal(l), literalType(l, e.span), e.span)
+    case .name(let n):
+      return name(n, e.span, env, expected: expected)
+    case .implicitMember(let field):
+      guard let item = env.items.last else {
+        report(
+          .implicitItemOutside, e.span, "`.\(field)` means “the current item's \(field)”, which exists only inside `where`, a quantifier or `by:`",
+          help: ["write the full path, e.g. `product.\(field)`, or use it inside `xs where .\(field) …`"])
+        return .error(e.span)
+      }
+      return member(Typed(.item, item, e.span), field, nameSpan: e.span, whole: e.span)
+    case .member(let base, let field, let nameSpan):
+      if case .name(let a) = base.kind, let target = scopes[env.unit].aliases[a], !isLocal(a, env) {
+        return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span)
+      }
+      let b = check(base, env)
+      return member(b, field, nameSpan: nameSpan, whole: e.span)
+    case .index(let base, let index):
+      let b = check(base, env)
+      let i = check(index, env)
+      if !i.type.isError, i.type.unwrapped != .int {
+        report(.typeMismatch, i.span, "a list index must be a whole number, found \(i.type.brief)")
+      }
+      guard let element = b.type.element else {
+        if !b.type.isError { report(.typeMismatch, b.span, "only a list can be indexed with `[…]`; this is \(b.type.brief)") }
+        return .error(e.span)
+      }
+      return Typed(.index(b, i), element.asOptional, e.span)
+    case .call(let name, let args, let nameSpan):
+      return call(name, args, nameSpan: nameSpan, whole: e.span, env)
+    case .unary(.not, let a):
+      let t = check(a, env)
+      requireBool(t, "`not` applies to a condition")
+      return Typed(.unary(.not, t), carry(.bool, t.type), e.span)
+    case .unary(.negate, let a):
+      let t = check(a, env)
+      switch t.type.unwrapped {
+      case .int, .decimal, .percent, .money, .duration, .error: break
+      default: report(.typeMismatch, e.span, "cannot negate \(t.type.brief)")
+      }
+      return Typed(.unary(.negate, t), t.type, e.span)
+    case .binary(let op, let l, let r):
+      return binary(op, l, r, e.span, env)
+    case .between(let x, let lo, let hi, let negated):
+      let tx = check(x, env)
+      let tl = check(lo, env, expected: tx.type)
+      let th = check(hi, env, expected: tx.type)
+      for bound in [tl, th] { _ = comparison(.le, tx, bound, at: bound.span) }
+      return Typed(.between(tx, tl, th, negated: negated), carry(.bool, tx.type, tl.type, th.type), e.span)
+    case .presence(let x, let missing):
+      let tx = check(x, env)
+      return Typed(.presence(tx, missing: missing), .bool, e.span)
+    case .conditional(let c, let y, let n):
+      let tc = check(c, env)
+      requireBool(tc, "the condition after `if`")
+      let ty = check(y, env, expected: expected)
+      let tn = check(n, env, expected: ty.type)
+      guard let t = unify(ty.type, tn.type) else {
+        report(.typeMismatch, tn.span, "`then` gives \(ty.type.brief) but `else` gives \(tn.type.brief); both branches must have the same type")
+        return .error(e.span)
+      }
+      return Typed(.conditional(tc, ty, tn), carry(t, tc.type), e.span)
+    case .filter(let xs, let c):
+      let tx = check(xs, env)
+      guard let element = tx.type.element else {
+        report(.typeMismatch, tx.span, "`where` filters a list; this is \(tx.type.brief)")
+        return .error(e.span)
+      }
+      let tc = check(c, env.with(item: element))
+      requireBool(tc, "the condition after `where`")
+      return Typed(.filter(tx, tc), tx.type, e.span)
+    case .quantifier(let q, let v, let xs, let body):
+      let tx = check(xs, env)
+      guard let element = tx.type.element else {
+        report(.typeMismatch, tx.span, "`\(q.rawValue) \(v) in …` needs a list; this is \(tx.type.brief)")
+        return .error(e.span)
+      }
+      let tb = check(body, env.with(item: element, variable: v))
+      requireBool(tb, "the condition after `:`")
+      return Typed(.quantifier(q, v, tx, tb), carry(.bool, tx.type, tb.type), e.span)
+    case .list(let items):
+      let expectedElement = expected?.element
+      var typed: [Typed] = []
+      var t: ValueType = .nothing
+      for item in items {
+        let ti = check(item, env, expected: expectedElement ?? (t == .nothing ? nil : t))
+        if let u = unify(t, ti.type) {
+          t = u
+        } else {
+          report(.typeMismatch, ti.span, "this list mixes \(t.brief) and \(ti.type.brief); a list holds one type of value")
+        }
+        typed.append(ti)
+      }
+      return Typed(.list(typed), .list(t), e.span)
+    }
+  }
+
+  /// Whether a name is bound by a quantifier here (it then hides declarations of the same name).
+  func isLocal(_ n: String, _ env: Env) -> Bool { env.variables.contains { $0.0 == n } }
+
+  private func name(_ n: String, _ span: Span, _ env: Env, expected: ValueType?) -> Typed {
+    if let v = env.variables.last(where: { $0.0 == n }) { return Typed(.variable(n), v.1, span) }
+    if case .enumeration(let en) = expected?.unwrapped ?? .error, en.cases.contains(n) {
+      return Typed(.enumCase(n), .enumeration(en), span)
+    }
+    if let resolved = declared(n, in: env.unit, span) { return resolved }
+    if scopes[env.unit].aliases[n] != nil {
+      report(.unknownName, span, "`\(n)` is an import alias; name something inside it, such as `\(n).NAME`")
+      return .error(span)
+    }
+    if case .enumeration(let en) = expected?.unwrapped ?? .error {
+      report(
+        .unknownEnumCase, span, "`\(n)` is not one of the cases of \(en.cases.count > 6 ? "this enum" : ValueType.enumeration(en).description)",
+        help: Suggestion.help(for: n, among: en.cases) + ["the cases are " + en.cases.joined(separator: ", ")])
+      return .error(span)
+    }
+    var help = Suggestion.help(for: n, among: scopes[env.unit].allNames + env.variables.map(\.0))
+    if help.isEmpty, n.isIdentifier {
+      help.append("if `\(n)` is an enum case, compare it with a field of that enum, e.g. `product.kind == \(n)`; if it is text, quote it: \"\(n)\"")
+    }
+    report(.unknownName, span, "unknown name `\(n)`", help: help)
+    return .error(span)
+  }
+
+  /// A definition, list, table or fact root declared in unit `u`.
+  func declared(_ n: String, in u: Int, _ span: Span) -> Typed? {
+    let s = scopes[u]
+    let ref = Reference(unit: u, name: n)
+    if s.definitions[n] != nil {
+      used.insert(ref)
+      return Typed(.definition(ref), definitionType(ref), span)
+    }
+    if s.lists[n] != nil {
+      used.insert(ref)
+      return Typed(.namedList(ref), .list(listType(ref)), span)
+    }
+    if s.tables[n] != nil {
+      used.insert(ref)
+      return Typed(.table(ref), tableResultType(ref), span)
+    }
+    if let t = s.facts[n] {
+      usedFacts.insert([n])
+      return Typed(.fact([n]), t, span)
+    }
+    if n == "today" { return Typed(.today, .date, span) }
+    return nil
+  }
+
+  private func imported(_ target: Int, alias: String, _ n: String, nameSpan: Span, whole: Span) -> Typed {
+    if let t = declared(n, in: target, whole), n != "today" { return t }
+    let s = scopes[target]
+    report(
+      .unknownName, nameSpan, "`\(alias)` (\(unit(target).file.path)) has no list, definition, table or fact named `\(n)`",
+      help: Suggestion.help(for: n, among: Array(s.lists.keys) + Array(s.definitions.keys) + Array(s.tables.keys) + Array(s.facts.keys)))
+    return .error(whole)
+  }
+
+  /// `base.field` on a record (a field) or on a list of records (every item's field).
+  func member(_ b: Typed, _ field: String, nameSpan: Span, whole: Span) -> Typed {
+    switch b.type.unwrapped {
+    case .error:
+      return .error(whole)
+    case .record(let r):
+      guard let ft = r.field(field) else { return unknownField(b, field, r, nameSpan, whole) }
+      let t = b.type.isOptional ? ft.asOptional : ft
+      if case .fact(let path) = b.kind {
+        usedFacts.insert(path + [field])
+        return Typed(.fact(path + [field]), t, whole)
+      }
+      return Typed(.member(b, field), t, whole)
+    case .list(let element):
+      guard case .record(let r) = element.unwrapped else { break }
+      guard let ft = r.field(field) else { return unknownField(b, field, r, nameSpan, whole) }
+      if case .fact(let path) = b.kind { usedFacts.insert(path + [field]) }
+      return Typed(.projection(b, field), carry(.list(ft), b.type), whole)
+    default:
+      break
+    }
+    report(.unknownField, nameSpan, "\(describe(b)) is \(b.type.brief), which has no field `\(field)`")
+    return .error(whole)
+  }
+
+  private func unknownField(_ b: Typed, _ field: String, _ r: RecordType, _ nameSpan: Span, _ whole: Span) -> Typed {
+    let names = r.fields.map(\.name)
+    report(
+      .unknownField, nameSpan, "\(describe(b)) has no field `\(field)`",
+      help: Suggestion.help(for: field, among: names) + (names.count <= 12 ? ["its fields are " + names.joined(separator: ", ")] : []))
+    return .error(whole)
+  }
+
+  /// How a message names an expression: `applicant`, `the current item`.
+  func describe(_ t: Typed) -> String {
+    switch t.kind {
+    case .fact(let p): "`" + p.joined(separator: ".") + "`"
+    case .item: "the current item"
+    case .variable(let v): "`\(v)`"
+    case .definition(let r): "`\(r.name)`"
+    default: "this value"
+    }
+  }
+
+  /// Reports a non-boolean where a condition is needed.
+  func requireBool(_ t: Typed, _ what: String) {
+    switch t.type.unwrapped {
+    case .bool, .error: return
+    default:
+      report(.notBoolean, t.span, "\(what) must be true or false, but this is \(t.type.brief)", help: conditionHelp(t))
+    }
+  }
+
+  func conditionHelp(_ t: Typed) -> [String] {
+    switch t.type.unwrapped {
+    case .int, .decimal, .percent, .money: ["compare it with a limit, e.g. `\(text(of: t.span)) <= …`"]
+    case .list: ["test the list, e.g. `count(…) > 0` or `any x in …: …`"]
+    case .text: ["compare the text, e.g. `… == \"…\"` or `… contains \"…\"`"]
+    default: []
+    }
+  }
+
+  /// `result`, made optional when any input may be missing.
+  func carry(_ result: ValueType, _ inputs: ValueType...) -> ValueType {
+    inputs.contains { $0.isOptional } ? result.asOptional : result
+  }
+}
+
+extension String {
+  /// `money(CNY)` reads as plain `money` in a sentence.
+  fileprivate var replacingMoney: String { hasPrefix("money") ? "amount" : self }
+}

@@ -1,0 +1,75 @@
+extension Checker {
+  /// The value of an expression that depends on no fact, if it has one; used to find rules
+  /// whose verdict can never change. Anything uncertain (facts, calls, overflow) gives nil.
+  func fold(_ t: Typed, depth: Int = 0) -> Constant? {
+    guard depth < 64 else { return nil }
+    switch t.kind {
+    case .literal(let l):
+      return Constant.parse(l).ok
+    case .definition(let r):
+      return definitionTypes[r].flatMap { fold($0, depth: depth + 1) }
+    case .unary(.not, let a):
+      guard case .bool(let b)? = fold(a, depth: depth + 1) else { return nil }
+      return .bool(!b)
+    case .unary(.negate, let a):
+      guard case .number(let n)? = fold(a, depth: depth + 1) else { return nil }
+      return .number(n.negated)
+    case .binary(.and, let a, let b), .binary(.or, let a, let b):
+      let isAnd: Bool
+      if case .binary(.and, _, _) = t.kind { isAnd = true } else { isAnd = false }
+      let x = fold(a, depth: depth + 1)
+      let y = fold(b, depth: depth + 1)
+      // Kleene logic: one deciding side settles it even if the other is unknown.
+      let decider = !isAnd
+      if case .bool(decider)? = x { return .bool(decider) }
+      if case .bool(decider)? = y { return .bool(decider) }
+      if case .bool? = x, case .bool? = y { return .bool(!decider) }
+      return nil
+    case .binary(let op, let a, let b) where op.isComparison:
+      guard let x = fold(a, depth: depth + 1), let y = fold(b, depth: depth + 1), let c = Checker.compare(x, y) else { return nil }
+      switch op {
+      case .eq: return .bool(c == 0)
+      case .ne: return .bool(c != 0)
+      case .lt: return .bool(c < 0)
+      case .le: return .bool(c <= 0)
+      case .gt: return .bool(c > 0)
+      case .ge: return .bool(c >= 0)
+      default: return nil
+      }
+    case .binary(let op, let a, let b):
+      guard case .number(let x)? = fold(a, depth: depth + 1), case .number(let y)? = fold(b, depth: depth + 1) else { return nil }
+      switch op {
+      case .add: return (try? x.adding(y)).map { .number($0) }
+      case .sub: return (try? x.subtracting(y)).map { .number($0) }
+      case .mul: return (try? x.multiplied(by: y)).map { .number($0) }
+      case .div: return (try? x.divided(by: y)).map { .number($0) }
+      default: return nil
+      }
+    case .between(let x, let lo, let hi, let negated):
+      guard let v = fold(x, depth: depth + 1), let l = fold(lo, depth: depth + 1), let h = fold(hi, depth: depth + 1),
+        let c1 = Checker.compare(v, l), let c2 = Checker.compare(v, h)
+      else { return nil }
+      return .bool((c1 >= 0 && c2 <= 0) != negated)
+    case .conditional(let c, let y, let n):
+      guard case .bool(let b)? = fold(c, depth: depth + 1) else { return nil }
+      return fold(b ? y : n, depth: depth + 1)
+    default:
+      return nil
+    }
+  }
+
+  /// -1, 0, 1 for two constants of comparable kinds; nil otherwise.
+  static func compare(_ a: Constant, _ b: Constant) -> Int? {
+    func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+    switch (a, b) {
+    case (.number(let x), .number(let y)): return order(x, y)
+    case (.money(let x), .money(let y)): return try? x.compare(y)
+    case (.date(let x), .date(let y)): return order(x, y)
+    case (.datetime(let x), .datetime(let y)): return order(x, y)
+    case (.duration(let x), .duration(let y)): return try? x.compare(y)
+    case (.text(let x), .text(let y)): return x == y ? 0 : (x < y ? -1 : 1)
+    case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
+    default: return nil
+    }
+  }
+}

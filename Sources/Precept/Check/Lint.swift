@@ -1,0 +1,101 @@
+extension Checker {
+  /// Warnings: things that are allowed but almost certainly not what the author meant.
+  func lint() {
+    let factPrefixes = Set(usedFacts.flatMap { p in (1...p.count).map { Array(p.prefix($0)) } })
+    for u in project.units.indices {
+      let book = unit(u)
+      // A rulebook without rules is a library for others to import; its items are for them.
+      if !book.rules.isEmpty { lintUnused(u, book, factPrefixes) }
+      lintRules(u)
+      for t in book.tables where t.hit == .first { lintUnreachableRows(t) }
+    }
+  }
+
+  private func lintUnused(_ u: Int, _ book: Rulebook, _ factPrefixes: Set<[String]>) {
+    for d in book.definitions where !used.contains(Reference(unit: u, name: d.name.value)) {
+      report(.unusedDefinition, d.name.span, "definition `\(d.name.value)` is never used", help: ["use it in a rule, or remove it"])
+    }
+    for l in book.lists where !used.contains(Reference(unit: u, name: l.name.value)) {
+      report(.unusedList, l.name.span, "list `\(l.name.value)` is never used", help: ["use it in a rule, or remove it"])
+    }
+    for root in book.schema {
+      for f in root.fields where isLeaf(f) {
+        // Reading a whole record (or list of records) reads all its fields.
+        let read = factPrefixes.contains(f.path) || (1..<f.path.count).contains { usedFacts.contains(Array(f.path.prefix($0))) }
+        if !read {
+          report(
+            .unusedField, f.span, "fact `\(f.path.joined(separator: "."))` is declared but no rule reads it",
+            help: ["remove it from the schema, or write the rule that needs it"])
+        }
+      }
+    }
+  }
+
+  private func isLeaf(_ f: SchemaField) -> Bool {
+    if case .record = f.type { return false }
+    return true
+  }
+
+  private func lintRules(_ u: Int) {
+    var seen: [String: Rule] = [:]
+    for checked in checkedRules[u] {
+      let rule = checked.rule
+      if let w = checked.when, case .bool(false)? = fold(w) {
+        report(.neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false")
+      } else if case .bool(let v)? = fold(checked.condition) {
+        let fails = (rule.verb == .require) != v
+        report(
+          .constantVerdict, checked.condition.span,
+          fails
+            ? "rule `\(rule.id.value)` is \(rule.verb == .flag ? "raised" : "violated") for every input: its `\(rule.verb.rawValue)` is always \(v)"
+            : "rule `\(rule.id.value)` can never \(rule.verb == .flag ? "be raised" : "be violated"): its `\(rule.verb.rawValue)` is always \(v)",
+          help: ["the condition reads no fact; did you mean to compare a fact with this value?"])
+      }
+      if !rule.condition.containsError {
+        let key = (rule.when?.shape ?? "") + "|" + rule.verb.rawValue + "|" + rule.condition.shape
+        if let first = seen[key] {
+          report(
+            .duplicateCondition, rule.condition.span, "rules `\(first.id.value)` and `\(rule.id.value)` check the same condition",
+            notes: [.init("`\(first.id.value)` is here", at: first.condition.span)],
+            help: ["merge the two rules, or make their conditions differ"])
+        } else {
+          seen[key] = rule
+        }
+      }
+      if rule.severity == .block, (rule.cite ?? "").trimmingSpaces.isEmpty {
+        report(
+          .blockWithoutCite, rule.id.span, "rule `\(rule.id.value)` blocks approval but cites no source",
+          help: ["add `cite:` naming the regulation or policy (write \"illustrative: …\" for an institution's own threshold)"])
+      }
+    }
+  }
+
+  /// With hit policy `first`, a row is dead when an earlier row matches everything it matches.
+  private func lintUnreachableRows(_ table: DecisionTable) {
+    for (j, row) in table.rows.enumerated() {
+      guard let i = table.rows[..<j].firstIndex(where: { covers($0, row) }) else { continue }
+      let earlier = table.rows[i]
+      report(
+        .unreachableRow, row.span, "this row of table `\(table.name.value)` can never be chosen: row \(i + 1) comes first and matches everything it matches",
+        notes: [.init("row \(i + 1) is here", at: earlier.span)],
+        help: ["with `hit: first` the first matching row wins; move the narrower row up"])
+    }
+  }
+
+  private func covers(_ a: TableRow, _ b: TableRow) -> Bool {
+    zip(a.cells, b.cells).allSatisfy { x, y in
+      if case .any = x.test { return true }
+      return cellShape(x.test) == cellShape(y.test)
+    }
+  }
+
+  private func cellShape(_ t: TableCell.Test) -> String {
+    switch t {
+    case .any: "-"
+    case .equals(let e): "=" + e.shape
+    case .compare(let op, let e): op.rawValue + e.shape
+    case .range(let a, let ai, let b, let bi): (ai ? "[" : "(") + a.shape + ".." + b.shape + (bi ? "]" : ")")
+    case .oneOf(let xs): xs.map(\.shape).sorted().joined(separator: ",")
+    }
+  }
+}

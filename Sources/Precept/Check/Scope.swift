@@ -1,0 +1,73 @@
+/// The names one rulebook can use without a prefix.
+struct Scope {
+  /// Fact roots: the rulebook's own schema merged with its imports' schemas.
+  var facts: [String: ValueType] = [:]
+  /// Where each fact root was declared, for notes.
+  var factSpans: [String: Span] = [:]
+  var lists: [String: Int] = [:]
+  var definitions: [String: Int] = [:]
+  var tables: [String: Int] = [:]
+  var aliases: [String: Int] = [:]
+
+  /// Every name the scope knows, for "did you mean" suggestions.
+  var allNames: [String] {
+    Array(facts.keys) + Array(lists.keys) + Array(definitions.keys) + Array(tables.keys) + Array(aliases.keys) + ["today"]
+  }
+}
+
+extension Checker {
+  /// Builds each unit's scope. Imported schemas merge into the importer's: facts are shared by
+  /// every rulebook that reads them, so an imported definition reads the same `applicant`.
+  func declare() {
+    scopes = project.units.indices.map { i in
+      var s = Scope()
+      let book = unit(i)
+      for (k, l) in book.lists.enumerated() { s.lists[l.name.value] = k }
+      for (k, d) in book.definitions.enumerated() { s.definitions[d.name.value] = k }
+      for (k, t) in book.tables.enumerated() { s.tables[t.name.value] = k }
+      for (alias, target) in project.units[i].imports { s.aliases[alias] = target }
+      return s
+    }
+    for i in project.units.indices {
+      var visited: Set<Int> = []
+      mergeSchema(into: i, from: i, visited: &visited)
+    }
+  }
+
+  private func mergeSchema(into i: Int, from j: Int, visited: inout Set<Int>) {
+    guard visited.insert(j).inserted else { return }
+    for root in unit(j).schema {
+      let name = root.name.value
+      if let existing = scopes[i].facts[name] {
+        if let merged = mergeRecords(existing, root.type) {
+          scopes[i].facts[name] = merged
+        } else if j != i || scopes[i].factSpans[name] != root.name.span {
+          report(
+            .invalidType, root.name.span,
+            "fact `\(name)` is declared with a different type in \(j == i ? "this rulebook" : "an imported rulebook")",
+            notes: scopes[i].factSpans[name].map { [.init("also declared here", at: $0)] } ?? [])
+        }
+      } else {
+        scopes[i].facts[name] = root.type
+        scopes[i].factSpans[name] = root.name.span
+      }
+    }
+    for target in project.units[j].imports.values.sorted() { mergeSchema(into: i, from: target, visited: &visited) }
+  }
+
+  /// Two schemas of the same fact: records merge field by field; anything else must agree exactly.
+  private func mergeRecords(_ a: ValueType, _ b: ValueType) -> ValueType? {
+    if a == b { return a }
+    guard case .record(let ra) = a, case .record(let rb) = b else { return nil }
+    var fields = ra.fields
+    for f in rb.fields {
+      if let k = fields.firstIndex(where: { $0.name == f.name }) {
+        guard let m = mergeRecords(fields[k].type, f.type) else { return nil }
+        fields[k].type = m
+      } else {
+        fields.append(f)
+      }
+    }
+    return .record(RecordType(fields))
+  }
+}

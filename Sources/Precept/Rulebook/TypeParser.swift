@@ -1,0 +1,123 @@
+/// Reads a schema type such as `money?`, `enum(C1, C2)` or `list(record(name: text, amount: money))`.
+struct TypeParser {
+  static let simpleTypes: [String: ValueType] = [
+    "bool": .bool, "int": .int, "decimal": .decimal, "percent": .percent, "money": .money(nil),
+    "date": .date, "datetime": .datetime, "duration": .duration, "text": .text,
+  ]
+  static let allNames = Array(simpleTypes.keys) + ["enum", "list", "record"]
+
+  private let source: ExprSource
+  private var i = 0
+  private(set) var diagnostics: [Diagnostic] = []
+
+  /// Parses the whole text as one type; nil (with diagnostics) when it is not one.
+  static func parse(_ source: ExprSource) -> (ValueType?, [Diagnostic]) {
+    var p = TypeParser(source: source)
+    let t = p.type()
+    p.skipSpace()
+    if t != nil, p.i < source.text.count {
+      p.error(p.i, source.text.count, "unexpected text after the type", help: ["a type is e.g. `int`, `money?`, `enum(A, B)`, `list(text)`"])
+      return (nil, p.diagnostics)
+    }
+    return (p.diagnostics.isEmpty ? t : nil, p.diagnostics)
+  }
+
+  private init(source: ExprSource) { self.source = source }
+
+  private mutating func error(_ a: Int, _ b: Int, _ message: String, help: [String] = []) {
+    if diagnostics.isEmpty { diagnostics.append(Diagnostic(.invalidType, source.span(a, b), message, help: help)) }
+  }
+
+  private mutating func skipSpace() {
+    while i < source.text.count, source.text[i].properties.isWhitespace { i += 1 }
+  }
+
+  private mutating func word() -> (String, Int)? {
+    skipSpace()
+    let start = i
+    while i < source.text.count, source.text[i].isIdentifierContinue { i += 1 }
+    guard i > start else { return nil }
+    var v = String.UnicodeScalarView()
+    v.append(contentsOf: source.text[start..<i])
+    return (String(v), start)
+  }
+
+  private mutating func accept(_ c: Unicode.Scalar) -> Bool {
+    skipSpace()
+    if i < source.text.count, source.text[i] == c {
+      i += 1
+      return true
+    }
+    return false
+  }
+
+  private mutating func expect(_ c: Unicode.Scalar, _ what: String) -> Bool {
+    if accept(c) { return true }
+    error(i, Swift.min(i + 1, source.text.count), "expected `\(c)` \(what)")
+    return false
+  }
+
+  private mutating func type() -> ValueType? {
+    guard let (name, start) = word() else {
+      error(i, Swift.min(i + 1, source.text.count), "expected a type", help: ["types are " + TypeParser.allNames.sorted().joined(separator: ", ")])
+      return nil
+    }
+    var t: ValueType
+    switch name {
+    case "money" where accept("("):
+      guard let (code, at) = word(), Parser.isCurrencyCode(code) else {
+        error(i, i + 1, "expected a currency code such as `CNY` in `money(…)`")
+        return nil
+      }
+      _ = at
+      guard expect(")", "after the currency") else { return nil }
+      t = .money(code)
+    case "enum":
+      guard expect("(", "after `enum`") else { return nil }
+      var cases: [String] = []
+      repeat {
+        guard let (c, at) = word() else {
+          error(i, i + 1, "expected an enum case name")
+          return nil
+        }
+        if cases.contains(c) {
+          error(at, at + c.unicodeScalars.count, "enum case `\(c)` is listed twice")
+          return nil
+        }
+        cases.append(c)
+      } while accept(",")
+      guard expect(")", "to close `enum(`") else { return nil }
+      t = .enumeration(EnumType(cases))
+    case "list":
+      guard expect("(", "after `list`"), let e = type(), expect(")", "to close `list(`") else { return nil }
+      t = .list(e)
+    case "record":
+      guard expect("(", "after `record`") else { return nil }
+      var fields: [Field] = []
+      repeat {
+        guard let (f, at) = word() else {
+          error(i, i + 1, "expected a field name")
+          return nil
+        }
+        if fields.contains(where: { $0.name == f }) {
+          error(at, at + f.unicodeScalars.count, "field `\(f)` is listed twice")
+          return nil
+        }
+        guard expect(":", "after the field name"), let ft = type() else { return nil }
+        fields.append(Field(name: f, type: ft))
+      } while accept(",")
+      guard expect(")", "to close `record(`") else { return nil }
+      t = .record(RecordType(fields))
+    default:
+      guard let simple = TypeParser.simpleTypes[name] else {
+        error(
+          start, start + name.unicodeScalars.count, "unknown type `\(name)`",
+          help: Suggestion.help(for: name, among: TypeParser.allNames) + ["types are " + TypeParser.allNames.sorted().joined(separator: ", ")])
+        return nil
+      }
+      t = simple
+    }
+    if accept("?") { t = t.asOptional }
+    return t
+  }
+}

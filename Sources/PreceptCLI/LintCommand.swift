@@ -1,0 +1,42 @@
+import ArgumentParser
+import Precept
+
+struct LintCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lint",
+    abstract: "Check rulebooks for mistakes before anything runs.",
+    discussion: "Exit status: 0 clean, 1 errors found (or warnings with --strict), 2 a path could not be read."
+  )
+
+  enum Format: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif
+  }
+
+  @ArgumentParser.Argument(help: "Rulebook files, or directories searched for rulebooks.")
+  var paths: [String]
+
+  @Option(help: "Output format: text, json or sarif.")
+  var format: Format = .text
+
+  @Flag(help: "Treat warnings as failures (exit 1).")
+  var strict = false
+
+  @Option(help: "Directory that imports may not leave (default: the current directory, or the one holding every path).")
+  var root: String?
+
+  func run() throws {
+    let report = LintReport.run(paths: paths, root: root)
+    for e in report.unreadable { Terminal.error("precept: cannot read \(e.path): \(e.reason)") }
+    let ds = report.diagnostics
+    switch format {
+    case .text:
+      Terminal.write(DiagnosticRenderer(files: report.files, color: Terminal.color).render(ds))
+    case .json:
+      Terminal.write(DiagnosticJSON.json(ds).serialized(pretty: true) + "\n")
+    case .sarif:
+      Terminal.write(DiagnosticJSON.sarif(ds, toolVersion: PreceptInfo.version).serialized(pretty: true) + "\n")
+    }
+    if !report.unreadable.isEmpty { throw ExitCode(2) }
+    if ds.hasErrors || (strict && ds.contains { $0.severity == .warning }) { throw ExitCode(1) }
+  }
+}
