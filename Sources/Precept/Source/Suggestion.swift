@@ -5,12 +5,20 @@ public enum Suggestion {
   public static func closest(to name: String, among candidates: some Sequence<String>) -> String? {
     let target = Array(name.lowercased().unicodeScalars)
     let limit = Swift.max(1, target.count / 3)
-    var best: (String, Int)?
-    for c in candidates where c != name {
+    var best: [String] = []
+    var bestDistance = Int.max
+    for c in Set(candidates) where c != name {
       let d = distance(target, Array(c.lowercased().unicodeScalars))
-      if d <= limit, best.map({ d < $0.1 || (d == $0.1 && c < $0.0) }) ?? true { best = (c, d) }
+      guard d <= limit else { continue }
+      if d < bestDistance {
+        best = [c]
+        bestDistance = d
+      } else if d == bestDistance {
+        best.append(c)
+      }
     }
-    return best?.0
+    // Several equally close names (`C6` near C1…C5): any pick would be a guess, so say nothing.
+    return best.count == 1 ? best[0] : nil
   }
 
   /// Optimal-string-alignment distance.
