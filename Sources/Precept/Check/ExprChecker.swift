@@ -35,7 +35,7 @@ extension Checker {
       }
       return member(Typed(.item, item, e.span), field, nameSpan: e.span, whole: e.span)
     case .member(let base, let field, let nameSpan):
-      if case .name(let a) = base.kind, let target = scopes[env.unit].aliases[a], !isLocal(a, env) {
+      if case .name(let a) = base.kind, let target = scopes[env.unit].alias(a), !isLocal(a, env) {
         return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span)
       }
       let b = check(base, env)
@@ -129,7 +129,7 @@ extension Checker {
       return Typed(.enumCase(n), .enumeration(en), span)
     }
     if let resolved = declared(n, in: env.unit, span) { return resolved }
-    if scopes[env.unit].aliases[n] != nil {
+    if scopes[env.unit].alias(n) != nil {
       report(.unknownName, span, "`\(n)` is an import alias; name something inside it, such as `\(n).NAME`")
       return .error(span)
     }
@@ -149,34 +149,36 @@ extension Checker {
 
   /// A definition, list, table or fact root declared in unit `u`.
   func declared(_ n: String, in u: Int, _ span: Span) -> Typed? {
-    let s = scopes[u]
     let ref = Reference(unit: u, name: n)
-    if s.definitions[n] != nil {
+    switch scopes[u][n] {
+    case .definition?:
       used.insert(ref)
       return Typed(.definition(ref), definitionType(ref), span)
-    }
-    if s.lists[n] != nil {
+    case .list?:
       used.insert(ref)
       return Typed(.namedList(ref), .list(listType(ref)), span)
-    }
-    if s.tables[n] != nil {
+    case .table?:
       used.insert(ref)
       return Typed(.table(ref), tableResultType(ref), span)
-    }
-    if let t = s.facts[n] {
+    case .fact(let t)?:
       usedFacts.insert([n])
       return Typed(.fact([n]), t, span)
+    case .alias?:
+      return nil
+    case nil:
+      return n == "today" ? Typed(.today, .date, span) : nil
     }
-    if n == "today" { return Typed(.today, .date, span) }
-    return nil
   }
 
   private func imported(_ target: Int, alias: String, _ n: String, nameSpan: Span, whole: Span) -> Typed {
     if let t = declared(n, in: target, whole), n != "today" { return t }
-    let s = scopes[target]
+    let names = scopes[target].names.compactMap { (k: String, v: Declared) -> String? in
+      if case .alias = v { return nil }
+      return k
+    }
     report(
       .unknownName, nameSpan, "`\(alias)` (\(unit(target).file.path)) has no list, definition, table or fact named `\(n)`",
-      help: Suggestion.help(for: n, among: Array(s.lists.keys) + Array(s.definitions.keys) + Array(s.tables.keys) + Array(s.facts.keys)))
+      help: Suggestion.help(for: n, among: names))
     return .error(whole)
   }
 

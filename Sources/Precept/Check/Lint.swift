@@ -52,7 +52,7 @@ extension Checker {
           help: ["the condition reads no fact; did you mean to compare a fact with this value?"])
       }
       if !rule.condition.containsError {
-        let key = (rule.when?.shape ?? "") + "|" + rule.verb.rawValue + "|" + rule.condition.shape
+        let key = squeezed(rule.when.map { text(of: $0.span) } ?? "") + "|" + rule.verb.rawValue + "|" + squeezed(text(of: rule.condition.span))
         if let first = seen[key] {
           report(
             .duplicateCondition, rule.condition.span, "rules `\(first.id.value)` and `\(rule.id.value)` check the same condition",
@@ -97,5 +97,22 @@ extension Checker {
     case .range(let a, let ai, let b, let bi): (ai ? "[" : "(") + a.shape + ".." + b.shape + (bi ? "]" : ")")
     case .oneOf(let xs): xs.map(\.shape).sorted().joined(separator: ",")
     }
+  }
+
+  /// Expression text without white space outside quotes, so `a<=b` and `a <= b` compare equal.
+  private func squeezed(_ s: String) -> String {
+    var out: [Unicode.Scalar] = []
+    var quote: Unicode.Scalar?
+    for c in s.unicodeScalars {
+      if let q = quote {
+        if c == q { quote = nil }
+      } else if c == "\"" || c == "'" {
+        quote = c
+      } else if c.isSpace {
+        continue
+      }
+      out.append(c)
+    }
+    return String(scalars: out)
   }
 }

@@ -1,18 +1,36 @@
-/// The names one rulebook can use without a prefix.
+/// What a name declared in a rulebook stands for.
+enum Declared {
+  case definition(Int)
+  case list(Int)
+  case table(Int)
+  /// A fact root and its (merged) type.
+  case fact(ValueType)
+  /// An import alias and the unit it names.
+  case alias(Int)
+}
+
+/// The names one rulebook can use without a prefix, in one table so resolving a name is one lookup.
 struct Scope {
-  /// Fact roots: the rulebook's own schema merged with its imports' schemas.
-  var facts: [String: ValueType] = [:]
+  var names: [String: Declared] = [:]
   /// Where each fact root was declared, for notes.
   var factSpans: [String: Span] = [:]
-  var lists: [String: Int] = [:]
-  var definitions: [String: Int] = [:]
-  var tables: [String: Int] = [:]
-  var aliases: [String: Int] = [:]
+
+  subscript(_ name: String) -> Declared? { names[name] }
+
+  var facts: [String: ValueType] {
+    names.compactMapValues { if case .fact(let t) = $0 { t } else { nil } }
+  }
+  func fact(_ n: String) -> ValueType? {
+    if case .fact(let t)? = names[n] { return t }
+    return nil
+  }
+  func alias(_ n: String) -> Int? {
+    if case .alias(let u)? = names[n] { return u }
+    return nil
+  }
 
   /// Every name the scope knows, for "did you mean" suggestions.
-  var allNames: [String] {
-    Array(facts.keys) + Array(lists.keys) + Array(definitions.keys) + Array(tables.keys) + Array(aliases.keys) + ["today"]
-  }
+  var allNames: [String] { Array(names.keys) + ["today"] }
 }
 
 extension Checker {
@@ -22,10 +40,11 @@ extension Checker {
     scopes = project.units.indices.map { i in
       var s = Scope()
       let book = unit(i)
-      for (k, l) in book.lists.enumerated() { s.lists[l.name.value] = k }
-      for (k, d) in book.definitions.enumerated() { s.definitions[d.name.value] = k }
-      for (k, t) in book.tables.enumerated() { s.tables[t.name.value] = k }
-      for (alias, target) in project.units[i].imports { s.aliases[alias] = target }
+      // Clashing names were reported by the reader; the first declaration wins here.
+      for (alias, target) in project.units[i].imports { s.names[alias] = s.names[alias] ?? .alias(target) }
+      for (k, l) in book.lists.enumerated() { s.names[l.name.value] = s.names[l.name.value] ?? .list(k) }
+      for (k, d) in book.definitions.enumerated() { s.names[d.name.value] = s.names[d.name.value] ?? .definition(k) }
+      for (k, t) in book.tables.enumerated() { s.names[t.name.value] = s.names[t.name.value] ?? .table(k) }
       return s
     }
     for i in project.units.indices {
@@ -38,17 +57,17 @@ extension Checker {
     guard visited.insert(j).inserted else { return }
     for root in unit(j).schema {
       let name = root.name.value
-      if let existing = scopes[i].facts[name] {
+      if let existing = scopes[i].fact(name) {
         if let merged = mergeRecords(existing, root.type) {
-          scopes[i].facts[name] = merged
+          scopes[i].names[name] = .fact(merged)
         } else if j != i || scopes[i].factSpans[name] != root.name.span {
           report(
             .invalidType, root.name.span,
             "fact `\(name)` is declared with a different type in \(j == i ? "this rulebook" : "an imported rulebook")",
             notes: scopes[i].factSpans[name].map { [.init("also declared here", at: $0)] } ?? [])
         }
-      } else {
-        scopes[i].facts[name] = root.type
+      } else if scopes[i][name] == nil {
+        scopes[i].names[name] = .fact(root.type)
         scopes[i].factSpans[name] = root.name.span
       }
     }

@@ -117,7 +117,7 @@ extension NodeReader {
     }
     let t = source.text
     var parts: [Message.Part] = []
-    var text = String.UnicodeScalarView()
+    var text: [Unicode.Scalar] = []
     var i = 0
     while i < t.count {
       let c = t[i]
@@ -138,8 +138,8 @@ extension NodeReader {
           break
         }
         if !text.isEmpty {
-          parts.append(.text(String(text)))
-          text = String.UnicodeScalarView()
+          parts.append(.text(String(scalars: text)))
+          text.removeAll(keepingCapacity: true)
         }
         let inner = source.slice(i + 1, close)
         if inner.string.trimmingSpaces.isEmpty {
@@ -155,7 +155,7 @@ extension NodeReader {
         i += 1
       }
     }
-    if !text.isEmpty { parts.append(.text(String(text))) }
+    if !text.isEmpty { parts.append(.text(String(scalars: text))) }
     return Message(parts: parts, span: node.span)
   }
 

@@ -49,8 +49,8 @@ extension NodeReader {
     let t = source.text
     var a = 0
     var b = t.count
-    while a < b, t[a].properties.isWhitespace { a += 1 }
-    while b > a, t[b - 1].properties.isWhitespace { b -= 1 }
+    while a < b, t[a].isSpace { a += 1 }
+    while b > a, t[b - 1].isSpace { b -= 1 }
     if a == b {
       report(.tableCell, node.span, "empty table cell", help: ["write `-` for a cell that matches any value"])
       return nil

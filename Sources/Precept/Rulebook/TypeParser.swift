@@ -29,7 +29,7 @@ struct TypeParser {
   }
 
   private mutating func skipSpace() {
-    while i < source.text.count, source.text[i].properties.isWhitespace { i += 1 }
+    while i < source.text.count, source.text[i].isSpace { i += 1 }
   }
 
   private mutating func word() -> (String, Int)? {
@@ -37,9 +37,7 @@ struct TypeParser {
     let start = i
     while i < source.text.count, source.text[i].isIdentifierContinue { i += 1 }
     guard i > start else { return nil }
-    var v = String.UnicodeScalarView()
-    v.append(contentsOf: source.text[start..<i])
-    return (String(v), start)
+    return (String(scalars: source.text[start..<i]), start)
   }
 
   private mutating func accept(_ c: Unicode.Scalar) -> Bool {

@@ -150,17 +150,32 @@ public final class SourceFile: Sendable {
     var end = line < lineStarts.count ? lineStarts[line] : scalars.count
     let start = lineStarts[line - 1]
     while end > start, SourceFile.isLineBreak(scalars[end - 1]) { end -= 1 }
-    var s = String.UnicodeScalarView()
-    s.append(contentsOf: scalars[start..<end])
-    return String(s)
+    return String(scalars: scalars[start..<end])
   }
 
   /// The text between two scalar offsets.
   public func text(_ start: Int, _ end: Int) -> String {
     let a = Swift.max(0, Swift.min(start, scalars.count))
     let b = Swift.max(a, Swift.min(end, scalars.count))
-    var s = String.UnicodeScalarView()
-    s.append(contentsOf: scalars[a..<b])
-    return String(s)
+    return String(scalars: scalars[a..<b])
+  }
+}
+
+extension String {
+  /// A string from Unicode scalars, encoded straight into UTF-8 (appending scalars one by one
+  /// to a `UnicodeScalarView` costs several times more, and lexing does it for every token).
+  init<C: Collection>(scalars: C) where C.Element == Unicode.Scalar {
+    var capacity = 0
+    for s in scalars { capacity += UTF8.width(s) }
+    self.init(unsafeUninitializedCapacity: capacity) { buffer in
+      var i = 0
+      for s in scalars {
+        UTF8.encode(s) { byte in
+          buffer[i] = byte
+          i += 1
+        }
+      }
+      return i
+    }
   }
 }

@@ -20,6 +20,14 @@ enum YAMLScalarText {
     guard case .scalar(let value, let style) = node.kind else { return ([start], true) }
     let target = Array(value.unicodeScalars)
     let text = file.scalars
+    // Most expressions are one-line values written verbatim: skip decoding when the file text
+    // between the quotes (or the plain scalar itself) is exactly the value.
+    let quote = style == .singleQuoted || style == .doubleQuoted ? 1 : 0
+    if style == .plain || quote == 1, end - start == target.count + 2 * quote,
+      text[(start + quote)..<(end - quote)].elementsEqual(target)
+    {
+      return (Array((start + quote)...(end - quote)), true)
+    }
     let from = contentStart(text, from: start, end: end)
 
     let decoded: Decoded?

@@ -123,8 +123,17 @@ extension Expr {
 
   /// Whether this node or any below it failed to parse.
   public var containsError: Bool {
-    if case .error = kind { return true }
-    return children.contains { $0.containsError }
+    switch kind {
+    case .error: return true
+    case .literal, .name, .implicitMember: return false
+    case .member(let b, _, _), .unary(_, let b), .presence(let b, _): return b.containsError
+    case .index(let a, let b), .binary(_, let a, let b), .filter(let a, let b), .quantifier(_, _, let a, let b):
+      return a.containsError || b.containsError
+    case .between(let a, let b, let c, _), .conditional(let a, let b, let c):
+      return a.containsError || b.containsError || c.containsError
+    case .call(_, let args, _): return args.contains { $0.value.containsError }
+    case .list(let xs): return xs.contains { $0.containsError }
+    }
   }
 
   /// A dotted path such as `applicant.age`, when the expression is only names and members.

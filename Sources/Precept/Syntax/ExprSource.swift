@@ -48,8 +48,6 @@ public struct ExprSource: Sendable {
 
   /// The expression's text.
   public var string: String {
-    var v = String.UnicodeScalarView()
-    v.append(contentsOf: text)
-    return String(v)
+    String(scalars: text)
   }
 }

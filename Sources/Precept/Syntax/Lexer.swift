@@ -32,20 +32,18 @@ public struct Lexer {
   }
 
   private func slice(_ a: Int, _ b: Int) -> String {
-    var v = String.UnicodeScalarView()
-    v.append(contentsOf: text[a..<b])
-    return String(v)
+    String(scalars: text[a..<b])
   }
 
   mutating func next() -> Token {
-    while let c = peek(), c.properties.isWhitespace { i += 1 }
+    while let c = peek(), c.isSpace { i += 1 }
     let start = i
     guard let c = peek() else { return Token(kind: .end, text: "", start: i, end: i) }
     if c.isASCIIDigit { return number() }
     if c.isIdentifierStart {
       while let d = peek(), d.isIdentifierContinue { i += 1 }
       let word = slice(start, i)
-      let kind: Token.Kind = Keyword(rawValue: word).map { .keyword($0) } ?? .identifier
+      let kind: Token.Kind = Keyword.byName[word].map { .keyword($0) } ?? .identifier
       return Token(kind: kind, text: word, start: start, end: i)
     }
     if c == "\"" || c == "'" { return string(quote: c) }
@@ -73,17 +71,40 @@ public struct Lexer {
 
   private mutating func symbol() -> Symbol? {
     guard let c = peek() else { return nil }
-    let two: Symbol? = peek(1).flatMap { d in Symbol(rawValue: String(c) + String(d)) }
+    let next = peek(1)
+    let two: Symbol? =
+      switch (c, next) {
+      case ("?", "?"): .coalesce
+      case ("=", "="): .eq
+      case ("!", "="): .ne
+      case ("<", "="): .le
+      case (">", "="): .ge
+      default: nil
+      }
     if let two {
       i += 2
       return two
     }
-    if c == "=" || c == "!" || c == "?" { return nil }
-    if let one = Symbol(rawValue: String(c)) {
-      i += 1
-      return one
-    }
-    return nil
+    let one: Symbol? =
+      switch c {
+      case "(": .lparen
+      case ")": .rparen
+      case "[": .lbracket
+      case "]": .rbracket
+      case ",": .comma
+      case ":": .colon
+      case ".": .dot
+      case "+": .plus
+      case "-": .minus
+      case "*": .star
+      case "/": .slash
+      case "%": .percent
+      case "<": .lt
+      case ">": .gt
+      default: nil
+      }
+    if one != nil { i += 1 }
+    return one
   }
 
   /// Digits with `_` separators between digits.
@@ -237,6 +258,11 @@ public struct Lexer {
 }
 
 extension Unicode.Scalar {
+  /// White space, with the common ASCII cases decided without a Unicode property lookup.
+  var isSpace: Bool {
+    if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
+    return properties.isWhitespace
+  }
   var isASCIIDigit: Bool { value >= 0x30 && value <= 0x39 }
   var isASCIILetter: Bool { (value >= 0x41 && value <= 0x5A) || (value >= 0x61 && value <= 0x7A) }
   var isIdentifierStart: Bool { isASCIILetter || self == "_" }

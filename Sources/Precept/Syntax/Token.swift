@@ -21,6 +21,9 @@ public struct Token: Sendable, Hashable {
 public enum Keyword: String, Sendable, Hashable, CaseIterable {
   case `if`, then, `else`, or, and, not, `in`, between, matches, contains, starts, with
   case `is`, missing, present, `where`, any, all, none, `true`, `false`
+
+  /// Keywords by spelling: one hash lookup per word instead of a comparison with every case.
+  static let byName: [String: Keyword] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 }
 
 /// Punctuation and operators.
