@@ -6,6 +6,8 @@ public struct CheckedProject: Sendable {
   public var tables: [Reference: CheckedTable]
   /// Checked rules of each unit, in `Project.units` order.
   public var rules: [[CheckedRule]]
+  /// Each unit's fact roots (its schema merged with its imports'), sorted by name.
+  public var factRoots: [[Field]]
   /// Errors and lint warnings, sorted by place.
   public var diagnostics: [Diagnostic]
 }
@@ -57,7 +59,9 @@ public enum Check {
     checker.run()
     return CheckedProject(
       project: project, definitions: checker.definitionTypes, lists: checker.listTypes, tables: checker.tableTypes,
-      rules: checker.checkedRules, diagnostics: (project.diagnostics + checker.diagnostics).sorted(by: Diagnostic.reportingOrder))
+      rules: checker.checkedRules,
+      factRoots: checker.scopes.map { s in s.facts.map { Field(name: $0.key, type: $0.value) }.sorted { $0.name < $1.name } },
+      diagnostics: (project.diagnostics + checker.diagnostics).sorted(by: Diagnostic.reportingOrder))
   }
 }
 

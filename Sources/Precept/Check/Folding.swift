@@ -1,13 +1,20 @@
 extension Checker {
-  /// The value of an expression that depends on no fact, if it has one; used to find rules
-  /// whose verdict can never change. Anything uncertain (facts, calls, overflow) gives nil.
+  /// The value of an expression that depends on no fact, if it has one.
+  func fold(_ t: Typed) -> Constant? { ConstantFolder(definitions: definitionTypes).fold(t) }
+}
+
+/// Computes expressions that read no fact: used to find rules whose verdict can never change,
+/// and by the graph compiler to fold constants. Anything uncertain (facts, calls, overflow) gives nil.
+struct ConstantFolder {
+  let definitions: [Reference: Typed]
+
   func fold(_ t: Typed, depth: Int = 0) -> Constant? {
     guard depth < 64 else { return nil }
     switch t.kind {
     case .literal(let l):
       return Constant.parse(l).ok
     case .definition(let r):
-      return definitionTypes[r].flatMap { fold($0, depth: depth + 1) }
+      return definitions[r].flatMap { fold($0, depth: depth + 1) }
     case .unary(.not, let a):
       guard case .bool(let b)? = fold(a, depth: depth + 1) else { return nil }
       return .bool(!b)
@@ -26,7 +33,7 @@ extension Checker {
       if case .bool? = x, case .bool? = y { return .bool(!decider) }
       return nil
     case .binary(let op, let a, let b) where op.isComparison:
-      guard let x = fold(a, depth: depth + 1), let y = fold(b, depth: depth + 1), let c = Checker.compare(x, y) else { return nil }
+      guard let x = fold(a, depth: depth + 1), let y = fold(b, depth: depth + 1), let c = ConstantFolder.compare(x, y) else { return nil }
       switch op {
       case .eq: return .bool(c == 0)
       case .ne: return .bool(c != 0)
@@ -47,7 +54,7 @@ extension Checker {
       }
     case .between(let x, let lo, let hi, let negated):
       guard let v = fold(x, depth: depth + 1), let l = fold(lo, depth: depth + 1), let h = fold(hi, depth: depth + 1),
-        let c1 = Checker.compare(v, l), let c2 = Checker.compare(v, h)
+        let c1 = ConstantFolder.compare(v, l), let c2 = ConstantFolder.compare(v, h)
       else { return nil }
       return .bool((c1 >= 0 && c2 <= 0) != negated)
     case .conditional(let c, let y, let n):

@@ -1,0 +1,104 @@
+extension Evaluator {
+  /// -1, 0 or 1, or nil when the two cannot be ordered (a missing side, different currencies).
+  static func order(_ a: Value, _ b: Value) -> Int? {
+    func o<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+    switch (a, b) {
+    case (.number(let x), .number(let y)): return o(x, y)
+    case (.money(let x), .money(let y)): return x.currency == y.currency ? o(x.amount, y.amount) : nil
+    case (.date(let x), .date(let y)): return o(x, y)
+    case (.datetime(let x), .datetime(let y)): return o(x, y)
+    case (.duration(let x), .duration(let y)): return try? x.compare(y)
+    case (.text(let x), .text(let y)): return x == y ? 0 : (x < y ? -1 : 1)
+    case (.enumCase(let x), .enumCase(let y)): return o(x, y)
+    case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
+    default: return nil
+    }
+  }
+
+  /// Equality with missing propagating: nil when either side is missing.
+  static func equal(_ a: Value, _ b: Value) -> Bool? {
+    if a.isMissing || b.isMissing { return nil }
+    if let c = order(a, b) { return c == 0 }
+    return a == b
+  }
+
+  func compare(_ op: BinaryOp, _ a: Value, _ b: Value, node: Int) -> Value {
+    if a.isMissing || b.isMissing { return .missing }
+    if op == .eq || op == .ne {
+      if case .money(let x) = a, case .money(let y) = b, x.currency != y.currency { return fail(node, .currencyMismatch(x.currency, y.currency)) }
+      guard let e = Evaluator.equal(a, b) else { return .missing }
+      return .bool(e == (op == .eq))
+    }
+    guard let c = Evaluator.order(a, b) else {
+      if case .money(let x) = a, case .money(let y) = b { return fail(node, .currencyMismatch(x.currency, y.currency)) }
+      return fail(node, .incomparable)
+    }
+    switch op {
+    case .lt: return .bool(c < 0)
+    case .le: return .bool(c <= 0)
+    case .gt: return .bool(c > 0)
+    case .ge: return .bool(c >= 0)
+    default: return .missing
+    }
+  }
+
+  func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, node: Int) -> Value {
+    if a.isMissing || b.isMissing { return .missing }
+    do {
+      switch (op, a, b) {
+      case (.add, .number(let x), .number(let y)): return .number(try x.adding(y))
+      case (.sub, .number(let x), .number(let y)): return .number(try x.subtracting(y))
+      case (.mul, .number(let x), .number(let y)): return .number(try x.multiplied(by: y))
+      case (.div, .number(let x), .number(let y)): return .number(try x.divided(by: y))
+      case (.rem, .number(let x), .number(let y)): return .number(try x.remainder(dividingBy: y))
+      case (.add, .money(let x), .money(let y)): return .money(try x.adding(y))
+      case (.sub, .money(let x), .money(let y)): return .money(try x.subtracting(y))
+      case (.mul, .money(let x), .number(let y)), (.mul, .number(let y), .money(let x)): return .money(try x.multiplied(by: y))
+      case (.div, .money(let x), .number(let y)): return .money(try x.divided(by: y))
+      case (.div, .money(let x), .money(let y)): return .number(try x.ratio(to: y))
+      case (.add, .date(let d), .duration(let s)), (.add, .duration(let s), .date(let d)): return .date(try d.adding(s))
+      case (.sub, .date(let d), .duration(let s)): return .date(try d.adding(s.negated))
+      case (.add, .datetime(let d), .duration(let s)): return .datetime(try d.adding(s))
+      case (.sub, .datetime(let d), .duration(let s)): return .datetime(try d.adding(s.negated))
+      case (.sub, .date(let x), .date(let y)): return .duration(TimeSpan(seconds: Int64(y.days(to: x)) * 86_400))
+      case (.sub, .datetime(let x), .datetime(let y)):
+        let (s, overflow) = x.seconds.subtractingReportingOverflow(y.seconds)
+        return overflow ? fail(node, .overflow) : .duration(TimeSpan(seconds: s))
+      case (.add, .duration(let x), .duration(let y)): return .duration(try x.adding(y))
+      case (.sub, .duration(let x), .duration(let y)): return .duration(try x.subtracting(y))
+      case (.mul, .duration(let x), .number(let n)), (.mul, .number(let n), .duration(let x)):
+        guard let k = n.intValue else { return fail(node, .overflow) }
+        return .duration(try x.multiplied(by: k))
+      case (.add, .text(let x), .text(let y)): return .text(x + y)
+      default: return fail(node, .incomparable)
+      }
+    } catch {
+      return fail(node, error)
+    }
+  }
+
+  /// `contains`, `contains any`, `contains all`, `starts with`, `matches`.
+  func textTest(_ ins: Program.Instruction, node: Int) -> Value {
+    let a = eval(ins.a)
+    if a.isMissing { return .missing }
+    if ins.code == .matches {
+      guard case .text(let s) = a else { return .missing }
+      guard ins.aux >= 0 else { return fail(node, .incomparable) }
+      return .bool(program.patterns[Int(ins.aux)].matches(s))
+    }
+    let b = eval(ins.b)
+    if b.isMissing { return .missing }
+    switch (ins.code, a, b) {
+    case (.contains, .text(let s), .text(let t)): return .bool(s.contains(t))
+    case (.startsWith, .text(let s), .text(let t)): return .bool(s.hasPrefix(t))
+    case (.contains, .list(let xs), let x): return .bool(xs.contains { Evaluator.equal($0, x) == true })
+    case (.containsAny, .text(let s), .list(let ts)):
+      return .bool(ts.contains { if case .text(let t) = $0 { s.contains(t) } else { false } })
+    case (.containsAll, .text(let s), .list(let ts)):
+      return .bool(ts.allSatisfy { if case .text(let t) = $0 { s.contains(t) } else { false } })
+    case (.containsAny, .list(let xs), .list(let ys)): return .bool(ys.contains { y in xs.contains { Evaluator.equal($0, y) == true } })
+    case (.containsAll, .list(let xs), .list(let ys)): return .bool(ys.allSatisfy { y in xs.contains { Evaluator.equal($0, y) == true } })
+    default: return .missing
+    }
+  }
+}

@@ -1,0 +1,77 @@
+/// A value during evaluation. Numbers are exact; enum cases are indices into their enum's
+/// cases (so comparing them never touches a string); records hold fields in schema order.
+public enum Value: Sendable, Hashable {
+  /// A fact that was not given, or a result that depends on one.
+  case missing
+  case bool(Bool)
+  /// An int, decimal or percent (a percent as its fraction: 18% is 0.18); the static type says which.
+  case number(Fixed)
+  case money(Money)
+  case date(CivilDate)
+  case datetime(DateTime)
+  case duration(TimeSpan)
+  case text(String)
+  /// The index of a case in its enum type.
+  case enumCase(Int)
+  case list([Value])
+  /// Fields in the order of the record type.
+  case record([Value])
+
+  public var isMissing: Bool {
+    if case .missing = self { return true }
+    return false
+  }
+
+  var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
+}
+
+extension Value {
+  /// The value as a reviewer reads it in a message or trace, using its static type for
+  /// enum case names and percentages.
+  public func formatted(as type: ValueType) -> String {
+    switch (self, type.unwrapped) {
+    case (.missing, _): return "missing"
+    case (.bool(let b), _): return b ? "true" : "false"
+    case (.number(let n), .percent): return n.percentDescription
+    case (.number(let n), _): return n.description
+    case (.money(let m), _): return m.formatted()
+    case (.date(let d), _): return d.description
+    case (.datetime(let d), _): return d.description
+    case (.duration(let d), _): return d.description
+    case (.text(let s), _): return s
+    case (.enumCase(let i), .enumeration(let e)): return i < e.cases.count ? e.cases[i] : "#\(i)"
+    case (.enumCase(let i), _): return "#\(i)"
+    case (.list(let xs), let t):
+      let element = t.element ?? .error
+      return "[" + xs.map { $0.formatted(as: element) }.joined(separator: ", ") + "]"
+    case (.record(let fs), .record(let r)):
+      return "{" + zip(r.fields, fs).map { "\($0.name): \($1.formatted(as: $0.type))" }.joined(separator: ", ") + "}"
+    case (.record(let fs), _): return "{" + fs.map { $0.formatted(as: .error) }.joined(separator: ", ") + "}"
+    }
+  }
+
+  /// The value as JSON, exactly (numbers as decimal text, money as "amount CODE").
+  public func json(as type: ValueType) -> JSON {
+    switch (self, type.unwrapped) {
+    case (.missing, _): return .null
+    case (.bool(let b), _): return .bool(b)
+    case (.number(let n), .percent): return .string(n.percentDescription)
+    case (.number(let n), _): return .number(n.description)
+    case (.money(let m), _): return .string(m.description)
+    case (.date(let d), _): return .string(d.description)
+    case (.datetime(let d), _): return .string(d.description)
+    case (.duration(let d), _): return .string(d.description)
+    case (.text(let s), _): return .string(s)
+    case (.enumCase, _): return .string(formatted(as: type))
+    case (.list(let xs), let t):
+      let element = t.element ?? .error
+      return .array(xs.map { $0.json(as: element) })
+    case (.record(let fs), .record(let r)):
+      return .object(zip(r.fields, fs).map { ($0.name, $1.json(as: $0.type)) })
+    case (.record(let fs), _): return .array(fs.map { $0.json(as: .error) })
+    }
+  }
+}

@@ -1,0 +1,93 @@
+/// A checked rulebook compiled to an immutable rule graph: compile once, evaluate many times,
+/// from many threads.
+public final class CompiledRulebook: Sendable {
+  public let id: String
+  public let title: String?
+  public let version: String?
+  public let jurisdiction: String?
+  /// `sha256:` of the rulebook's source and every file it imports, in load order.
+  public let digest: String
+  /// The file the rulebook was read from.
+  public let path: String
+  /// The fact roots the rulebook reads (its own schema merged with its imports'), sorted by name.
+  public let roots: [Field]
+  public let rules: [CompiledRule]
+  /// The rulebook's own effective date, if any.
+  public let effective: CivilDate?
+  /// Seconds east of UTC for calendar days (`per_day`); 0 unless the rulebook sets `timezone`.
+  public let timezoneOffset: Int32
+  /// Rule index by id.
+  public let ruleIndex: [String: Int]
+
+  let nodes: [Node]
+  let tables: [CompiledTable]
+
+  init(
+    id: String, title: String?, version: String?, jurisdiction: String?, digest: String, path: String,
+    roots: [Field], rules: [CompiledRule], effective: CivilDate?, timezoneOffset: Int32, nodes: [Node], tables: [CompiledTable]
+  ) {
+    self.id = id
+    self.title = title
+    self.version = version
+    self.jurisdiction = jurisdiction
+    self.digest = digest
+    self.path = path
+    self.roots = roots
+    self.rules = rules
+    self.effective = effective
+    self.timezoneOffset = timezoneOffset
+    self.nodes = nodes
+    self.tables = tables
+    self.ruleIndex = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+  }
+
+  /// How many nodes the graph has after sharing identical sub-expressions.
+  public var nodeCount: Int { nodes.count }
+
+  /// The schema roots as the facts reader wants them.
+  public var schema: [(name: String, type: ValueType)] { roots.map { ($0.name, $0.type) } }
+}
+
+/// A rule ready to evaluate, with everything a decision reports about it.
+public struct CompiledRule: Sendable {
+  public let id: String
+  public let title: String?
+  public let category: String?
+  public let owner: String?
+  public let severity: Severity
+  public let verb: Verb
+  public let stages: [Stage]
+  public let cite: String?
+  /// Where the rule is written (its `id:`).
+  public let source: Span
+  /// The condition and `when` as written, for traces.
+  public let conditionText: String
+  public let whenText: String?
+  let when: Int?
+  let condition: Int
+  let message: [MessagePiece]
+  /// Indices of the rules this one sets aside when it applies.
+  let overrides: [Int]
+  let effectiveFrom: CivilDate?
+  let effectiveUntil: CivilDate?
+  let trace: TraceTemplate
+  let whenTrace: TraceTemplate?
+}
+
+/// A run of message text or a placeholder's node.
+enum MessagePiece: Sendable {
+  case text(String)
+  case value(Int, ValueType)
+}
+
+/// The shape of a rule's condition for its trace: each sub-expression's node and source text.
+struct TraceTemplate: Sendable {
+  var node: Int
+  var text: String
+  var type: ValueType
+  /// The fact path, when this sub-expression reads a fact directly.
+  var fact: String?
+  /// The definition's name, when this sub-expression names one.
+  var definition: String?
+  var children: [TraceTemplate]
+}

@@ -1,0 +1,227 @@
+/// Lowers one checked rulebook into a rule graph. Identical sub-expressions become one node;
+/// definitions are lowered once however often they are used; constants are folded.
+struct GraphCompiler {
+  let checked: CheckedProject
+  let unit: Int
+  let roots: [Field]
+  var nodes: [Node] = []
+  var tables: [CompiledTable] = []
+  private var index: [NodeKey: Int] = [:]
+  private var definitionNodes: [Reference: Int] = [:]
+  var tableIndexes: [Reference: Int] = [:]
+  /// Enclosing loops, innermost last: the quantifier's name, or nil for `where` and `by:`.
+  private var frames: [String?] = []
+
+  private struct NodeKey: Hashable {
+    var op: Op
+    var type: ValueType
+  }
+
+  init(_ checked: CheckedProject, unit: Int) {
+    self.checked = checked
+    self.unit = unit
+    self.roots = checked.factRoots[unit]
+  }
+
+  /// Adds a node, or returns the existing node that computes the same thing.
+  mutating func add(_ op: Op, _ type: ValueType, _ span: Span) -> Int {
+    let key = NodeKey(op: op, type: type)
+    if let existing = index[key] { return existing }
+    let inLoop: Bool
+    switch op {
+    case .item: inLoop = true
+    case .filter(let xs, _, _), .quantifier(_, xs, _, _): inLoop = nodes[xs].inLoop
+    case .call(_, let args, _): inLoop = args.prefix(2).contains { nodes[$0].inLoop }
+    default: inLoop = op.operands.contains { nodes[$0].inLoop }
+    }
+    nodes.append(Node(op: op, type: type, span: span, inLoop: inLoop))
+    index[key] = nodes.count - 1
+    return nodes.count - 1
+  }
+
+  mutating func lower(_ t: Typed) -> Int {
+    // Fold what depends on no fact, so evaluation never recomputes a constant.
+    if t.kind.isFoldable, let folded = constant(t) { return add(.constant(folded), t.type, t.span) }
+    switch t.kind {
+    case .literal(let l):
+      return add(.constant(Constant.parse(l).ok.map(Self.value) ?? .missing), t.type, t.span)
+    case .fact(let path):
+      return add(fact(path), t.type, t.span)
+    case .definition(let ref):
+      if let n = definitionNodes[ref] { return n }
+      guard let def = checked.definitions[ref] else { return add(.constant(.missing), .error, t.span) }
+      let n = lower(def)
+      definitionNodes[ref] = n
+      return n
+    case .namedList(let ref):
+      let items = checked.lists[ref]?.items ?? []
+      return add(.constant(.list(items.map { constant($0) ?? .missing })), t.type, t.span)
+    case .table(let ref):
+      return add(.table(table(ref)), t.type, t.span)
+    case .enumCase(let name):
+      guard case .enumeration(let e) = t.type.unwrapped, let i = e.cases.firstIndex(of: name) else {
+        return add(.constant(.missing), t.type, t.span)
+      }
+      return add(.constant(.enumCase(i)), t.type, t.span)
+    case .today:
+      return add(.today, .date, t.span)
+    case .item:
+      return add(.item(level: frames.count - 1), t.type, t.span)
+    case .variable(let name):
+      let level = frames.lastIndex(where: { $0 == name }) ?? (frames.count - 1)
+      return add(.item(level: level), t.type, t.span)
+    case .member(let b, let f):
+      let base = lower(b)
+      return add(.field(base, Self.fieldIndex(f, in: b.type)), t.type, t.span)
+    case .projection(let b, let f):
+      let base = lower(b)
+      return add(.projection(base, Self.fieldIndex(f, in: b.type.element ?? .error)), t.type, t.span)
+    case .index(let a, let i):
+      return add(.index(lower(a), lower(i)), t.type, t.span)
+    case .unary(.not, let a):
+      return add(.not(lower(a)), t.type, t.span)
+    case .unary(.negate, let a):
+      return add(.negate(lower(a)), t.type, t.span)
+    case .binary(let op, let a, let b):
+      return binary(op, a, b, t)
+    case .between(let x, let lo, let hi, let negated):
+      return add(.between(lower(x), lower(lo), lower(hi), negated: negated), t.type, t.span)
+    case .presence(let x, let missing):
+      return add(.presence(lower(x), missing: missing), t.type, t.span)
+    case .conditional(let c, let y, let n):
+      return add(.conditional(lower(c), lower(y), lower(n)), t.type, t.span)
+    case .filter(let xs, let cond):
+      let collection = lower(xs)
+      frames.append(nil)
+      let body = lower(cond)
+      frames.removeLast()
+      return add(.filter(collection, body, level: frames.count), t.type, t.span)
+    case .quantifier(let q, let name, let xs, let body):
+      let collection = lower(xs)
+      frames.append(name)
+      let b = lower(body)
+      frames.removeLast()
+      return add(.quantifier(q, collection, b, level: frames.count), t.type, t.span)
+    case .list(let items):
+      return add(.list(items.map { lower($0) }), t.type, t.span)
+    case .call(let f, let args):
+      var operands: [Int] = []
+      for (k, a) in args.enumerated() {
+        // `by: .at` is read per item of the first argument.
+        let isKey = (f == .window && k == 2) || (f == .perDay && k == 1)
+        if isKey { frames.append(nil) }
+        operands.append(lower(a))
+        if isKey { frames.removeLast() }
+      }
+      return add(.call(f, operands, level: frames.count), t.type, t.span)
+    case .error:
+      return add(.constant(.missing), .error, t.span)
+    }
+  }
+
+  private mutating func binary(_ op: BinaryOp, _ a: Typed, _ b: Typed, _ t: Typed) -> Int {
+    let l = lower(a)
+    // Text constants tested against an enum become case indices (`status in eligible_statuses`).
+    let r: Int
+    if case .enumeration(let e) = a.type.unwrapped, b.type.element?.unwrapped == .text, let items = constantList(b) {
+      r = add(.constant(.list(items.map { item in
+        if case .text(let s) = item, let i = e.cases.firstIndex(of: s) { return .enumCase(i) }
+        return .missing
+      })), .list(a.type.unwrapped), b.span)
+    } else {
+      r = lower(b)
+    }
+    let o: Op
+    switch op {
+    case .and: o = .and(l, r)
+    case .or: o = .or(l, r)
+    case .eq, .ne, .lt, .le, .gt, .ge: o = .compare(op, l, r)
+    case .add, .sub, .mul, .div, .rem: o = .arithmetic(op, l, r)
+    case .coalesce: o = .coalesce(l, r)
+    case .in: o = .member(l, r, negated: false)
+    case .notIn: o = .member(l, r, negated: true)
+    case .contains: o = .contains(l, r)
+    case .containsAny: o = .containsAny(l, r)
+    case .containsAll: o = .containsAll(l, r)
+    case .startsWith: o = .startsWith(l, r)
+    case .matches:
+      guard case .literal(.string(let p)) = b.kind else { return add(.constant(.missing), .error, t.span) }
+      o = .matches(l, pattern: p)
+    }
+    return add(o, t.type, t.span)
+  }
+
+  private func constantList(_ t: Typed) -> [Value]? {
+    if case .namedList(let ref) = t.kind { return (checked.lists[ref]?.items ?? []).map { constant($0) ?? .missing } }
+    if case .list(let items) = t.kind {
+      let values = items.compactMap { constant($0) }
+      return values.count == items.count ? values : nil
+    }
+    return nil
+  }
+
+  private func fact(_ path: [String]) -> Op {
+    guard let first = path.first, let root = roots.firstIndex(where: { $0.name == first }) else { return .constant(.missing) }
+    var type = roots[root].type
+    var positions: [Int] = []
+    for name in path.dropFirst() {
+      guard case .record(let r) = type.unwrapped, let i = r.fields.firstIndex(where: { $0.name == name }) else { return .constant(.missing) }
+      positions.append(i)
+      type = r.fields[i].type
+    }
+    return .fact(root: root, path: positions)
+  }
+
+  static func fieldIndex(_ name: String, in type: ValueType) -> Int {
+    guard case .record(let r) = type.unwrapped else { return 0 }
+    return r.fields.firstIndex { $0.name == name } ?? 0
+  }
+
+  /// The value of an expression that reads no fact, if it has one (folding stops at anything uncertain).
+  func constant(_ t: Typed) -> Value? {
+    switch t.kind {
+    case .literal(let l): return Constant.parse(l).ok.map(Self.value)
+    default:
+      guard let folded = ConstantFolder(definitions: checked.definitions).fold(t) else { return nil }
+      return Self.value(folded)
+    }
+  }
+
+  static func value(_ c: Constant) -> Value {
+    switch c {
+    case .bool(let b): .bool(b)
+    case .number(let n): .number(n)
+    case .money(let m): .money(m)
+    case .date(let d): .date(d)
+    case .datetime(let d): .datetime(d)
+    case .duration(let d): .duration(d)
+    case .text(let s): .text(s)
+    }
+  }
+}
+
+extension TypedKind {
+  /// Worth trying to fold: an operation, not a leaf that is already as simple as it gets.
+  var isFoldable: Bool {
+    switch self {
+    case .unary, .binary, .between, .conditional: true
+    default: false
+    }
+  }
+}
+
+extension Op {
+  /// The nodes this operation reads directly.
+  var operands: [Int] {
+    switch self {
+    case .constant, .fact, .today, .item, .table: []
+    case .field(let a, _), .projection(let a, _), .not(let a), .negate(let a), .presence(let a, _), .matches(let a, _): [a]
+    case .index(let a, let b), .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
+      .coalesce(let a, let b), .member(let a, let b, _), .filter(let a, let b, _), .quantifier(_, let a, let b, _),
+      .contains(let a, let b), .containsAny(let a, let b), .containsAll(let a, let b), .startsWith(let a, let b):
+      [a, b]
+    case .between(let a, let b, let c, _), .conditional(let a, let b, let c): [a, b, c]
+    case .list(let xs), .call(_, let xs, _): xs
+    }
+  }
+}

@@ -1,0 +1,133 @@
+extension GraphCompiler {
+  /// Compiles a decision table once, however many rules name it.
+  mutating func table(_ ref: Reference) -> Int {
+    if let i = tableIndexes[ref] { return i }
+    guard let t = checked.tables[ref] else { return 0 }
+    let inputs = t.inputs.map { lower($0) }
+    var rows: [(cells: [CompiledTable.Cell], output: Int)] = []
+    for row in t.rows {
+      let cells = row.cells.map { cell -> CompiledTable.Cell in
+        switch cell {
+        case .any: .any
+        case .equals(let e): .equals(lower(e))
+        case .compare(let op, let e): .compare(op, lower(e))
+        case .range(let lo, let li, let hi, let hiIn): .range(lower(lo), lowInclusive: li, lower(hi), highInclusive: hiIn)
+        case .oneOf(let xs): .oneOf(xs.map { lower($0) })
+        }
+      }
+      rows.append((cells, lower(row.output)))
+    }
+    let compiled = CompiledTable(
+      name: ref.name, hit: t.table.hit, inputs: inputs, rows: rows, defaultValue: t.defaultValue.map { lower($0) },
+      rowSpans: t.table.rows.map(\.span))
+    tables.append(compiled)
+    tableIndexes[ref] = tables.count - 1
+    return tables.count - 1
+  }
+
+  /// A rule's trace shape: each sub-expression's node and text. Loop bodies are not expanded
+  /// (their values change per item); definitions are expanded one level so a reviewer sees
+  /// what `dti` was made of.
+  mutating func template(_ t: Typed, expandDefinitions: Bool = true) -> TraceTemplate {
+    let node = lower(t)
+    var children: [TraceTemplate] = []
+    var fact: String?
+    var definition: String?
+    switch t.kind {
+    case .fact(let path): fact = path.joined(separator: ".")
+    case .definition(let ref):
+      definition = ref.name
+      if expandDefinitions, let def = checked.definitions[ref] { children = [template(def, expandDefinitions: false)] }
+    case .filter(let xs, _), .quantifier(_, _, let xs, _): children = [template(xs, expandDefinitions: expandDefinitions)]
+    case .literal, .enumCase, .namedList, .today, .item, .variable, .error: break
+    case .call(let f, let args):
+      let shown = (f == .window || f == .perDay) ? Array(args.prefix(f == .window ? 2 : 1)) : args
+      children = shown.map { template($0, expandDefinitions: expandDefinitions) }
+    default:
+      children = t.children.map { template($0, expandDefinitions: expandDefinitions) }
+    }
+    return TraceTemplate(node: node, text: text(t.span), type: t.type, fact: fact, definition: definition, children: children)
+  }
+
+  func text(_ span: Span) -> String {
+    guard let file = checked.project.files[span.file] else { return "" }
+    return file.text(span.start.offset, span.end.offset)
+  }
+
+  /// Compiles every rule of the unit.
+  mutating func rules() -> [CompiledRule] {
+    let checkedRules = checked.rules[unit]
+    let ids = checkedRules.map(\.rule.id.value)
+    return checkedRules.map { c in
+      let r = c.rule
+      let whenNode = c.when.map { lower($0) }
+      let conditionNode = lower(c.condition)
+      let message = c.message.map { part -> MessagePiece in
+        switch part {
+        case .text(let s): .text(s)
+        case .placeholder(let t): .value(lower(t), t.type)
+        }
+      }
+      return CompiledRule(
+        id: r.id.value, title: r.title, category: r.category?.value, owner: r.owner?.value, severity: r.severity,
+        verb: r.verb, stages: r.stages, cite: r.cite, source: r.span,
+        conditionText: text(c.condition.span), whenText: c.when.map { text($0.span) },
+        when: whenNode, condition: conditionNode, message: message,
+        overrides: r.overrides.compactMap { ids.firstIndex(of: $0.value) },
+        effectiveFrom: r.effectiveFrom.flatMap { CivilDate.parse($0.value).ok },
+        effectiveUntil: r.effectiveUntil.flatMap { CivilDate.parse($0.value).ok },
+        trace: template(c.condition), whenTrace: c.when.map { template($0) })
+    }
+  }
+}
+
+extension Compile {
+  /// Compiles every rulebook the user asked for that has no errors. Rulebooks with errors are
+  /// left out; the caller reports `checked.diagnostics` first.
+  public static func rulebooks(_ checked: CheckedProject) -> [CompiledRulebook] {
+    checked.project.requested.compactMap { u in
+      let file = checked.project.units[u].rulebook.file.path
+      if checked.diagnostics.contains(where: { $0.severity == .error && $0.span.file == file }) { return nil }
+      return rulebook(checked, unit: u)
+    }
+  }
+
+  /// Compiles one unit of a checked project.
+  public static func rulebook(_ checked: CheckedProject, unit u: Int) -> CompiledRulebook {
+    var compiler = GraphCompiler(checked, unit: u)
+    let rules = compiler.rules()
+    let book = checked.project.units[u].rulebook
+    return CompiledRulebook(
+      id: book.id.value, title: book.title, version: book.version, jurisdiction: book.jurisdiction,
+      digest: Digest.sources(checked.project, unit: u), path: book.file.path, roots: compiler.roots, rules: rules,
+      effective: book.effective.flatMap { CivilDate.parse($0.value).ok },
+      timezoneOffset: book.timezone.flatMap { UTCOffset.parse($0.value) } ?? 0,
+      nodes: compiler.nodes, tables: compiler.tables)
+  }
+}
+
+/// Compiling checked rulebooks into rule graphs.
+public enum Compile {}
+
+/// The digest that identifies a rulebook version in every decision.
+enum Digest {
+  /// `sha256:` over the rulebook's bytes and those of every file it imports (transitively), in a fixed order.
+  static func sources(_ project: Project, unit: Int) -> String {
+    var seen: Set<Int> = []
+    var order: [Int] = []
+    func visit(_ u: Int) {
+      guard seen.insert(u).inserted else { return }
+      order.append(u)
+      for (_, target) in project.units[u].imports.sorted(by: { $0.key < $1.key }) { visit(target) }
+    }
+    visit(unit)
+    var hasher = SHA256Hasher()
+    for u in order {
+      let file = project.units[u].rulebook.file
+      // Bytes only, not paths: the same rulebook has one digest however it is named on the command line.
+      hasher.update(file.utf8)
+      hasher.update([0])
+    }
+    return "sha256:" + hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+  }
+}
