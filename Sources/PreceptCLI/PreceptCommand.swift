@@ -9,7 +9,7 @@ struct PreceptCommand: ParsableCommand {
     commandName: "precept",
     abstract: "Rules and compliance checks for financial products.",
     version: PreceptInfo.version,
-    subcommands: [LintCommand.self]
+    subcommands: [LintCommand.self, CheckCommand.self, TraceCommand.self]
   )
 
   /// Runs the command; usage mistakes exit 2 like any other unusable input (0 ok, 1 findings, 2 bad input).
@@ -44,4 +44,5 @@ enum Terminal {
 
   /// Colour only on a terminal, and never when NO_COLOR is set.
   static var color: Bool { isatty(1) == 1 && getenv("NO_COLOR") == nil }
+  static var errorColor: Bool { isatty(2) == 1 && getenv("NO_COLOR") == nil }
 }

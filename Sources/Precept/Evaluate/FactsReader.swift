@@ -14,6 +14,11 @@ public struct FactsError: Error, Sendable, Hashable {
   public var description: String { path.isEmpty ? message : "\(path): \(message)" }
 }
 
+/// Every problem found in one facts file.
+public struct FactsErrors: Error, Sendable, Hashable {
+  public var errors: [FactsError]
+}
+
 /// Reads facts (a YAML or JSON document) into values, validated against a schema's types.
 ///
 /// Numbers are read from their text, exactly. Unknown keys are allowed (a product carries more
@@ -27,10 +32,10 @@ public struct FactsReader {
   public init() {}
 
   /// Values for each root of `schema`, in order; errors if any fact does not fit its type.
-  public static func read(_ root: YAMLNode, schema: [(name: String, type: ValueType)]) -> Result<[Value], [FactsError]> {
+  public static func read(_ root: YAMLNode, schema: [(name: String, type: ValueType)]) -> Result<[Value], FactsErrors> {
     var reader = FactsReader()
     guard case .mapping(let pairs) = root.kind else {
-      return .failure([FactsError(path: "", message: "facts must be a mapping of fact names (such as `product`) to values, found \(root.kindDescription)", span: root.span)])
+      return .failure(FactsErrors(errors: [FactsError(path: "", message: "facts must be a mapping of fact names (such as `product`) to values, found \(root.kindDescription)", span: root.span)]))
     }
     var values: [Value] = []
     for (name, type) in schema {
@@ -40,7 +45,7 @@ public struct FactsReader {
         values.append(reader.absent(type, path: name, at: root.span))
       }
     }
-    return reader.errors.isEmpty ? .success(values) : .failure(reader.errors)
+    return reader.errors.isEmpty ? .success(values) : .failure(FactsErrors(errors: reader.errors))
   }
 
   mutating func fail(_ path: String, _ message: String, _ span: Span?) -> Value {
@@ -165,7 +170,7 @@ public struct FactsReader {
   private func shown(_ node: YAMLNode) -> String {
     switch node.kind {
     case .scalar(let v, let style):
-      let clipped = v.unicodeScalars.count > 40 ? String(String.UnicodeScalarView(v.unicodeScalars.prefix(40))) + "…" : v
+      let clipped = v.unicodeScalars.count > 40 ? String(scalars: v.unicodeScalars.prefix(40)) + "…" : v
       return style == .plain && Fixed.parse(v).ok != nil ? clipped : "\"\(clipped)\""
     case .sequence: return "a list"
     case .mapping: return "a mapping"

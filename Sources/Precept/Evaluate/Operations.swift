@@ -5,6 +5,9 @@ extension Evaluator {
     switch (a, b) {
     case (.number(let x), .number(let y)): return o(x, y)
     case (.money(let x), .money(let y)): return x.currency == y.currency ? o(x.amount, y.amount) : nil
+    // Zero has no currency: the sum of no fees compares with any amount.
+    case (.number(let x), .money(let y)) where x == .zero: return o(x, y.amount)
+    case (.money(let x), .number(let y)) where y == .zero: return o(x.amount, y)
     case (.date(let x), .date(let y)): return o(x, y)
     case (.datetime(let x), .datetime(let y)): return o(x, y)
     case (.duration(let x), .duration(let y)): return try? x.compare(y)
@@ -31,7 +34,8 @@ extension Evaluator {
     }
     guard let c = Evaluator.order(a, b) else {
       if case .money(let x) = a, case .money(let y) = b { return fail(node, .currencyMismatch(x.currency, y.currency)) }
-      return fail(node, .incomparable)
+      if case .duration = a, case .duration = b { return fail(node, .incomparable) }
+      return fail(node, .invalidOperands)
     }
     switch op {
     case .lt: return .bool(c < 0)
@@ -51,6 +55,9 @@ extension Evaluator {
       case (.mul, .number(let x), .number(let y)): return .number(try x.multiplied(by: y))
       case (.div, .number(let x), .number(let y)): return .number(try x.divided(by: y))
       case (.rem, .number(let x), .number(let y)): return .number(try x.remainder(dividingBy: y))
+      case (.add, .money(let x), .number(let z)) where z == .zero: return .money(x)
+      case (.add, .number(let z), .money(let x)) where z == .zero: return .money(x)
+      case (.sub, .money(let x), .number(let z)) where z == .zero: return .money(x)
       case (.add, .money(let x), .money(let y)): return .money(try x.adding(y))
       case (.sub, .money(let x), .money(let y)): return .money(try x.subtracting(y))
       case (.mul, .money(let x), .number(let y)), (.mul, .number(let y), .money(let x)): return .money(try x.multiplied(by: y))
@@ -70,7 +77,7 @@ extension Evaluator {
         guard let k = n.intValue else { return fail(node, .overflow) }
         return .duration(try x.multiplied(by: k))
       case (.add, .text(let x), .text(let y)): return .text(x + y)
-      default: return fail(node, .incomparable)
+      default: return fail(node, .invalidOperands)
       }
     } catch {
       return fail(node, error)
@@ -83,7 +90,7 @@ extension Evaluator {
     if a.isMissing { return .missing }
     if ins.code == .matches {
       guard case .text(let s) = a else { return .missing }
-      guard ins.aux >= 0 else { return fail(node, .incomparable) }
+      guard ins.aux >= 0 else { return fail(node, .invalidOperands) }
       return .bool(program.patterns[Int(ins.aux)].matches(s))
     }
     let b = eval(ins.b)

@@ -21,10 +21,14 @@ public final class CompiledRulebook: Sendable {
 
   let nodes: [Node]
   let tables: [CompiledTable]
+  let program: Program
+  /// The rulebook's file and those it imports, for quoting expressions in traces.
+  let sources: [String: SourceFile]
 
   init(
     id: String, title: String?, version: String?, jurisdiction: String?, digest: String, path: String,
-    roots: [Field], rules: [CompiledRule], effective: CivilDate?, timezoneOffset: Int32, nodes: [Node], tables: [CompiledTable]
+    roots: [Field], rules: [CompiledRule], effective: CivilDate?, timezoneOffset: Int32, nodes: [Node], tables: [CompiledTable],
+    sources: [String: SourceFile]
   ) {
     self.id = id
     self.title = title
@@ -38,6 +42,8 @@ public final class CompiledRulebook: Sendable {
     self.timezoneOffset = timezoneOffset
     self.nodes = nodes
     self.tables = tables
+    self.program = Program(nodes)
+    self.sources = sources
     self.ruleIndex = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
   }
 

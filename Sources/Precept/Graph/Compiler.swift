@@ -30,7 +30,7 @@ struct GraphCompiler {
     let inLoop: Bool
     switch op {
     case .item: inLoop = true
-    case .filter(let xs, _, _), .quantifier(_, xs, _, _): inLoop = nodes[xs].inLoop
+    case .filter(let xs, _, _), .quantifier(_, let xs, _, _): inLoop = nodes[xs].inLoop
     case .call(_, let args, _): inLoop = args.prefix(2).contains { nodes[$0].inLoop }
     default: inLoop = op.operands.contains { nodes[$0].inLoop }
     }

@@ -102,7 +102,11 @@ extension Compile {
       digest: Digest.sources(checked.project, unit: u), path: book.file.path, roots: compiler.roots, rules: rules,
       effective: book.effective.flatMap { CivilDate.parse($0.value).ok },
       timezoneOffset: book.timezone.flatMap { UTCOffset.parse($0.value) } ?? 0,
-      nodes: compiler.nodes, tables: compiler.tables)
+      nodes: compiler.nodes, tables: compiler.tables,
+      sources: Dictionary(uniqueKeysWithValues: Digest.units(checked.project, from: u).map { i in
+        let f = checked.project.units[i].rulebook.file
+        return (f.path, f)
+      }))
   }
 }
 
@@ -113,6 +117,18 @@ public enum Compile {}
 enum Digest {
   /// `sha256:` over the rulebook's bytes and those of every file it imports (transitively), in a fixed order.
   static func sources(_ project: Project, unit: Int) -> String {
+    var hasher = SHA256Hasher()
+    for u in units(project, from: unit) {
+      let file = project.units[u].rulebook.file
+      // Bytes only, not paths: the same rulebook has one digest however it is named on the command line.
+      hasher.update(file.utf8)
+      hasher.update([0])
+    }
+    return "sha256:" + hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+  }
+
+  /// A unit and everything it imports, transitively, in a fixed order (depth first, aliases sorted).
+  static func units(_ project: Project, from unit: Int) -> [Int] {
     var seen: Set<Int> = []
     var order: [Int] = []
     func visit(_ u: Int) {
@@ -121,13 +137,6 @@ enum Digest {
       for (_, target) in project.units[u].imports.sorted(by: { $0.key < $1.key }) { visit(target) }
     }
     visit(unit)
-    var hasher = SHA256Hasher()
-    for u in order {
-      let file = project.units[u].rulebook.file
-      // Bytes only, not paths: the same rulebook has one digest however it is named on the command line.
-      hasher.update(file.utf8)
-      hasher.update([0])
-    }
-    return "sha256:" + hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    return order
   }
 }

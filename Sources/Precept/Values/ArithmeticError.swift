@@ -9,6 +9,10 @@ public enum ArithmeticError: Error, Sendable, Hashable {
   case incomparable
   /// Amounts in two currencies were combined or compared; conversion is never implicit.
   case currencyMismatch(Currency, Currency)
+  /// A `unique` (or `any`) decision table matched several rows that disagree.
+  case ambiguousRows(String, [Int])
+  /// Values that cannot be combined this way at run time (say, a window whose size is in months).
+  case invalidOperands
 
   /// The problem in words for a compliance author.
   public var message: String {
@@ -20,6 +24,9 @@ public enum ArithmeticError: Error, Sendable, Hashable {
       "a span of months and a span of days or hours cannot be compared, because months differ in length"
     case .currencyMismatch(let a, let b):
       "amounts in \(a) and \(b) cannot be combined or compared; convert one of them explicitly"
+    case .ambiguousRows(let table, let rows):
+      "table `\(table)` matched rows \(rows.map(String.init).joined(separator: " and ")), which give different results; exactly one row may match"
+    case .invalidOperands: "these values cannot be combined this way"
     }
   }
 }

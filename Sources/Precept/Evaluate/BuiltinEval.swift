@@ -1,0 +1,206 @@
+extension Evaluator {
+  func call(_ ins: Program.Instruction, node: Int) -> Value {
+    let f = Builtin.allCases[Int(ins.flag)]
+    let start = Int(ins.aux)
+    let count = Int(ins.c)
+    func arg(_ i: Int) -> Int32 { program.pool[start + i] }
+    switch f {
+    case .window, .perDay:
+      return group(f, ins, node: node)
+    default:
+      break
+    }
+    var args: [Value] = []
+    args.reserveCapacity(count)
+    for i in 0..<count {
+      let v = eval(arg(i))
+      if v.isMissing, !(f == .min || f == .max) { return .missing }
+      args.append(v)
+    }
+    do {
+      switch f {
+      case .count:
+        guard case .list(let xs) = args[0] else { return .missing }
+        return .number(Fixed(xs.count))
+      case .sum:
+        guard case .list(let xs) = args[0] else { return .missing }
+        return try sum(xs, node: node)
+      case .avg:
+        guard case .list(let xs) = args[0], !xs.isEmpty else { return .missing }
+        switch try sum(xs, node: node) {
+        case .number(let s): return .number(try s.divided(by: Fixed(xs.count)))
+        case .money(let m): return .money(try m.divided(by: Fixed(xs.count)))
+        case .duration(let d): return .duration(TimeSpan(months: d.months / Int32(xs.count), seconds: d.seconds / Int64(xs.count)))
+        default: return .missing
+        }
+      case .min, .max:
+        let items: [Value]
+        if args.count == 1, case .list(let xs) = args[0] { items = xs } else { items = args }
+        if items.isEmpty || items.contains(where: \.isMissing) { return .missing }
+        var best = items[0]
+        for x in items.dropFirst() {
+          guard let c = Evaluator.order(x, best) else { return fail(node, .invalidOperands) }
+          if (f == .min && c < 0) || (f == .max && c > 0) { best = x }
+        }
+        return best
+      case .abs:
+        switch args[0] {
+        case .number(let n): return .number(n.magnitude)
+        case .money(let m): return .money(Money(m.amount.magnitude, m.currency))
+        case .duration(let d): return .duration(d.months < 0 || d.seconds < 0 ? d.negated : d)
+        default: return .missing
+        }
+      case .round:
+        guard case .number(let p) = args[1], let places = p.intValue else { return .missing }
+        switch args[0] {
+        case .number(let n): return .number(try n.rounded(places: places))
+        case .money(let m): return .money(Money(try m.amount.rounded(places: places), m.currency))
+        default: return .missing
+        }
+      case .age:
+        guard case .date(let born) = args[0] else { return .missing }
+        return .number(Fixed(born.age(on: today)))
+      case .daysBetween:
+        switch (args[0], args[1]) {
+        case (.date(let a), .date(let b)): return .number(Fixed(a.days(to: b)))
+        case (.datetime(let a), .datetime(let b)): return .number(Fixed(b.date(inOffset: 0).daysSinceEpoch - a.date(inOffset: 0).daysSinceEpoch))
+        default: return .missing
+        }
+      case .lower, .upper, .length:
+        guard case .text(let s) = args[0] else { return .missing }
+        if f == .length { return .number(Fixed(s.unicodeScalars.count)) }
+        return .text(f == .lower ? s.lowercased() : s.uppercased())
+      case .apr, .irr:
+        guard case .list(let rows) = args[0] else { return .missing }
+        var flows: [(date: CivilDate, amount: Fixed)] = []
+        for row in rows {
+          guard case .record(let fields) = row, let (d, a) = scheduleEntry(fields, node: node) else { return .missing }
+          flows.append((d, a))
+        }
+        switch f == .apr ? Finance.apr(flows) : Finance.irr(flows) {
+        case .success(let r): return .number(r)
+        case .failure: return .missing
+        }
+      case .pmt:
+        guard case .number(let r) = args[0], case .number(let n) = args[1], let periods = n.intValue, case .money(let p) = args[2] else { return .missing }
+        switch Finance.pmt(rate: r, periods: periods, principal: p.amount) {
+        case .success(let x): return .money(Money(x, p.currency))
+        case .failure: return fail(node, .overflow)
+        }
+      case .similarity:
+        guard case .text(let a) = args[0], case .text(let b) = args[1] else { return .missing }
+        return .number(Screening.similarity(a, b))
+      case .bestMatch:
+        guard case .text(let a) = args[0], case .list(let xs) = args[1] else { return .missing }
+        let names = xs.compactMap { if case .text(let s) = $0 { s } else { nil } }
+        guard let m = Screening.bestMatch(a, among: names) else { return .missing }
+        return .record([.text(m.name), .number(m.score)])
+      case .near:
+        guard case .text(let s) = args[0], case .text(let a) = args[1], case .text(let b) = args[2], case .number(let w) = args[3],
+          let within = w.intValue
+        else { return .missing }
+        return .bool(Proximity.near(s, a, b, within: within))
+      case .window, .perDay:
+        return .missing
+      }
+    } catch {
+      return fail(node, error)
+    }
+  }
+
+  /// The `date` and `amount` of a schedule row, whichever order the record type gives them.
+  private func scheduleEntry(_ fields: [Value], node: Int) -> (CivilDate, Fixed)? {
+    var date: CivilDate?
+    var amount: Fixed?
+    for f in fields {
+      if case .date(let d) = f { date = d }
+      if case .money(let m) = f { amount = m.amount }
+    }
+    guard let date, let amount else { return nil }
+    return (date, amount)
+  }
+
+  private func sum(_ xs: [Value], node: Int) throws(ArithmeticError) -> Value {
+    var total: Value = .missing
+    for x in xs {
+      switch (total, x) {
+      case (.missing, _): total = x
+      case (.number(let a), .number(let b)): total = .number(try a.adding(b))
+      case (.money(let a), .money(let b)): total = .money(try a.adding(b))
+      case (.duration(let a), .duration(let b)): total = .duration(try a.adding(b))
+      default: return .missing
+      }
+      if x.isMissing { return .missing }
+    }
+    // An empty sum is zero; for money the static type gives no currency, so zero is a plain number.
+    return total.isMissing ? .number(.zero) : total
+  }
+
+  /// `window(xs, d, by: .k)` and `per_day(xs, by: .k)`: items sorted by their key, then grouped —
+  /// O(n log n) for the sort and linear for the grouping.
+  private func group(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Value {
+    let start = Int(ins.aux)
+    guard case .list(let items) = eval(program.pool[start]) else { return .missing }
+    let keyNode = program.pool[start + Int(ins.c) - 1]
+    let level = Int(ins.b)
+    var keyed: [(key: Int64, item: Value)] = []
+    keyed.reserveCapacity(items.count)
+    for item in items {
+      setFrame(level, item)
+      guard let k = Evaluator.instantKey(eval(keyNode), perDay: f == .perDay, offset: book.timezoneOffset) else { return .missing }
+      keyed.append((k, item))
+    }
+    keyed.sort { $0.key < $1.key }
+    var groups: [Value] = []
+    if f == .perDay {
+      var i = 0
+      while i < keyed.count {
+        var j = i
+        while j < keyed.count, keyed[j].key == keyed[i].key { j += 1 }
+        groups.append(.list(keyed[i..<j].map(\.item)))
+        i = j
+      }
+      return .list(groups)
+    }
+    guard case .duration(let span) = eval(program.pool[start + 1]), span.months == 0, span.seconds > 0 else {
+      return fail(node, .invalidOperands)
+    }
+    // Each maximal run of items less than `span` apart from its first item; a run inside the
+    // previous one adds nothing and is skipped.
+    var end = 0
+    var previousEnd = -1
+    for i in keyed.indices {
+      if end < i { end = i }
+      while end < keyed.count, keyed[end].key - keyed[i].key < span.seconds { end += 1 }
+      if end > previousEnd {
+        groups.append(.list(keyed[i..<end].map(\.item)))
+        previousEnd = end
+      }
+    }
+    return .list(groups)
+  }
+
+  /// Seconds since the epoch (or the calendar day, for `per_day`) of a window key.
+  static func instantKey(_ v: Value, perDay: Bool, offset: Int32) -> Int64? {
+    switch v {
+    case .datetime(let d):
+      return perDay ? Int64(d.date(inOffset: offset).daysSinceEpoch) : d.seconds
+    case .number(let n):
+      guard let s = n.intValue else { return nil }
+      let seconds = Int64(s)
+      return perDay ? (seconds + Int64(offset)).floorDiv(86_400) : seconds
+    case .date(let d):
+      return perDay ? Int64(d.daysSinceEpoch) : Int64(d.daysSinceEpoch) * 86_400
+    default:
+      return nil
+    }
+  }
+}
+
+extension Int64 {
+  /// Division rounding toward negative infinity (days before 1970 stay on the right day).
+  func floorDiv(_ d: Int64) -> Int64 {
+    let q = self / d
+    return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
+  }
+}

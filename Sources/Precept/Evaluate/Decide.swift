@@ -1,0 +1,149 @@
+extension Evaluator {
+  /// Evaluates every rule over `facts` (values of `book.roots`, in order). Statuses land in
+  /// `statuses`; nothing is allocated once the evaluator is warm (facts permitting).
+  public func run(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil) {
+    begin(facts, asOf: asOf)
+    let rules = book.rules
+    statuses.removeAll(keepingCapacity: true)
+    if overriddenBy.count != rules.count {
+      overriddenBy = [Int](repeating: -1, count: rules.count)
+      ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: rules.count)
+    }
+    let bookActive = book.effective.map { asOf >= $0 } ?? true
+    for (i, rule) in rules.enumerated() {
+      overriddenBy[i] = -1
+      if !ruleFailures[i].isEmpty { ruleFailures[i].removeAll() }
+      failures.removeAll(keepingCapacity: true)
+      let status = verdict(rule, asOf: asOf, stage: stage, bookActive: bookActive)
+      if !failures.isEmpty, status == .unknown { ruleFailures[i] = failures }
+      statuses.append(status)
+    }
+    // Exceptions: a rule that applies (in force and its `when` true) sets aside the rules it names.
+    for (i, rule) in rules.enumerated() where !rule.overrides.isEmpty {
+      guard inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) else { continue }
+      if let w = rule.when, computedValue(w) != .bool(true) { continue }
+      for j in rule.overrides {
+        statuses[j] = .overridden
+        overriddenBy[j] = i
+      }
+    }
+  }
+
+  private func verdict(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> RuleStatus {
+    if !inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) { return .notApplicable }
+    if let w = rule.when {
+      switch eval(Int32(w)) {
+      case .bool(false): return .notApplicable
+      case .bool(true): break
+      default: return .unknown
+      }
+    }
+    guard case .bool(let holds) = eval(Int32(rule.condition)) else { return .unknown }
+    switch rule.verb {
+    case .require: return holds ? .passed : .violated
+    case .forbid, .flag: return holds ? .violated : .passed
+    }
+  }
+
+  func inForce(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> Bool {
+    if !bookActive { return false }
+    if let stage, !rule.stages.contains(stage) { return false }
+    if let from = rule.effectiveFrom, asOf < from { return false }
+    if let until = rule.effectiveUntil, asOf > until { return false }
+    return true
+  }
+
+  /// The decision of the last `run`, with messages, reasons and (if asked) traces.
+  public func decision(asOf: CivilDate, stage: Stage?, trace: Bool) -> Decision {
+    let bookActive = book.effective.map { asOf >= $0 } ?? true
+    let results = book.rules.enumerated().map { i, rule -> RuleResult in
+      let status = statuses[i]
+      var reason: String?
+      var message: String?
+      var missing: [String] = []
+      switch status {
+      case .notApplicable:
+        reason = notApplicableReason(rule, asOf: asOf, stage: stage, bookActive: bookActive)
+      case .overridden:
+        reason = "set aside by \(book.rules[overriddenBy[i]].id), an exception that applies here"
+      case .unknown:
+        missing = missingFacts(rule)
+        let failed = ruleFailures[i].map { "\($0.error.message) in `\(text(of: $0.node))`" }
+        reason = failed.isEmpty
+          ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
+          : failed.joined(separator: "; ")
+      case .violated:
+        message = formatMessage(rule)
+      case .passed:
+        break
+      }
+      return RuleResult(
+        rule: rule, status: status, message: message, reason: reason,
+        overriddenBy: status == .overridden ? book.rules[overriddenBy[i]].id : nil, missing: missing,
+        trace: trace && status != .notApplicable ? self.trace(rule.trace) : nil,
+        whenTrace: trace ? rule.whenTrace.map { self.trace($0) } : nil)
+    }
+    return Decision(rulebook: book, asOf: asOf, stage: stage, results: results)
+  }
+
+  private func notApplicableReason(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> String {
+    if !bookActive, let e = book.effective { return "the rulebook takes effect on \(e)" }
+    if let stage, !rule.stages.contains(stage) {
+      return "applies at \(rule.stages.map(\.rawValue).joined(separator: ", ")), not at \(stage.rawValue)"
+    }
+    if let from = rule.effectiveFrom, asOf < from { return "in force from \(from)" }
+    if let until = rule.effectiveUntil, asOf > until { return "in force until \(until)" }
+    return "`when` is false: \(rule.whenText ?? "")"
+  }
+
+  /// The text a node was written as.
+  func text(of node: Int) -> String {
+    let span = book.nodes[node].span
+    return book.sourceText(span)
+  }
+
+  private func formatMessage(_ rule: CompiledRule) -> String? {
+    guard !rule.message.isEmpty else { return rule.title }
+    return rule.message.map { piece in
+      switch piece {
+      case .text(let s): s
+      case .value(let n, let t): (computedValue(n) ?? eval(Int32(n))).formatted(as: t)
+      }
+    }.joined()
+  }
+
+  /// Facts read by the rule that were missing in this evaluation.
+  private func missingFacts(_ rule: CompiledRule) -> [String] {
+    var out: [String] = []
+    func walk(_ t: TraceTemplate) {
+      if let f = t.fact, computedValue(t.node)?.isMissing == true, !out.contains(f) { out.append(f) }
+      t.children.forEach(walk)
+    }
+    rule.whenTrace.map(walk)
+    walk(rule.trace)
+    return out
+  }
+
+  func trace(_ t: TraceTemplate) -> Trace {
+    let v = computedValue(t.node)
+    return Trace(
+      expression: t.text, value: v?.formatted(as: t.type), json: v?.json(as: t.type), fact: t.fact, definition: t.definition,
+      decidingItem: witnesses[t.node], children: t.children.map { trace($0) })
+  }
+}
+
+extension CompiledRulebook {
+  /// The file text a span covers (the rulebook's own file or one it imports).
+  func sourceText(_ span: Span) -> String {
+    sources[span.file]?.text(span.start.offset, span.end.offset) ?? ""
+  }
+
+  /// Evaluates the rulebook over facts and returns the full decision. For many evaluations,
+  /// keep an `Evaluator` per thread and call `run` then `decision` to reuse its state.
+  public func evaluate(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false) -> Decision {
+    let e = Evaluator(self)
+    e.recordWitnesses = trace
+    e.run(facts, asOf: asOf, stage: stage)
+    return e.decision(asOf: asOf, stage: stage, trace: trace)
+  }
+}

@@ -1,0 +1,115 @@
+/// A rule's status in a decision.
+public enum RuleStatus: String, Sendable, Hashable, Codable, CaseIterable {
+  case passed, violated, unknown
+  case notApplicable = "not_applicable"
+  case overridden
+}
+
+/// The verdict of a decision, least severe first: the worst severity among violated rules,
+/// and at least `review` for a rule whose verdict is unknown.
+public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+  case pass, info, warning, review, block
+
+  public static func < (a: Outcome, b: Outcome) -> Bool {
+    (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+  }
+
+  init(_ s: Severity) {
+    switch s {
+    case .info: self = .info
+    case .warning: self = .warning
+    case .review: self = .review
+    case .block: self = .block
+    }
+  }
+}
+
+/// What one rule came to, and why.
+public struct RuleResult: Sendable {
+  public let rule: CompiledRule
+  public let status: RuleStatus
+  /// The rule's message with its placeholders filled, for violated and unknown rules.
+  public let message: String?
+  /// Why the rule did not apply, was unknown or was set aside, in words.
+  public let reason: String?
+  /// The id of the rule that set this one aside.
+  public let overriddenBy: String?
+  /// Fact paths whose absence left the verdict unknown.
+  public let missing: [String]
+  /// The condition's evaluation, when a trace was asked for.
+  public let trace: Trace?
+  public let whenTrace: Trace?
+
+  /// What this rule contributes to the outcome.
+  public var outcome: Outcome {
+    switch status {
+    case .violated: Outcome(rule.severity)
+    case .unknown: Swift.max(Outcome(rule.severity), .review)
+    default: .pass
+    }
+  }
+}
+
+/// One sub-expression of a rule's condition and the value it had.
+public struct Trace: Sendable {
+  /// The sub-expression as written.
+  public let expression: String
+  /// Its value, as a reviewer reads it; nil when evaluation never needed it (short-circuited).
+  public let value: String?
+  public let json: JSON?
+  /// The fact path, when the sub-expression reads a fact directly.
+  public let fact: String?
+  /// The definition's name, when the sub-expression names one.
+  public let definition: String?
+  /// For `any`/`all`/`none`: the position (from 0) of the item that decided it.
+  public let decidingItem: Int?
+  public let children: [Trace]
+
+  /// Every fact this trace read, with its value, in order of appearance and without repeats.
+  public var facts: [(path: String, value: String)] {
+    var seen: Set<String> = []
+    var out: [(String, String)] = []
+    func walk(_ t: Trace) {
+      if let f = t.fact, seen.insert(f).inserted { out.append((f, t.value ?? "not read")) }
+      t.children.forEach(walk)
+    }
+    walk(self)
+    return out
+  }
+}
+
+/// The result of evaluating one rulebook over one set of facts.
+public struct Decision: Sendable {
+  public let rulebook: CompiledRulebook
+  public let asOf: CivilDate
+  public let stage: Stage?
+  public let results: [RuleResult]
+
+  public var outcome: Outcome { results.map(\.outcome).max() ?? .pass }
+
+  /// The same decision showing only some of its results (`precept trace --rule`).
+  public init(filtering d: Decision, to results: [RuleResult]) {
+    self.init(rulebook: d.rulebook, asOf: d.asOf, stage: d.stage, results: results)
+  }
+
+  init(rulebook: CompiledRulebook, asOf: CivilDate, stage: Stage?, results: [RuleResult]) {
+    self.rulebook = rulebook
+    self.asOf = asOf
+    self.stage = stage
+    self.results = results
+  }
+
+  /// The sign-off view: each department's verdict, by department name.
+  public var byOwner: [(name: String, outcome: Outcome)] { grouped { $0.rule.owner ?? "unassigned" } }
+  /// Each category's verdict (eligibility, disclosure, …).
+  public var byCategory: [(name: String, outcome: Outcome)] { grouped { $0.rule.category ?? "uncategorized" } }
+
+  private func grouped(_ key: (RuleResult) -> String) -> [(name: String, outcome: Outcome)] {
+    var worst: [String: Outcome] = [:]
+    for r in results { worst[key(r)] = Swift.max(worst[key(r)] ?? .pass, r.outcome) }
+    return worst.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+  }
+
+  /// Results with a given status, in rule order.
+  public func rules(_ status: RuleStatus) -> [RuleResult] { results.filter { $0.status == status } }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Precept
+
+/// Options shared by `check` and `trace`.
+struct EvaluationOptions: ParsableArguments {
+  @ArgumentParser.Argument(help: "Rulebook files, or directories searched for rulebooks.")
+  var rulebooks: [String]
+
+  @Option(help: "The facts: a product dossier, applicant or other facts file (YAML or JSON).")
+  var facts: String
+
+  @Option(name: .customLong("as-of"), help: "The evaluation date, YYYY-MM-DD (default: today, UTC).")
+  var asOf: String?
+
+  @Option(help: "Lifecycle stage: planning, design, approval, launch, operation, exit (default: the facts' product.stage, if any).")
+  var stage: String?
+
+  @Option(help: "Directory that imports may not leave.")
+  var root: String?
+
+  /// Loads rulebooks and facts; prints problems and exits 2 on unusable input.
+  func prepare() throws -> Prepared {
+    let date: CivilDate
+    if let text = asOf {
+      guard case .success(let d) = CivilDate.parse(text) else { throw Failure.usage("--as-of `\(text)` is not a date; write YYYY-MM-DD") }
+      date = d
+    } else {
+      date = Clock.today()
+    }
+    let books: [CompiledRulebook]
+    do {
+      books = try Rulebooks.load(paths: rulebooks, root: root).rulebooks
+    } catch {
+      throw Failure.load(error)
+    }
+    let doc: FactsDocument
+    switch FactsDocument.read(path: facts) {
+    case .success(let d): doc = d
+    case .failure(let e): throw Failure.load(e)
+    }
+    var chosenStage: Stage?
+    if let s = stage {
+      guard let st = Stage(rawValue: s) else {
+        throw Failure.usage("--stage `\(s)` is not a stage; use one of " + Stage.allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      chosenStage = st
+    } else if let s = doc.text(at: ["product", "stage"]) {
+      chosenStage = Stage(rawValue: s)
+    }
+    var inputs: [(CompiledRulebook, [Value])] = []
+    var notApplicable: [CompiledRulebook] = []
+    var problems: [String] = []
+    for book in books {
+      guard book.applies(to: doc) else {
+        notApplicable.append(book)
+        continue
+      }
+      switch book.values(from: doc) {
+      case .success(let v): inputs.append((book, v))
+      case .failure(let e):
+        problems += e.errors.map { "\(facts)\($0.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""): \($0.description)" }
+      }
+    }
+    if !problems.isEmpty {
+      throw Failure.usage((Array(Set(problems)).sorted() + ["the facts do not fit the rulebooks' schemas; nothing was evaluated"]).joined(separator: "\n"))
+    }
+    if books.isEmpty { throw Failure.usage("no rulebook with rules found in \(rulebooks.joined(separator: ", "))") }
+    return Prepared(inputs: inputs, notApplicable: notApplicable, asOf: date, stage: chosenStage)
+  }
+
+  struct Prepared {
+    var inputs: [(CompiledRulebook, [Value])]
+    var notApplicable: [CompiledRulebook]
+    var asOf: CivilDate
+    var stage: Stage?
+  }
+}
+
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Evaluate rulebooks on a proposed product (or other facts) and print the decision.",
+    discussion: "Exit status: 0 below the --fail-on level, 1 at or above it, 2 unusable rulebooks or facts."
+  )
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+  enum FailOn: String, ExpressibleByArgument, CaseIterable { case warning, review, block }
+
+  @OptionGroup var options: EvaluationOptions
+
+  @Option(help: "Output format: text or json.")
+  var format: Format = .text
+
+  @Option(name: .customLong("fail-on"), help: "Exit 1 when the outcome is at least this: warning, review or block.")
+  var failOn: FailOn = .block
+
+  func run() throws {
+    let prepared = try Failure.exitOnFailure { try options.prepare() }
+    let decisions = prepared.inputs.map { book, values in
+      book.evaluate(values, asOf: prepared.asOf, stage: prepared.stage, trace: true)
+    }
+    Output.decisions(decisions, notApplicable: prepared.notApplicable, json: format == .json, traces: false)
+    let threshold = Outcome(rawValue: failOn.rawValue) ?? .block
+    if decisions.contains(where: { $0.outcome >= threshold }) { throw ExitCode(1) }
+  }
+}
+
+struct TraceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "trace",
+    abstract: "Evaluate rulebooks and show how every rule reached its verdict.",
+    discussion: "Exit status: 0 on success, 2 unusable rulebooks or facts."
+  )
+
+  @OptionGroup var options: EvaluationOptions
+
+  @Option(help: "Show only this rule (by id).")
+  var rule: String?
+
+  @Option(help: "Output format: text or json.")
+  var format: CheckCommand.Format = .text
+
+  func run() throws {
+    let prepared = try Failure.exitOnFailure { try options.prepare() }
+    var decisions = prepared.inputs.map { book, values in
+      book.evaluate(values, asOf: prepared.asOf, stage: prepared.stage, trace: true)
+    }
+    if let id = rule {
+      decisions = decisions.compactMap { d in
+        let kept = d.results.filter { $0.rule.id == id }
+        return kept.isEmpty ? nil : Decision(filtering: d, to: kept)
+      }
+      if decisions.isEmpty {
+        Terminal.error("precept: no rule `\(id)` in the rulebooks that apply to these facts")
+        throw ExitCode(2)
+      }
+    }
+    Output.decisions(decisions, notApplicable: rule == nil ? prepared.notApplicable : [], json: format == .json, traces: true)
+  }
+}

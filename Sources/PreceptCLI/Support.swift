@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Precept
+
+/// Problems that make input unusable: printed, then the command exits 2.
+enum Failure: Error {
+  case usage(String)
+  case load(LoadError)
+
+  /// Runs `body`; on a `Failure`, prints it and exits 2.
+  static func exitOnFailure<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let f as Failure {
+      switch f {
+      case .usage(let message):
+        Terminal.error(message.split(separator: "\n").map { "precept: \($0)" }.joined(separator: "\n"))
+      case .load(let e):
+        for u in e.unreadable { Terminal.error("precept: cannot read \(u.path): \(u.reason)") }
+        let shown = e.diagnostics.filter { $0.severity == .error }
+        if !shown.isEmpty { Terminal.error(DiagnosticRenderer(files: e.files, color: Terminal.errorColor).render(shown)) }
+      }
+      throw ExitCode(2)
+    }
+  }
+}
+
+/// The evaluation date when none is given: today in UTC, read once by the command, never by rules.
+enum Clock {
+  static func today() -> CivilDate {
+    let days = Int((Date().timeIntervalSince1970 / 86_400).rounded(.down))
+    return CivilDate(daysSinceEpoch: days) ?? CivilDate(daysSinceEpoch: 0)!
+  }
+}
+
+/// Printing decisions in the chosen format.
+enum Output {
+  static func decisions(_ ds: [Decision], notApplicable: [CompiledRulebook], json: Bool, traces: Bool) {
+    if json {
+      let items = ds.map { DecisionJSON.json($0) }
+      let value: JSON = items.count == 1 && notApplicable.isEmpty ? items[0] : .array(items)
+      Terminal.write(value.serialized(pretty: true) + "\n")
+      return
+    }
+    let renderer = DecisionRenderer(color: Terminal.color, traces: traces)
+    Terminal.write(ds.map { renderer.render($0) }.joined(separator: "\n"))
+    for book in notApplicable {
+      Terminal.write("\n\(book.id): not applicable — the facts have no " + book.roots.map { "`\($0.name)`" }.joined(separator: ", ") + "\n")
+    }
+  }
+}
