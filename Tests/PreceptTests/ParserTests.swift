@@ -69,6 +69,15 @@ import Testing
     #expect(d.map(\.span.start.column) == [6, 14])
   }
 
+  @Test func longRunsOfBadCharactersDoNotExhaustTheStack() {
+    // Regression: the lexer called itself once per unexpected character and overflowed the stack
+    // on a pasted paragraph (10,000 characters were enough).
+    let (e, d) = Parser.parse(ExprSource(String(repeating: "中", count: 20_000)))
+    #expect(d.count == 20_000)
+    #expect(d.allSatisfy { $0.code == .unexpectedCharacter })
+    #expect(e.containsError)
+  }
+
   @Test func deepNestingIsAnErrorNotACrash() {
     let text = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
     let (_, d) = Parser.parse(ExprSource(text))
