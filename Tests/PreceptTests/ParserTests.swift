@@ -78,6 +78,24 @@ import Testing
     #expect(e.containsError)
   }
 
+  @Test func longOperatorChainsAreTooDeepNotACrash() {
+    // Regression: `a + a + … + a` is a left-leaning tree as deep as the chain is long; 100,000 terms
+    // overflowed the stack in every pass that walks the tree. A chain now counts like nesting.
+    let (e, d) = Parser.parse(ExprSource(String(repeating: "a + ", count: 20_000) + "a"))
+    #expect(d.map(\.code) == [.expressionTooDeep])
+    #expect(e.containsError)
+    let (members, d2) = Parser.parse(ExprSource("a" + String(repeating: ".b", count: 20_000)))
+    #expect(d2.map(\.code) == [.expressionTooDeep])
+    #expect(members.containsError)
+  }
+
+  @Test func chainsWithinTheLimitStillParse() {
+    let text = (1...90).map { "x == \($0)" }.joined(separator: " or ")
+    let (e, d) = Parser.parse(ExprSource(text))
+    #expect(d.isEmpty)
+    #expect(e.shape.hasPrefix("(or (or (or"))
+  }
+
   @Test func deepNestingIsAnErrorNotACrash() {
     let text = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
     let (_, d) = Parser.parse(ExprSource(text))

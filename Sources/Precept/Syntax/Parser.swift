@@ -77,24 +77,31 @@ public struct Parser {
 
   /// Parses operators that bind tighter than `min`.
   private mutating func expression(_ min: Precedence) -> Expr {
+    let outer = depth
+    defer { depth = outer }
     depth += 1
-    defer { depth -= 1 }
-    if depth > Parser.maximumDepth {
-      if !tooDeepReported {
-        tooDeepReported = true
-        report(
-          .expressionTooDeep, current, "expression nested more than \(Parser.maximumDepth) levels deep",
-          help: ["split it into named definitions"])
-      }
-      pos = tokens.count - 1
-      return Expr(.error, span(current))
-    }
+    if depth > Parser.maximumDepth { return tooDeep() }
     var left = prefix()
     while true {
       if case .error = left.kind { return left }
       guard let next = infix(left, min) else { return left }
       left = next
+      // `a + b + c` is `(a + b) + c`: each operator in a row makes the tree one level deeper,
+      // so a long chain counts against the limit just as nesting does (every later pass recurses).
+      depth += 1
+      if depth > Parser.maximumDepth { return tooDeep() }
     }
+  }
+
+  private mutating func tooDeep() -> Expr {
+    if !tooDeepReported {
+      tooDeepReported = true
+      report(
+        .expressionTooDeep, current, "expression nested more than \(Parser.maximumDepth) levels deep",
+        help: ["split it into named definitions"])
+    }
+    pos = tokens.count - 1
+    return Expr(.error, span(current))
   }
 
   private mutating func prefix() -> Expr {
