@@ -96,6 +96,15 @@ import Testing
     #expect(e.shape.hasPrefix("(or (or (or"))
   }
 
+  @Test func startsWithoutWithLeavesAnErrorNode() {
+    // Regression: the missing `with` was reported but the tree came back without an error node,
+    // breaking the promise that a reported problem is marked in the tree.
+    let (e, d) = Parser.parse(ExprSource("copy starts \"保本\""))
+    #expect(d.map(\.message) == ["expected `with` after `starts`"])
+    #expect(d.first?.span.start.column == 13)
+    #expect(e.containsError)
+  }
+
   @Test func deepNestingIsAnErrorNotACrash() {
     let text = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
     let (_, d) = Parser.parse(ExprSource(text))

@@ -333,7 +333,7 @@ public struct Parser {
     default:
       guard let op = binaryOperator() else { return nil }
       guard Precedence.of(op) > min else { return nil }
-      consume(op)
+      guard consume(op) else { return Expr(.error, left.span) }
       return binary(left, op)
     }
   }
@@ -372,16 +372,17 @@ public struct Parser {
     }
   }
 
-  private mutating func consume(_ op: BinaryOp) {
+  /// Steps over the operator's words; false, reported, when `starts` is not followed by `with`.
+  private mutating func consume(_ op: BinaryOp) -> Bool {
     _ = advance()
     if op == .containsAny || op == .containsAll { _ = advance() }
-    if op == .startsWith {
-      if at(.with) {
-        _ = advance()
-      } else {
-        report(.unexpectedToken, current, "expected `with` after `starts`", help: ["write `copy starts with \"…\"`"])
-      }
+    guard op == .startsWith else { return true }
+    guard at(.with) else {
+      report(.unexpectedToken, current, "expected `with` after `starts`", help: ["write `copy starts with \"…\"`"])
+      return false
     }
+    _ = advance()
+    return true
   }
 
   private mutating func binary(_ left: Expr, _ op: BinaryOp) -> Expr {
