@@ -105,6 +105,32 @@ import Testing
     #expect(e.containsError)
   }
 
+  static let printed: [(String, String)] = [
+    // Regression: `if` and quantifiers were bracketed even where nothing follows them.
+    ("if a then 1 else 2", "if a then 1 else 2"),
+    ("((any x in xs: x.ok))", "any x in xs: x.ok"),
+    ("f(if a then 1 else 2, all x in xs: x)", "f(if a then 1 else 2, all x in xs: x)"),
+    ("[if a then 1 else 2, none x in xs: x]", "[if a then 1 else 2, none x in xs: x]"),
+    ("if (if a then b else c) then (any x in xs: x) else (none y in ys: y)", "if if a then b else c then any x in xs: x else none y in ys: y"),
+    // …but still where something follows.
+    ("(if a then b else c) where d", "(if a then b else c) where d"),
+    ("(any x in xs: x) where d", "(any x in xs: x) where d"),
+    ("(if a then 1 else 2) + 3", "(if a then 1 else 2) + 3"),
+    ("a and (any x in xs: x) and b", "a and (any x in xs: x) and b"),
+    ("any x in (xs where .ok): x", "any x in (xs where .ok): x"),
+    ("a * not b == c", "a * (not b == c)"),
+    ("--a", "-(-a)"),
+  ]
+
+  @Test(arguments: printed)
+  func printsOnlyTheParenthesesTheMeaningNeeds(_ text: String, _ expected: String) {
+    let (e, d) = Parser.parse(ExprSource(text))
+    #expect(d.isEmpty)
+    #expect(e.source == expected)
+    let (again, _) = Parser.parse(ExprSource(e.source))
+    #expect(again.shape == e.shape)
+  }
+
   @Test func deepNestingIsAnErrorNotACrash() {
     let text = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
     let (_, d) = Parser.parse(ExprSource(text))
