@@ -69,6 +69,68 @@ import Testing
     #expect(d.map(\.span.start.column) == [6, 14])
   }
 
+  @Test func longRunsOfBadCharactersDoNotExhaustTheStack() {
+    // Regression: the lexer called itself once per unexpected character and overflowed the stack
+    // on a pasted paragraph (10,000 characters were enough).
+    let (e, d) = Parser.parse(ExprSource(String(repeating: "中", count: 20_000)))
+    #expect(d.count == 20_000)
+    #expect(d.allSatisfy { $0.code == .unexpectedCharacter })
+    #expect(e.containsError)
+  }
+
+  @Test func longOperatorChainsAreTooDeepNotACrash() {
+    // Regression: `a + a + … + a` is a left-leaning tree as deep as the chain is long; 100,000 terms
+    // overflowed the stack in every pass that walks the tree. A chain now counts like nesting.
+    let (e, d) = Parser.parse(ExprSource(String(repeating: "a + ", count: 20_000) + "a"))
+    #expect(d.map(\.code) == [.expressionTooDeep])
+    #expect(e.containsError)
+    let (members, d2) = Parser.parse(ExprSource("a" + String(repeating: ".b", count: 20_000)))
+    #expect(d2.map(\.code) == [.expressionTooDeep])
+    #expect(members.containsError)
+  }
+
+  @Test func chainsWithinTheLimitStillParse() {
+    let text = (1...90).map { "x == \($0)" }.joined(separator: " or ")
+    let (e, d) = Parser.parse(ExprSource(text))
+    #expect(d.isEmpty)
+    #expect(e.shape.hasPrefix("(or (or (or"))
+  }
+
+  @Test func startsWithoutWithLeavesAnErrorNode() {
+    // Regression: the missing `with` was reported but the tree came back without an error node,
+    // breaking the promise that a reported problem is marked in the tree.
+    let (e, d) = Parser.parse(ExprSource("copy starts \"保本\""))
+    #expect(d.map(\.message) == ["expected `with` after `starts`"])
+    #expect(d.first?.span.start.column == 13)
+    #expect(e.containsError)
+  }
+
+  static let printed: [(String, String)] = [
+    // Regression: `if` and quantifiers were bracketed even where nothing follows them.
+    ("if a then 1 else 2", "if a then 1 else 2"),
+    ("((any x in xs: x.ok))", "any x in xs: x.ok"),
+    ("f(if a then 1 else 2, all x in xs: x)", "f(if a then 1 else 2, all x in xs: x)"),
+    ("[if a then 1 else 2, none x in xs: x]", "[if a then 1 else 2, none x in xs: x]"),
+    ("if (if a then b else c) then (any x in xs: x) else (none y in ys: y)", "if if a then b else c then any x in xs: x else none y in ys: y"),
+    // …but still where something follows.
+    ("(if a then b else c) where d", "(if a then b else c) where d"),
+    ("(any x in xs: x) where d", "(any x in xs: x) where d"),
+    ("(if a then 1 else 2) + 3", "(if a then 1 else 2) + 3"),
+    ("a and (any x in xs: x) and b", "a and (any x in xs: x) and b"),
+    ("any x in (xs where .ok): x", "any x in (xs where .ok): x"),
+    ("a * not b == c", "a * (not b == c)"),
+    ("--a", "-(-a)"),
+  ]
+
+  @Test(arguments: printed)
+  func printsOnlyTheParenthesesTheMeaningNeeds(_ text: String, _ expected: String) {
+    let (e, d) = Parser.parse(ExprSource(text))
+    #expect(d.isEmpty)
+    #expect(e.source == expected)
+    let (again, _) = Parser.parse(ExprSource(e.source))
+    #expect(again.shape == e.shape)
+  }
+
   @Test func deepNestingIsAnErrorNotACrash() {
     let text = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
     let (_, d) = Parser.parse(ExprSource(text))

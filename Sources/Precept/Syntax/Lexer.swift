@@ -36,6 +36,14 @@ public struct Lexer {
   }
 
   mutating func next() -> Token {
+    // A loop, not recursion: a long run of bad characters (a pasted paragraph) must not exhaust the stack.
+    while true {
+      if let token = token() { return token }
+    }
+  }
+
+  /// The next token, or nil after reporting and skipping one character that starts none.
+  private mutating func token() -> Token? {
     while let c = peek(), c.isSpace { i += 1 }
     let start = i
     guard let c = peek() else { return Token(kind: .end, text: "", start: i, end: i) }
@@ -66,7 +74,7 @@ public struct Lexer {
       help.append("write \"\(shown)…\" with double quotes")
     }
     error(.unexpectedCharacter, start, i, message, help: help)
-    return next()
+    return nil
   }
 
   private mutating func symbol() -> Symbol? {

@@ -3,7 +3,7 @@
 /// two mistakes in two arguments yields two diagnostics.
 public struct Parser {
   /// Deepest nesting accepted; deeper input is an error, never a stack overflow.
-  public static let maximumDepth = 100
+  public static let maximumDepth = 256
 
   private let source: ExprSource
   private let tokens: [Token]
@@ -77,24 +77,31 @@ public struct Parser {
 
   /// Parses operators that bind tighter than `min`.
   private mutating func expression(_ min: Precedence) -> Expr {
+    let outer = depth
+    defer { depth = outer }
     depth += 1
-    defer { depth -= 1 }
-    if depth > Parser.maximumDepth {
-      if !tooDeepReported {
-        tooDeepReported = true
-        report(
-          .expressionTooDeep, current, "expression nested more than \(Parser.maximumDepth) levels deep",
-          help: ["split it into named definitions"])
-      }
-      pos = tokens.count - 1
-      return Expr(.error, span(current))
-    }
+    if depth > Parser.maximumDepth { return tooDeep() }
     var left = prefix()
     while true {
       if case .error = left.kind { return left }
       guard let next = infix(left, min) else { return left }
       left = next
+      // `a + b + c` is `(a + b) + c`: each operator in a row makes the tree one level deeper,
+      // so a long chain counts against the limit just as nesting does (every later pass recurses).
+      depth += 1
+      if depth > Parser.maximumDepth { return tooDeep() }
     }
+  }
+
+  private mutating func tooDeep() -> Expr {
+    if !tooDeepReported {
+      tooDeepReported = true
+      report(
+        .expressionTooDeep, current, "expression nested more than \(Parser.maximumDepth) levels deep",
+        help: ["split it into named definitions"])
+    }
+    pos = tokens.count - 1
+    return Expr(.error, span(current))
   }
 
   private mutating func prefix() -> Expr {
@@ -326,7 +333,7 @@ public struct Parser {
     default:
       guard let op = binaryOperator() else { return nil }
       guard Precedence.of(op) > min else { return nil }
-      consume(op)
+      guard consume(op) else { return Expr(.error, left.span) }
       return binary(left, op)
     }
   }
@@ -365,16 +372,17 @@ public struct Parser {
     }
   }
 
-  private mutating func consume(_ op: BinaryOp) {
+  /// Steps over the operator's words; false, reported, when `starts` is not followed by `with`.
+  private mutating func consume(_ op: BinaryOp) -> Bool {
     _ = advance()
     if op == .containsAny || op == .containsAll { _ = advance() }
-    if op == .startsWith {
-      if at(.with) {
-        _ = advance()
-      } else {
-        report(.unexpectedToken, current, "expected `with` after `starts`", help: ["write `copy starts with \"…\"`"])
-      }
+    guard op == .startsWith else { return true }
+    guard at(.with) else {
+      report(.unexpectedToken, current, "expected `with` after `starts`", help: ["write `copy starts with \"…\"`"])
+      return false
     }
+    _ = advance()
+    return true
   }
 
   private mutating func binary(_ left: Expr, _ op: BinaryOp) -> Expr {

@@ -43,9 +43,11 @@ enum Printer {
   }
 
   /// Prints `e` so that it reparses as one operand where operators tighter than `min` are expected.
+  /// `.lowest` is a place closed on the right (the whole text, an argument, a list item, an index,
+  /// a part of `if`, a quantifier's body), where even `if` and quantifiers need no parentheses.
   static func print(_ e: Expr, min: Precedence) -> String {
     let text = bare(e)
-    return precedence(e) > min ? text : "(\(text))"
+    return min == .lowest || precedence(e) > min ? text : "(\(text))"
   }
 
   private static func below(_ p: Precedence) -> Precedence { Precedence(rawValue: p.rawValue - 1) ?? .lowest }
@@ -78,7 +80,10 @@ enum Printer {
     case .presence(let a, let m): return print(a, min: .comparison) + (m ? " is missing" : " is present")
     case .conditional(let c, let y, let n):
       return "if " + print(c, min: .lowest) + " then " + print(y, min: .lowest) + " else " + print(n, min: .lowest)
-    case .filter(let xs, let c): return print(xs, min: .lowest) + " where " + print(c, min: .filter)
+    case .filter(let xs, let c):
+      // The last part of an `if` or a quantifier reaches right and would take the `where` in.
+      let left = precedence(xs) == .lowest ? "(" + bare(xs) + ")" : bare(xs)
+      return left + " where " + print(c, min: .filter)
     case .quantifier(let q, let v, let xs, let b):
       return q.rawValue + " " + v + " in " + print(xs, min: .filter) + ": " + print(b, min: .lowest)
     case .list(let xs): return "[" + xs.map { print($0, min: .lowest) }.joined(separator: ", ") + "]"
