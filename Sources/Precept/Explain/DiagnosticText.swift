@@ -17,10 +17,17 @@ public struct DiagnosticRenderer: Sendable {
     var out = paint("\(s.file):\(s.start.line):\(s.start.column): ", .bold)
     out += paint("\(d.severity.rawValue)[\(d.code.rawValue)]", d.severity == .error ? .red : (d.severity == .warning ? .yellow : .cyan))
     out += paint(": \(d.message)", .bold) + "\n"
-    let gutter = String(repeating: " ", count: String(s.start.line).count)
+    // One gutter for the whole diagnostic, as wide as its widest line number, so the `|` of a
+    // note's excerpt lines up under the main one.
+    let width = ([s.start.line] + d.notes.compactMap { $0.span?.start.line }).map { String($0).count }.max() ?? 1
+    let gutter = String(repeating: " ", count: width)
+    func number(_ line: Int) -> String {
+      let n = String(line)
+      return String(repeating: " ", count: width - n.count) + n
+    }
     if let excerpt = excerpt(s) {
       out += " \(gutter) |\n"
-      out += " \(paint(String(s.start.line), .blue)) | \(excerpt.line)\n"
+      out += " \(paint(number(s.start.line), .blue)) | \(excerpt.line)\n"
       out += " \(gutter) | \(excerpt.pad)\(paint(excerpt.marks, d.severity == .error ? .red : .yellow))\n"
     }
     for h in d.help { out += " \(gutter) = \(paint("help", .bold)): \(h)\n" }
@@ -29,8 +36,7 @@ public struct DiagnosticRenderer: Sendable {
       if let at = n.span {
         out += " (\(at.file):\(at.start.line):\(at.start.column))\n"
         if let ex = excerpt(at) {
-          let g = String(repeating: " ", count: String(at.start.line).count)
-          out += " \(String(at.start.line)) | \(ex.line)\n \(g) | \(ex.pad)\(paint(String(repeating: "-", count: ex.marks.count), .blue))\n"
+          out += " \(paint(number(at.start.line), .blue)) | \(ex.line)\n \(gutter) | \(ex.pad)\(paint(String(repeating: "-", count: ex.marks.count), .blue))\n"
         }
       } else {
         out += "\n"
