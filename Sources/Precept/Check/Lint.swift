@@ -62,7 +62,7 @@ extension Checker {
           seen[key] = rule
         }
       }
-      if rule.severity == .block, (rule.cite ?? "").trimmingSpaces.isEmpty {
+      if rule.severity == .block, !rule.severityAssumed, (rule.cite ?? "").trimmingSpaces.isEmpty {
         report(
           .blockWithoutCite, rule.id.span, "rule `\(rule.id.value)` blocks approval but cites no source",
           help: ["add `cite:` naming the regulation or policy (write \"illustrative: …\" for an institution's own threshold)"])

@@ -150,6 +150,8 @@ public struct Rule: Sendable {
   public var effectiveUntil: Located<String>?
   /// The rule's `- id:` line, for "declared here" notes and the decision's `source`.
   public var span: Span
+  /// True when `severity` was missing or invalid (already reported) and `block` stands in for it.
+  public var severityAssumed: Bool = false
 }
 
 /// A message with `{expression}` placeholders.
