@@ -76,12 +76,12 @@ struct NodeReader {
   }
 
   /// The items of a sequence; a single scalar counts as a one-item list when `allowSingle`.
-  mutating func sequence(_ node: YAMLNode, _ what: String, allowSingle: Bool = false) -> [YAMLNode]? {
+  mutating func sequence(_ node: YAMLNode, _ what: String, allowSingle: Bool = false, help: [String] = []) -> [YAMLNode]? {
     switch node.kind {
     case .sequence(let items): return items
     case .scalar where allowSingle && !node.isNull: return [node]
     default:
-      report(.wrongShape, node.span, "\(what) must be a list, found \(node.kindDescription)")
+      report(.wrongShape, node.span, "\(what) must be a list, found \(node.kindDescription)", help: help)
       return nil
     }
   }

@@ -5,7 +5,10 @@ extension NodeReader {
   ]
 
   mutating func rules(_ node: YAMLNode) -> [Rule] {
-    guard let items = sequence(node, "`rules`") else { return [] }
+    guard
+      let items = sequence(
+        node, "`rules`", help: ["write each rule as a list item: `- id: ELIG-DTI` on a line of its own, its other keys indented under it"])
+    else { return [] }
     var out: [Rule] = []
     var firstSeen: [String: Span] = [:]
     for item in items {

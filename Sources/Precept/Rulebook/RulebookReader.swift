@@ -57,7 +57,7 @@ public enum RulebookReader {
 
 extension NodeReader {
   mutating func imports(_ node: YAMLNode) -> [Import] {
-    guard let items = sequence(node, "`imports`") else { return [] }
+    guard let items = sequence(node, "`imports`", help: ["write each import as a list item: `- { path: ../common/cn-lists.yaml, as: cn }`"]) else { return [] }
     var out: [Import] = []
     for item in items {
       guard let m = mapping(item, of: "an import", allowed: ["path", "as"], required: ["path", "as"]),
@@ -129,7 +129,7 @@ extension NodeReader {
     case .sequence:
       report(
         .invalidType, node.span, "`\(path.joined(separator: "."))` must be a type or a mapping of fields, found a list",
-        help: ["for a list of records write `list(record(name: text, amount: money))`"])
+        help: ["for a list of records write the type in quotes: `\"list(record(name: text, amount: money))\"`"])
       return nil
     }
   }
