@@ -164,7 +164,6 @@ extension Checker {
       return Typed(.table(ref), tableResultType(ref), span)
     }
     if let t = s.facts[n] {
-      usedFacts.insert([n])
       return Typed(.fact([n]), t, span)
     }
     if n == "today" { return Typed(.today, .date, span) }
@@ -189,14 +188,12 @@ extension Checker {
       guard let ft = r.field(field) else { return unknownField(b, field, r, nameSpan, whole) }
       let t = b.type.isOptional ? ft.asOptional : ft
       if case .fact(let path) = b.kind {
-        usedFacts.insert(path + [field])
         return Typed(.fact(path + [field]), t, whole)
       }
       return Typed(.member(b, field), t, whole)
     case .list(let element):
       guard case .record(let r) = element.unwrapped else { break }
       guard let ft = r.field(field) else { return unknownField(b, field, r, nameSpan, whole) }
-      if case .fact(let path) = b.kind { usedFacts.insert(path + [field]) }
       return Typed(.projection(b, field), carry(.list(ft), b.type), whole)
     default:
       break
