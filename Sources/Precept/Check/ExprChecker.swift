@@ -38,6 +38,18 @@ extension Checker {
       if case .name(let a) = base.kind, let target = scopes[env.unit].aliases[a], !isLocal(a, env) {
         return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span)
       }
+      if case .name(let a) = base.kind, scopes[env.unit].brokenAliases.contains(a) || scopes[env.unit].duplicates.contains(a), !isLocal(a, env) {
+        return .error(e.span)
+      }
+      if case .name(let a) = base.kind, !isLocal(a, env), !scopes[env.unit].knows(a) {
+        // `applicant.age` with no `applicant`: a fact the schema does not declare.
+        var help = Suggestion.help(for: a, among: scopes[env.unit].allNames + env.variables.map(\.0))
+        if help.isEmpty {
+          help.append("facts are declared under `schema:`; add `\(a):` there with its fields, e.g. `\(field): int`")
+        }
+        report(.unknownName, base.span, "unknown name `\(a)`: the schema declares no fact `\(a)`", help: help)
+        return .error(e.span)
+      }
       let b = check(base, env)
       return member(b, field, nameSpan: nameSpan, whole: e.span)
     case .index(let base, let index):
@@ -125,14 +137,19 @@ extension Checker {
 
   private func name(_ n: String, _ span: Span, _ env: Env, expected: ValueType?) -> Typed {
     if let v = env.variables.last(where: { $0.0 == n }) { return Typed(.variable(n), v.1, span) }
+    if scopes[env.unit].duplicates.contains(n) { return .error(span) }
     if case .enumeration(let en) = expected?.unwrapped ?? .error, en.cases.contains(n) {
       return Typed(.enumCase(n), .enumeration(en), span)
     }
     if let resolved = declared(n, in: env.unit, span) { return resolved }
+    if scopes[env.unit].brokenAliases.contains(n) { return .error(span) }
     if scopes[env.unit].aliases[n] != nil {
       report(.unknownName, span, "`\(n)` is an import alias; name something inside it, such as `\(n).NAME`")
       return .error(span)
     }
+    // Compared with something whose type is already in error (a field with a bad type): the
+    // word is most likely one of its enum cases, and the first error says all there is to say.
+    if expected?.isError == true { return .error(span) }
     if case .enumeration(let en) = expected?.unwrapped ?? .error {
       report(
         .unknownEnumCase, span, "`\(n)` is not one of the cases of \(en.cases.count > 6 ? "this enum" : ValueType.enumeration(en).description)",
@@ -206,7 +223,7 @@ extension Checker {
     let names = r.fields.map(\.name)
     report(
       .unknownField, nameSpan, "\(describe(b)) has no field `\(field)`",
-      help: Suggestion.help(for: field, among: names) + (names.count <= 12 ? ["its fields are " + names.joined(separator: ", ")] : []))
+      help: Suggestion.help(for: field, among: names) + (!names.isEmpty && names.count <= 12 ? ["its fields are " + names.joined(separator: ", ")] : []))
     return .error(whole)
   }
 

@@ -76,8 +76,10 @@ extension Checker {
   }
 
   private func isLeaf(_ f: SchemaField) -> Bool {
-    if case .record = f.type { return false }
-    return true
+    switch f.type {
+    case .record, .error: false
+    default: true
+    }
   }
 
   private func lintRules(_ u: Int) {

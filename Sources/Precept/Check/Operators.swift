@@ -27,9 +27,7 @@ extension Checker {
   private func isBareWord(_ e: Expr, _ env: Env) -> Bool {
     switch e.kind {
     case .name(let n):
-      let s = scopes[env.unit]
-      return !isLocal(n, env) && s.definitions[n] == nil && s.lists[n] == nil && s.tables[n] == nil && s.facts[n] == nil
-        && s.aliases[n] == nil && n != "today"
+      return !isLocal(n, env) && !scopes[env.unit].knows(n)
     case .list(let xs): return !xs.isEmpty && xs.allSatisfy { isBareWord($0, env) }
     default: return false
     }

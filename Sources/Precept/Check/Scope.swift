@@ -8,6 +8,18 @@ struct Scope {
   var definitions: [String: Int] = [:]
   var tables: [String: Int] = [:]
   var aliases: [String: Int] = [:]
+  /// Aliases of imports that failed (not found, a cycle, outside the root): already reported,
+  /// so names read through them stay quiet instead of each becoming an "unknown name".
+  var brokenAliases: Set<String> = []
+  /// Names declared twice in this rulebook (reported as P0216). Which one a use meant is
+  /// anybody's guess, so uses stay quiet until the author renames one.
+  var duplicates: Set<String> = []
+
+  /// Whether `n` is declared here (or is `today`), in any namespace.
+  func knows(_ n: String) -> Bool {
+    facts[n] != nil || lists[n] != nil || definitions[n] != nil || tables[n] != nil || aliases[n] != nil
+      || brokenAliases.contains(n) || duplicates.contains(n) || n == "today"
+  }
 
   /// Every name the scope knows, for "did you mean" suggestions.
   var allNames: [String] {
@@ -22,10 +34,22 @@ extension Checker {
     scopes = project.units.indices.map { i in
       var s = Scope()
       let book = unit(i)
-      for (k, l) in book.lists.enumerated() { s.lists[l.name.value] = k }
-      for (k, d) in book.definitions.enumerated() { s.definitions[d.name.value] = k }
-      for (k, t) in book.tables.enumerated() { s.tables[t.name.value] = k }
+      // A name declared twice (reported as P0216) keeps its first meaning, in the order the
+      // reader checks uniqueness: import aliases, facts, lists, definitions, tables.
+      var taken: Set<String> = []
+      for name in book.imports.map(\.alias.value) + book.schema.map(\.name.value) where !taken.insert(name).inserted {
+        s.duplicates.insert(name)
+      }
+      func claim(_ name: String) -> Bool {
+        if taken.insert(name).inserted { return true }
+        s.duplicates.insert(name)
+        return false
+      }
+      for (k, l) in book.lists.enumerated() where claim(l.name.value) { s.lists[l.name.value] = k }
+      for (k, d) in book.definitions.enumerated() where claim(d.name.value) { s.definitions[d.name.value] = k }
+      for (k, t) in book.tables.enumerated() where claim(t.name.value) { s.tables[t.name.value] = k }
       for (alias, target) in project.units[i].imports { s.aliases[alias] = target }
+      for imp in book.imports where s.aliases[imp.alias.value] == nil { s.brokenAliases.insert(imp.alias.value) }
       return s
     }
     for i in project.units.indices {

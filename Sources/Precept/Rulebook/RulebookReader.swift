@@ -86,7 +86,9 @@ extension NodeReader {
     for pair in pairs {
       guard checkFieldName(pair.key, root: true) else { continue }
       var fields: [SchemaField] = []
-      guard let t = schemaType(pair.value, path: [pair.name], fields: &fields) else { continue }
+      // A fact whose type is wrong (already reported) stays declared, typed as an error, so
+      // the rules that read it are not reported again.
+      let t = schemaType(pair.value, path: [pair.name], fields: &fields) ?? .error
       roots.append(SchemaRoot(name: Located(pair.name, pair.key.span), type: t, fields: fields))
     }
     return roots
@@ -113,7 +115,7 @@ extension NodeReader {
       for pair in pairs {
         guard checkFieldName(pair.key, root: false) else { continue }
         let before = fields.count
-        guard let t = schemaType(pair.value, path: path + [pair.name], fields: &fields) else { continue }
+        let t = schemaType(pair.value, path: path + [pair.name], fields: &fields) ?? .error
         fields.insert(SchemaField(path: path + [pair.name], span: pair.key.span, type: t), at: before)
         rec.append(Field(name: pair.name, type: t))
       }
