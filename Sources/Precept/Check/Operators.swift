@@ -57,8 +57,16 @@ extension Checker {
       return carry(.bool, l.type, r.type)
     case .matches:
       guard a == .text else { return mismatch(op, l, r, span) }
-      guard case .literal(.string) = r.kind else {
+      guard case .literal(.string(let pattern)) = r.kind else {
         report(.typeMismatch, r.span, "`matches` takes a pattern written as text, e.g. `matches \"^[0-9]{6}$\"`")
+        return .error
+      }
+      do {
+        _ = try Regex(pattern)
+      } catch {
+        report(
+          .invalidRegex, r.span, "`\(pattern)` is not a valid pattern: \(error)",
+          help: ["every `(` needs a `)` and every `[` a `]`; to match one of `( ) [ ] { } . * + ? |` itself, write `\\\\` before it (in text, a single `\\` starts an escape such as `\\n`)"])
         return .error
       }
       return carry(.bool, l.type)
