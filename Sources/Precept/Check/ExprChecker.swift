@@ -28,9 +28,14 @@ extension Checker {
       return name(n, e.span, env, expected: expected)
     case .implicitMember(let field):
       guard let item = env.items.last else {
+        let lists = listsWithField(field, env.unit)
+        let help =
+          lists.count == 1
+          ? "to test every item of `\(lists[0])`, write \"all x in \(lists[0]): x.\(field) …\" (in quotes, because of the `: `), or filter with `\(lists[0]) where .\(field) …`"
+          : "use it inside `xs where .\(field) …` or \"any x in xs: x.\(field) …\", where `xs` is a list of records"
         report(
           .implicitItemOutside, e.span, "`.\(field)` means “the current item's \(field)”, which exists only inside `where`, a quantifier or `by:`",
-          help: ["write the full path, e.g. `product.\(field)`, or use it inside `xs where .\(field) …`"])
+          help: [help])
         return .error(e.span)
       }
       return member(Typed(.item, item, e.span), field, nameSpan: e.span, whole: e.span)
@@ -130,6 +135,22 @@ extension Checker {
       }
       return Typed(.list(typed), .list(t), e.span)
     }
+  }
+
+  /// Fact paths (`product.fees`) that are lists of records with a field of this name.
+  func listsWithField(_ field: String, _ u: Int) -> [String] {
+    var out: [String] = []
+    func walk(_ t: ValueType, _ path: String, depth: Int) {
+      guard depth < 8 else { return }
+      switch t.unwrapped {
+      case .record(let r): for f in r.fields { walk(f.type, path + "." + f.name, depth: depth + 1) }
+      case .list(let e):
+        if case .record(let r) = e.unwrapped, r.field(field) != nil { out.append(path) }
+      default: break
+      }
+    }
+    for (name, t) in scopes[u].facts.sorted(by: { $0.key < $1.key }) { walk(t, name, depth: 0) }
+    return out
   }
 
   /// Whether a name is bound by a quantifier here (it then hides declarations of the same name).
