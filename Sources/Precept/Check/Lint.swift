@@ -87,7 +87,9 @@ extension Checker {
     for checked in checkedRules[u] {
       let rule = checked.rule
       if let w = checked.when, case .bool(false)? = fold(w) {
-        report(.neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false")
+        report(
+          .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false",
+          help: ["the condition reads no fact, so no product can meet it; compare a fact instead, or remove the rule"])
       } else if case .bool(let v)? = fold(checked.condition) {
         let fails = (rule.verb == .require) != v
         report(
