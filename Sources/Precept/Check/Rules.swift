@@ -116,7 +116,8 @@ extension Checker {
         if case .file(let path) = test.facts {
           let target = PathName.join(PathName.directory(of: book.file.path), path.value)
           if !Disk.exists(target) {
-            report(.testCase, path.span, "facts file `\(path.value)` does not exist (looked for `\(target)`)", help: ["paths are relative to the rulebook"])
+            let looked = target == path.value ? "" : " (looked for `\(target)`)"
+            report(.testCase, path.span, "facts file `\(path.value)` does not exist\(looked)", help: ["paths are relative to the rulebook"])
           }
         }
       }
