@@ -173,7 +173,7 @@ extension Checker {
     if expected?.isError == true { return .error(span) }
     if case .enumeration(let en) = expected?.unwrapped ?? .error {
       report(
-        .unknownEnumCase, span, "`\(n)` is not one of the cases of \(en.cases.count > 6 ? "this enum" : ValueType.enumeration(en).description)",
+        .unknownEnumCase, span, "`\(n)` is not one of the cases it is compared with",
         help: Suggestion.help(for: n, among: en.cases) + ["the cases are " + en.cases.joined(separator: ", ")])
       return .error(span)
     }
