@@ -65,11 +65,20 @@ extension NodeReader {
         let a = m["as"].flatMap({ text($0.value, "the import's `as`") })
       else { continue }
       guard a.value.isIdentifier, Keyword(rawValue: a.value) == nil else {
-        report(.importAlias, a.span, "import alias `\(a.value)` must be a simple name such as `cn`")
+        let fixed = String(a.value.map { $0 == "-" || $0 == "." || $0 == " " ? "_" : $0 })
+        report(
+          .importAlias, a.span, "import alias `\(a.value)` must be a simple name such as `cn`",
+          help: [
+            fixed.isIdentifier && Keyword(rawValue: fixed) == nil
+              ? "write `as: \(fixed)` (letters, digits and `_`; a `-` would read as minus)"
+              : "use letters, digits and `_`, starting with a letter, and not a word of the expression language"
+          ])
         continue
       }
       if let first = out.first(where: { $0.alias.value == a.value }) {
-        report(.importAlias, a.span, "two imports use the alias `\(a.value)`", notes: [.init("first used here", at: first.alias.span)])
+        report(
+          .importAlias, a.span, "two imports use the alias `\(a.value)`", notes: [.init("first used here", at: first.alias.span)],
+          help: ["give each import its own alias; names are then read as `ALIAS.NAME`"])
         continue
       }
       out.append(Import(path: p, alias: a))
