@@ -72,7 +72,7 @@ extension Checker {
       return call(name, args, nameSpan: nameSpan, whole: e.span, env)
     case .unary(.not, let a):
       let t = check(a, env)
-      requireBool(t, "`not` applies to a condition")
+      requireBool(t, "the value after `not`")
       return Typed(.unary(.not, t), carry(.bool, t.type), e.span)
     case .unary(.negate, let a):
       let t = check(a, env)
