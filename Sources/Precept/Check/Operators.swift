@@ -150,10 +150,10 @@ extension Checker {
       if case .money = a, b == .percent { help.append("a percentage compares with a ratio: divide two amounts first, e.g. `applicant.monthly_debt / applicant.monthly_income <= 50%`") }
       if a == .percent, case .money = b { help.append("a percentage compares with a ratio, not with an amount") }
       if case .money(let c) = a, b.isNumeric, b != .percent {
-        help.append("write the amount with its currency, e.g. `\(amountExample(r, c))`")
+        help.append(moneyVersusNumberHelp(money: l, number: r, c))
       }
       if a.isNumeric, a != .percent, case .money(let c) = b {
-        help.append("write the amount with its currency, e.g. `\(amountExample(l, c))`")
+        help.append(moneyVersusNumberHelp(money: r, number: l, c))
       }
       report(.typeMismatch, span, "cannot compare \(a.brief) with \(b.brief)", help: help)
       return false
@@ -190,6 +190,20 @@ extension Checker {
     case (.list(let x), .list(let y)): comparable(x.unwrapped, y.unwrapped)
     default: a == b
     }
+  }
+
+  /// An amount met a plain number: when the amount is the literal (`age between 18 and 60 CNY`)
+  /// its currency is the slip; otherwise the number lacks one (`income >= 3000`).
+  private func moneyVersusNumberHelp(money: Typed, number: Typed, _ currency: String?) -> String {
+    if case .literal(.money(let amount, _)) = money.kind, !isLiteral(number) {
+      return "\(describe(number) == "this value" ? "the other side" : describe(number)) is a plain number, not an amount: write `\(amount)` without a currency"
+    }
+    return "write the amount with its currency, e.g. `\(amountExample(number, currency))`"
+  }
+
+  private func isLiteral(_ t: Typed) -> Bool {
+    if case .literal = t.kind { return true }
+    return false
   }
 
   /// `3000 CNY` for a bare number literal `3000` (in the currency the other side has, if known).
