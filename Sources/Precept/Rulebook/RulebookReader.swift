@@ -190,7 +190,8 @@ extension NodeReader {
       if let (firstKind, firstSpan) = seen[name.value] {
         report(
           .duplicateName, name.span, "`\(name.value)` is already declared as a \(firstKind); this \(kind) needs another name",
-          notes: [.init("first declared here", at: firstSpan)])
+          notes: [.init("first declared here", at: firstSpan)],
+          help: ["rename one of the two: facts, lists, definitions, tables and import aliases share one set of names"])
       } else {
         seen[name.value] = (kind, name.span)
       }
