@@ -181,6 +181,17 @@ import Testing
     }
   }
 
+  @Test func everyCodeIsDocumented() throws {
+    let docs = URL(fileURLWithPath: #filePath)
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("docs/diagnostics.md")
+    let text = try String(contentsOf: docs, encoding: .utf8)
+    let headings = Set(text.split(separator: "\n").filter { $0.hasPrefix("## ") })
+    for code in DiagnosticCode.allCases {
+      #expect(headings.contains("## \(code.rawValue) \(code.title)"), "docs/diagnostics.md has no `## \(code.rawValue) \(code.title)`")
+    }
+  }
+
   // MARK: - JSON and SARIF
 
   /// Cases whose `--format json` and `--format sarif` output is kept too (`<name>.json`,
