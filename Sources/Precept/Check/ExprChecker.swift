@@ -41,7 +41,7 @@ extension Checker {
       return member(Typed(.item, item, e.span), field, nameSpan: e.span, whole: e.span)
     case .member(let base, let field, let nameSpan):
       if case .name(let a) = base.kind, let target = scopes[env.unit].aliases[a], !isLocal(a, env) {
-        return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span)
+        return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span, from: env.unit)
       }
       if case .name(let a) = base.kind, scopes[env.unit].brokenAliases.contains(a) || scopes[env.unit].duplicates.contains(a), !isLocal(a, env) {
         return .error(e.span)
@@ -208,8 +208,9 @@ extension Checker {
     return nil
   }
 
-  private func imported(_ target: Int, alias: String, _ n: String, nameSpan: Span, whole: Span) -> Typed {
+  private func imported(_ target: Int, alias: String, _ n: String, nameSpan: Span, whole: Span, from u: Int) -> Typed {
     if let t = declared(n, in: target, whole), n != "today" { return t }
+    if unit(u).reusedAliases.contains(alias) { return .error(whole) }
     let s = scopes[target]
     report(
       .unknownName, nameSpan, "`\(alias)` (\(unit(target).file.path)) has no list, definition, table or fact named `\(n)`",

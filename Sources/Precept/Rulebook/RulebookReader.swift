@@ -35,7 +35,7 @@ public enum RulebookReader {
       effective: top["effective"].flatMap { r.text($0.value, "`effective`") },
       timezone: top["timezone"].flatMap { r.text($0.value, "`timezone`") },
       imports: [], schema: [], lists: [], definitions: [], tables: [], rules: [], tests: [])
-    if let n = top["imports"] { book.imports = r.imports(n.value) }
+    if let n = top["imports"] { (book.imports, book.reusedAliases) = r.imports(n.value) }
     if let n = top["schema"] { book.schema = r.schema(n.value) }
     if let n = top["lists"] { book.lists = r.lists(n.value) }
     if let n = top["definitions"] { book.definitions = r.definitions(n.value) }
@@ -56,9 +56,11 @@ public enum RulebookReader {
 }
 
 extension NodeReader {
-  mutating func imports(_ node: YAMLNode) -> [Import] {
-    guard let items = sequence(node, "`imports`", help: ["write each import as a list item: `- { path: ../common/cn-lists.yaml, as: cn }`"]) else { return [] }
+  /// The imports, and the aliases a later import tried to reuse.
+  mutating func imports(_ node: YAMLNode) -> ([Import], Set<String>) {
+    guard let items = sequence(node, "`imports`", help: ["write each import as a list item: `- { path: ../common/cn-lists.yaml, as: cn }`"]) else { return ([], []) }
     var out: [Import] = []
+    var reused: Set<String> = []
     for item in items {
       guard let m = mapping(item, of: "an import", allowed: ["path", "as"], required: ["path", "as"]),
         let p = m["path"].flatMap({ text($0.value, "the import's `path`") }),
@@ -79,11 +81,12 @@ extension NodeReader {
         report(
           .importAlias, a.span, "two imports use the alias `\(a.value)`", notes: [.init("first used here", at: first.alias.span)],
           help: ["give each import its own alias; names are then read as `ALIAS.NAME`"])
+        reused.insert(a.value)
         continue
       }
       out.append(Import(path: p, alias: a))
     }
-    return out
+    return (out, reused)
   }
 
   mutating func schema(_ node: YAMLNode) -> [SchemaRoot] {
