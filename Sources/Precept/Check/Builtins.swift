@@ -34,6 +34,15 @@ public enum Builtin: String, Sendable, CaseIterable {
     }
   }
 
+  /// Names authors reach for from spreadsheets and other languages, with what they mean here.
+  static let synonyms: [String: (builtin: Builtin, what: String)] = [
+    "total": (.sum, "add up a list"), "add": (.sum, "add up a list"),
+    "average": (.avg, "average a list"), "mean": (.avg, "average a list"),
+    "len": (.length, "measure text"), "size": (.count, "count a list"), "countif": (.count, "count matching items"),
+    "minimum": (.min, "take the smallest"), "maximum": (.max, "take the largest"),
+    "datediff": (.daysBetween, "count days between dates"), "days": (.daysBetween, "count days between dates"),
+  ]
+
   /// Labels each argument may carry, by position; nil where no label is allowed.
   var labels: [String?] {
     switch self {

@@ -1,9 +1,10 @@
 extension Checker {
   func call(_ name: String, _ args: [Argument], nameSpan: Span, whole: Span, _ env: Env) -> Typed {
     guard let f = Builtin(rawValue: name) else {
+      let synonym = Builtin.synonyms[name.lowercased()].map { ["to \($0.what), use `\($0.builtin.rawValue)`: \($0.builtin.usage)"] }
       report(
         .unknownName, nameSpan, "unknown function `\(name)`",
-        help: Suggestion.help(for: name, among: Builtin.allCases.map(\.rawValue))
+        help: (synonym ?? Suggestion.help(for: name, among: Builtin.allCases.map(\.rawValue)))
           + ["functions are " + Builtin.allCases.map(\.rawValue).joined(separator: ", ")])
       return .error(whole)
     }
@@ -39,7 +40,9 @@ extension Checker {
 
     switch f {
     case .count:
-      guard arity(1), types[0].element != nil else { return bad("`count` takes one list") }
+      guard arity(1), types[0].element != nil else {
+        return bad("`count` takes one list" + (arity(1) ? ", but \(describe(typed[0])) is \(types[0].brief)" : ", but is given \(types.count) values"))
+      }
       return result(.int)
     case .sum, .avg:
       guard arity(1), let e = types[0].element?.unwrapped else { return bad("`\(name)` takes one list") }

@@ -78,9 +78,9 @@ final class Checker {
 
   /// Definitions and tables being checked, to detect cycles.
   var inProgress: [Reference] = []
-  /// Every declaration and fact path an expression reads, for the unused-item warnings.
+  /// Every declaration an expression names, for the unused-item warnings (fact reads are
+  /// collected from the checked expressions afterwards, see `Lint.swift`).
   var used: Set<Reference> = []
-  var usedFacts: Set<[String]> = []
 
   init(_ project: Project) { self.project = project }
 

@@ -14,7 +14,7 @@ extension Checker {
   /// A list's element type: quoted or wordy items are text; plain numbers, amounts, dates are those.
   func listType(_ ref: Reference) -> ValueType {
     if let done = listTypes[ref] { return done.type }
-    guard case .list(let index)? = scopes[ref.unit][ref.name] else { return .error }
+    guard let index = scopes[ref.unit].lists[ref.name] else { return .error }
     let list = unit(ref.unit).lists[index]
     var t: ValueType = .nothing
     var items: [Typed] = []
@@ -49,7 +49,7 @@ extension Checker {
       reportCycle(Array(inProgress[at...]))
       return .error
     }
-    guard case .definition(let index)? = scopes[ref.unit][ref.name] else { return .error }
+    guard let index = scopes[ref.unit].definitions[ref.name] else { return .error }
     let def = unit(ref.unit).definitions[index]
     inProgress.append(ref)
     let typed = check(def.expr, Env(unit: ref.unit))

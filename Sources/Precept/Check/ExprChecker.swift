@@ -28,15 +28,32 @@ extension Checker {
       return name(n, e.span, env, expected: expected)
     case .implicitMember(let field):
       guard let item = env.items.last else {
+        let lists = listsWithField(field, env.unit)
+        let help =
+          lists.count == 1
+          ? "to test every item of `\(lists[0])`, write \"all x in \(lists[0]): x.\(field) …\" (in quotes, because of the `: `), or filter with `\(lists[0]) where .\(field) …`"
+          : "use it inside `xs where .\(field) …` or \"any x in xs: x.\(field) …\", where `xs` is a list of records"
         report(
           .implicitItemOutside, e.span, "`.\(field)` means “the current item's \(field)”, which exists only inside `where`, a quantifier or `by:`",
-          help: ["write the full path, e.g. `product.\(field)`, or use it inside `xs where .\(field) …`"])
+          help: [help])
         return .error(e.span)
       }
       return member(Typed(.item, item, e.span), field, nameSpan: e.span, whole: e.span)
     case .member(let base, let field, let nameSpan):
-      if case .name(let a) = base.kind, let target = scopes[env.unit].alias(a), !isLocal(a, env) {
-        return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span)
+      if case .name(let a) = base.kind, let target = scopes[env.unit].aliases[a], !isLocal(a, env) {
+        return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span, from: env.unit)
+      }
+      if case .name(let a) = base.kind, scopes[env.unit].brokenAliases.contains(a) || scopes[env.unit].duplicates.contains(a), !isLocal(a, env) {
+        return .error(e.span)
+      }
+      if case .name(let a) = base.kind, !isLocal(a, env), !scopes[env.unit].knows(a) {
+        // `applicant.age` with no `applicant`: a fact the schema does not declare.
+        var help = Suggestion.help(for: a, among: scopes[env.unit].allNames + env.variables.map(\.0))
+        if help.isEmpty {
+          help.append("facts are declared under `schema:`; add `\(a):` there with its fields, e.g. `\(field): int`")
+        }
+        report(.unknownName, base.span, "unknown name `\(a)`: the schema declares no fact `\(a)`", help: help)
+        return .error(e.span)
       }
       let b = check(base, env)
       return member(b, field, nameSpan: nameSpan, whole: e.span)
@@ -55,7 +72,7 @@ extension Checker {
       return call(name, args, nameSpan: nameSpan, whole: e.span, env)
     case .unary(.not, let a):
       let t = check(a, env)
-      requireBool(t, "`not` applies to a condition")
+      requireBool(t, "the value after `not`")
       return Typed(.unary(.not, t), carry(.bool, t.type), e.span)
     case .unary(.negate, let a):
       let t = check(a, env)
@@ -120,22 +137,43 @@ extension Checker {
     }
   }
 
+  /// Fact paths (`product.fees`) that are lists of records with a field of this name.
+  func listsWithField(_ field: String, _ u: Int) -> [String] {
+    var out: [String] = []
+    func walk(_ t: ValueType, _ path: String, depth: Int) {
+      guard depth < 8 else { return }
+      switch t.unwrapped {
+      case .record(let r): for f in r.fields { walk(f.type, path + "." + f.name, depth: depth + 1) }
+      case .list(let e):
+        if case .record(let r) = e.unwrapped, r.field(field) != nil { out.append(path) }
+      default: break
+      }
+    }
+    for (name, t) in scopes[u].facts.sorted(by: { $0.key < $1.key }) { walk(t, name, depth: 0) }
+    return out
+  }
+
   /// Whether a name is bound by a quantifier here (it then hides declarations of the same name).
   func isLocal(_ n: String, _ env: Env) -> Bool { env.variables.contains { $0.0 == n } }
 
   private func name(_ n: String, _ span: Span, _ env: Env, expected: ValueType?) -> Typed {
     if let v = env.variables.last(where: { $0.0 == n }) { return Typed(.variable(n), v.1, span) }
+    if scopes[env.unit].duplicates.contains(n) { return .error(span) }
     if case .enumeration(let en) = expected?.unwrapped ?? .error, en.cases.contains(n) {
       return Typed(.enumCase(n), .enumeration(en), span)
     }
     if let resolved = declared(n, in: env.unit, span) { return resolved }
-    if scopes[env.unit].alias(n) != nil {
+    if scopes[env.unit].brokenAliases.contains(n) { return .error(span) }
+    if scopes[env.unit].aliases[n] != nil {
       report(.unknownName, span, "`\(n)` is an import alias; name something inside it, such as `\(n).NAME`")
       return .error(span)
     }
+    // Compared with something whose type is already in error (a field with a bad type): the
+    // word is most likely one of its enum cases, and the first error says all there is to say.
+    if expected?.isError == true { return .error(span) }
     if case .enumeration(let en) = expected?.unwrapped ?? .error {
       report(
-        .unknownEnumCase, span, "`\(n)` is not one of the cases of \(en.cases.count > 6 ? "this enum" : ValueType.enumeration(en).description)",
+        .unknownEnumCase, span, "`\(n)` is not one of the cases it is compared with",
         help: Suggestion.help(for: n, among: en.cases) + ["the cases are " + en.cases.joined(separator: ", ")])
       return .error(span)
     }
@@ -149,36 +187,34 @@ extension Checker {
 
   /// A definition, list, table or fact root declared in unit `u`.
   func declared(_ n: String, in u: Int, _ span: Span) -> Typed? {
+    let s = scopes[u]
     let ref = Reference(unit: u, name: n)
-    switch scopes[u][n] {
-    case .definition?:
+    if s.definitions[n] != nil {
       used.insert(ref)
       return Typed(.definition(ref), definitionType(ref), span)
-    case .list?:
+    }
+    if s.lists[n] != nil {
       used.insert(ref)
       return Typed(.namedList(ref), .list(listType(ref)), span)
-    case .table?:
+    }
+    if s.tables[n] != nil {
       used.insert(ref)
       return Typed(.table(ref), tableResultType(ref), span)
-    case .fact(let t)?:
-      usedFacts.insert([n])
-      return Typed(.fact([n]), t, span)
-    case .alias?:
-      return nil
-    case nil:
-      return n == "today" ? Typed(.today, .date, span) : nil
     }
+    if let t = s.facts[n] {
+      return Typed(.fact([n]), t, span)
+    }
+    if n == "today" { return Typed(.today, .date, span) }
+    return nil
   }
 
-  private func imported(_ target: Int, alias: String, _ n: String, nameSpan: Span, whole: Span) -> Typed {
+  private func imported(_ target: Int, alias: String, _ n: String, nameSpan: Span, whole: Span, from u: Int) -> Typed {
     if let t = declared(n, in: target, whole), n != "today" { return t }
-    let names = scopes[target].names.compactMap { (k: String, v: Declared) -> String? in
-      if case .alias = v { return nil }
-      return k
-    }
+    if unit(u).reusedAliases.contains(alias) { return .error(whole) }
+    let s = scopes[target]
     report(
       .unknownName, nameSpan, "`\(alias)` (\(unit(target).file.path)) has no list, definition, table or fact named `\(n)`",
-      help: Suggestion.help(for: n, among: names))
+      help: Suggestion.help(for: n, among: Array(s.lists.keys) + Array(s.definitions.keys) + Array(s.tables.keys) + Array(s.facts.keys)))
     return .error(whole)
   }
 
@@ -191,14 +227,12 @@ extension Checker {
       guard let ft = r.field(field) else { return unknownField(b, field, r, nameSpan, whole) }
       let t = b.type.isOptional ? ft.asOptional : ft
       if case .fact(let path) = b.kind {
-        usedFacts.insert(path + [field])
         return Typed(.fact(path + [field]), t, whole)
       }
       return Typed(.member(b, field), t, whole)
     case .list(let element):
       guard case .record(let r) = element.unwrapped else { break }
       guard let ft = r.field(field) else { return unknownField(b, field, r, nameSpan, whole) }
-      if case .fact(let path) = b.kind { usedFacts.insert(path + [field]) }
       return Typed(.projection(b, field), carry(.list(ft), b.type), whole)
     default:
       break
@@ -211,7 +245,7 @@ extension Checker {
     let names = r.fields.map(\.name)
     report(
       .unknownField, nameSpan, "\(describe(b)) has no field `\(field)`",
-      help: Suggestion.help(for: field, among: names) + (names.count <= 12 ? ["its fields are " + names.joined(separator: ", ")] : []))
+      help: Suggestion.help(for: field, among: names) + (!names.isEmpty && names.count <= 12 ? ["its fields are " + names.joined(separator: ", ")] : []))
     return .error(whole)
   }
 

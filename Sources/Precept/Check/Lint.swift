@@ -1,17 +1,61 @@
 extension Checker {
   /// Warnings: things that are allowed but almost certainly not what the author meant.
   func lint() {
-    let factPrefixes = Set(usedFacts.flatMap { p in (1...p.count).map { Array(p.prefix($0)) } })
+    let reads = factReads()
+    let factPrefixes = Set(reads.flatMap { p in (1...p.count).map { Array(p.prefix($0)) } })
+    // Where a rulebook (or one importing it) has errors, some expressions were not understood,
+    // so what they read is unknown: "never used" would only echo those errors.
+    let filesWithErrors = Set((project.diagnostics + diagnostics).filter { $0.severity == .error }.map(\.span.file))
+    let unitsWithErrors = Set(project.units.indices.filter { filesWithErrors.contains(unit($0).file.path) })
     for u in project.units.indices {
       let book = unit(u)
+      let importerHasErrors = unitsWithErrors.contains { project.units[$0].imports.values.contains(u) }
       // A rulebook without rules is a library for others to import; its items are for them.
-      if !book.rules.isEmpty { lintUnused(u, book, factPrefixes) }
+      if !book.rules.isEmpty, !unitsWithErrors.contains(u), !importerHasErrors { lintUnused(u, book, reads, factPrefixes) }
       lintRules(u)
       for t in book.tables where t.hit == .first { lintUnreachableRows(t) }
     }
   }
 
-  private func lintUnused(_ u: Int, _ book: Rulebook, _ factPrefixes: Set<[String]>) {
+  /// Every fact path some checked expression reads. A path read whole (a record, a list) reads
+  /// every field below it; `product.fees.amount` reads only the `amount` of each fee.
+  private func factReads() -> Set<[String]> {
+    var reads: Set<[String]> = []
+    func visit(_ t: Typed) {
+      switch t.kind {
+      case .fact(let p): reads.insert(p)
+      case .projection(let b, let field):
+        if case .fact(let p) = b.kind { reads.insert(p + [field]) } else { visit(b) }
+      default: for c in t.children { visit(c) }
+      }
+    }
+    for d in definitionTypes.values { visit(d) }
+    for t in tableTypes.values {
+      t.inputs.forEach(visit)
+      for row in t.rows {
+        for cell in row.cells {
+          switch cell {
+          case .any: break
+          case .equals(let x), .compare(_, let x): visit(x)
+          case .range(let a, _, let b, _): visit(a); visit(b)
+          case .oneOf(let xs): xs.forEach(visit)
+          }
+        }
+        visit(row.output)
+      }
+      t.defaultValue.map(visit)
+    }
+    for rules in checkedRules {
+      for r in rules {
+        r.when.map(visit)
+        visit(r.condition)
+        for case .placeholder(let p) in r.message { visit(p) }
+      }
+    }
+    return reads
+  }
+
+  private func lintUnused(_ u: Int, _ book: Rulebook, _ usedFacts: Set<[String]>, _ factPrefixes: Set<[String]>) {
     for d in book.definitions where !used.contains(Reference(unit: u, name: d.name.value)) {
       report(.unusedDefinition, d.name.span, "definition `\(d.name.value)` is never used", help: ["use it in a rule, or remove it"])
     }
@@ -32,8 +76,10 @@ extension Checker {
   }
 
   private func isLeaf(_ f: SchemaField) -> Bool {
-    if case .record = f.type { return false }
-    return true
+    switch f.type {
+    case .record, .error: false
+    default: true
+    }
   }
 
   private func lintRules(_ u: Int) {
@@ -41,7 +87,9 @@ extension Checker {
     for checked in checkedRules[u] {
       let rule = checked.rule
       if let w = checked.when, case .bool(false)? = fold(w) {
-        report(.neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false")
+        report(
+          .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false",
+          help: ["the condition reads no fact, so no product can meet it; compare a fact instead, or remove the rule"])
       } else if case .bool(let v)? = fold(checked.condition) {
         let fails = (rule.verb == .require) != v
         report(
@@ -62,7 +110,7 @@ extension Checker {
           seen[key] = rule
         }
       }
-      if rule.severity == .block, (rule.cite ?? "").trimmingSpaces.isEmpty {
+      if rule.severity == .block, !rule.severityAssumed, (rule.cite ?? "").trimmingSpaces.isEmpty {
         report(
           .blockWithoutCite, rule.id.span, "rule `\(rule.id.value)` blocks approval but cites no source",
           help: ["add `cite:` naming the regulation or policy (write \"illustrative: …\" for an institution's own threshold)"])

@@ -27,7 +27,7 @@ extension Checker {
   private func isBareWord(_ e: Expr, _ env: Env) -> Bool {
     switch e.kind {
     case .name(let n):
-      return !isLocal(n, env) && scopes[env.unit][n] == nil && n != "today"
+      return !isLocal(n, env) && !scopes[env.unit].knows(n)
     case .list(let xs): return !xs.isEmpty && xs.allSatisfy { isBareWord($0, env) }
     default: return false
     }
@@ -57,8 +57,16 @@ extension Checker {
       return carry(.bool, l.type, r.type)
     case .matches:
       guard a == .text else { return mismatch(op, l, r, span) }
-      guard case .literal(.string) = r.kind else {
+      guard case .literal(.string(let pattern)) = r.kind else {
         report(.typeMismatch, r.span, "`matches` takes a pattern written as text, e.g. `matches \"^[0-9]{6}$\"`")
+        return .error
+      }
+      do {
+        _ = try Regex(pattern)
+      } catch {
+        report(
+          .invalidRegex, r.span, "`\(pattern)` is not a valid pattern: \(error)",
+          help: ["every `(` needs a `)` and every `[` a `]`; to match one of `( ) [ ] { } . * + ? |` itself, write `\\\\` before it (in text, a single `\\` starts an escape such as `\\n`)"])
         return .error
       }
       return carry(.bool, l.type)
@@ -90,7 +98,7 @@ extension Checker {
     if case .money(let ca) = a, case .money(let cb) = b, let x = ca, let y = cb, x != y, op != .mul {
       report(
         .currencyMismatch, span, "cannot \(op == .div ? "divide" : "combine") \(x) and \(y) amounts",
-        help: ["convert one amount to the other currency first; Precept never converts currencies by itself"])
+        help: Checker.currencyHelp(x, y) ?? ["convert one amount to the other currency first; Precept never converts currencies by itself"])
       return nil
     }
     switch (op, a, b) {
@@ -132,18 +140,20 @@ extension Checker {
     let b = r.type.unwrapped
     if a == .error || b == .error { return true }
     if case .money(let x?) = a, case .money(let y?) = b, x != y {
-      report(.currencyMismatch, span, "cannot compare \(x) with \(y) amounts", help: ["convert one amount first; Precept never converts currencies by itself"])
+      report(
+        .currencyMismatch, span, "cannot compare \(x) with \(y) amounts",
+        help: Checker.currencyHelp(x, y) ?? ["convert one amount first; Precept never converts currencies by itself"])
       return false
     }
     guard comparable(a, b) else {
       var help: [String] = []
       if case .money = a, b == .percent { help.append("a percentage compares with a ratio: divide two amounts first, e.g. `applicant.monthly_debt / applicant.monthly_income <= 50%`") }
       if a == .percent, case .money = b { help.append("a percentage compares with a ratio, not with an amount") }
-      if case .money = a, b.isNumeric, b != .percent {
-        help.append("write the amount with its currency, e.g. `50_000 CNY`")
+      if case .money(let c) = a, b.isNumeric, b != .percent {
+        help.append(moneyVersusNumberHelp(money: l, number: r, c))
       }
-      if a.isNumeric, a != .percent, case .money = b {
-        help.append("write the amount with its currency, e.g. `50_000 CNY`")
+      if a.isNumeric, a != .percent, case .money(let c) = b {
+        help.append(moneyVersusNumberHelp(money: r, number: l, c))
       }
       report(.typeMismatch, span, "cannot compare \(a.brief) with \(b.brief)", help: help)
       return false
@@ -160,6 +170,17 @@ extension Checker {
     return true
   }
 
+  /// Everyday names for currencies that are not their ISO 4217 codes.
+  static let currencyNicknames = ["RMB": "CNY", "NTD": "TWD"]
+
+  /// Help for two currencies that differ only because one is written by a nickname (`RMB` for `CNY`).
+  static func currencyHelp(_ x: String, _ y: String) -> [String]? {
+    for (nick, iso) in [(x, y), (y, x)] where currencyNicknames[nick] == iso {
+      return ["`\(nick)` is not an ISO 4217 code: write `\(iso)`"]
+    }
+    return nil
+  }
+
   func comparable(_ a: ValueType, _ b: ValueType) -> Bool {
     switch (a, b) {
     case (.error, _), (_, .error), (.nothing, _), (_, .nothing): true
@@ -168,6 +189,29 @@ extension Checker {
     case (.enumeration(let x), .enumeration(let y)): x == y
     case (.list(let x), .list(let y)): comparable(x.unwrapped, y.unwrapped)
     default: a == b
+    }
+  }
+
+  /// An amount met a plain number: when the amount is the literal (`age between 18 and 60 CNY`)
+  /// its currency is the slip; otherwise the number lacks one (`income >= 3000`).
+  private func moneyVersusNumberHelp(money: Typed, number: Typed, _ currency: String?) -> String {
+    if case .literal(.money(let amount, _)) = money.kind, !isLiteral(number) {
+      return "\(describe(number) == "this value" ? "the other side" : describe(number)) is a plain number, not an amount: write `\(amount)` without a currency"
+    }
+    return "write the amount with its currency, e.g. `\(amountExample(number, currency))`"
+  }
+
+  private func isLiteral(_ t: Typed) -> Bool {
+    if case .literal = t.kind { return true }
+    return false
+  }
+
+  /// `3000 CNY` for a bare number literal `3000` (in the currency the other side has, if known).
+  private func amountExample(_ number: Typed, _ currency: String?) -> String {
+    guard case .literal(let l) = number.kind else { return "50_000 \(currency ?? "CNY")" }
+    switch l {
+    case .int(let t), .decimal(let t): return "\(t) \(currency ?? "CNY")"
+    default: return "50_000 \(currency ?? "CNY")"
     }
   }
 

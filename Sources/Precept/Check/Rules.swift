@@ -31,7 +31,7 @@ extension Checker {
         if !printable(t.type.unwrapped) {
           report(
             .placeholderType, t.span, "a placeholder must be a value that reads well in a sentence; this is \(t.type.brief)",
-            help: ["name one field, e.g. `{product.fees[0].name}`, or a count such as `{count(…)}`"])
+            help: [placeholderHelp(t)])
         }
         parts.append(.placeholder(t))
       }
@@ -42,6 +42,22 @@ extension Checker {
       report(.invalidValue, t.span, "rule `\(rule.id.value)` stops applying (\(t.value)) before it starts (\(f.value))")
     }
     return CheckedRule(rule: rule, unit: u, when: when, condition: condition, message: parts)
+  }
+
+  /// What to print instead of a record or a list of records: one of its fields, or how many.
+  private func placeholderHelp(_ t: Typed) -> String {
+    let written = text(of: t.span)
+    switch t.type.unwrapped {
+    case .record(let r) where !r.fields.isEmpty:
+      return "name one of its fields, e.g. `{\(written).\(r.fields[0].name)}`"
+    case .list(let e):
+      if case .record(let r) = e.unwrapped, let f = r.fields.first {
+        return "name one field of one item, e.g. `{\(written)[0].\(f.name)}`, or say how many: `{count(\(written))}`"
+      }
+      return "say how many: `{count(\(written))}`"
+    default:
+      return "name one field, or a count such as `{count(…)}`"
+    }
   }
 
   private func printable(_ t: ValueType) -> Bool {
@@ -116,7 +132,8 @@ extension Checker {
         if case .file(let path) = test.facts {
           let target = PathName.join(PathName.directory(of: book.file.path), path.value)
           if !Disk.exists(target) {
-            report(.testCase, path.span, "facts file `\(path.value)` does not exist (looked for `\(target)`)", help: ["paths are relative to the rulebook"])
+            let looked = target == path.value ? "" : " (looked for `\(target)`)"
+            report(.testCase, path.span, "facts file `\(path.value)` does not exist\(looked)", help: ["paths are relative to the rulebook"])
           }
         }
       }

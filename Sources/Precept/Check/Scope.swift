@@ -1,36 +1,30 @@
-/// What a name declared in a rulebook stands for.
-enum Declared {
-  case definition(Int)
-  case list(Int)
-  case table(Int)
-  /// A fact root and its (merged) type.
-  case fact(ValueType)
-  /// An import alias and the unit it names.
-  case alias(Int)
-}
-
-/// The names one rulebook can use without a prefix, in one table so resolving a name is one lookup.
+/// The names one rulebook can use without a prefix.
 struct Scope {
-  var names: [String: Declared] = [:]
+  /// Fact roots: the rulebook's own schema merged with its imports' schemas.
+  var facts: [String: ValueType] = [:]
   /// Where each fact root was declared, for notes.
   var factSpans: [String: Span] = [:]
+  var lists: [String: Int] = [:]
+  var definitions: [String: Int] = [:]
+  var tables: [String: Int] = [:]
+  var aliases: [String: Int] = [:]
+  /// Aliases of imports that failed (not found, a cycle, outside the root): already reported,
+  /// so names read through them stay quiet instead of each becoming an "unknown name".
+  var brokenAliases: Set<String> = []
+  /// Names declared twice in this rulebook (reported as P0216). Which one a use meant is
+  /// anybody's guess, so uses stay quiet until the author renames one.
+  var duplicates: Set<String> = []
 
-  subscript(_ name: String) -> Declared? { names[name] }
-
-  var facts: [String: ValueType] {
-    names.compactMapValues { if case .fact(let t) = $0 { t } else { nil } }
-  }
-  func fact(_ n: String) -> ValueType? {
-    if case .fact(let t)? = names[n] { return t }
-    return nil
-  }
-  func alias(_ n: String) -> Int? {
-    if case .alias(let u)? = names[n] { return u }
-    return nil
+  /// Whether `n` is declared here (or is `today`), in any namespace.
+  func knows(_ n: String) -> Bool {
+    facts[n] != nil || lists[n] != nil || definitions[n] != nil || tables[n] != nil || aliases[n] != nil
+      || brokenAliases.contains(n) || duplicates.contains(n) || n == "today"
   }
 
   /// Every name the scope knows, for "did you mean" suggestions.
-  var allNames: [String] { Array(names.keys) + ["today"] }
+  var allNames: [String] {
+    Array(facts.keys) + Array(lists.keys) + Array(definitions.keys) + Array(tables.keys) + Array(aliases.keys) + ["today"]
+  }
 }
 
 extension Checker {
@@ -40,11 +34,22 @@ extension Checker {
     scopes = project.units.indices.map { i in
       var s = Scope()
       let book = unit(i)
-      // Clashing names were reported by the reader; the first declaration wins here.
-      for (alias, target) in project.units[i].imports { s.names[alias] = s.names[alias] ?? .alias(target) }
-      for (k, l) in book.lists.enumerated() { s.names[l.name.value] = s.names[l.name.value] ?? .list(k) }
-      for (k, d) in book.definitions.enumerated() { s.names[d.name.value] = s.names[d.name.value] ?? .definition(k) }
-      for (k, t) in book.tables.enumerated() { s.names[t.name.value] = s.names[t.name.value] ?? .table(k) }
+      // A name declared twice (reported as P0216) keeps its first meaning, in the order the
+      // reader checks uniqueness: import aliases, facts, lists, definitions, tables.
+      var taken: Set<String> = []
+      for name in book.imports.map(\.alias.value) + book.schema.map(\.name.value) where !taken.insert(name).inserted {
+        s.duplicates.insert(name)
+      }
+      func claim(_ name: String) -> Bool {
+        if taken.insert(name).inserted { return true }
+        s.duplicates.insert(name)
+        return false
+      }
+      for (k, l) in book.lists.enumerated() where claim(l.name.value) { s.lists[l.name.value] = k }
+      for (k, d) in book.definitions.enumerated() where claim(d.name.value) { s.definitions[d.name.value] = k }
+      for (k, t) in book.tables.enumerated() where claim(t.name.value) { s.tables[t.name.value] = k }
+      for (alias, target) in project.units[i].imports { s.aliases[alias] = target }
+      for imp in book.imports where s.aliases[imp.alias.value] == nil { s.brokenAliases.insert(imp.alias.value) }
       return s
     }
     for i in project.units.indices {
@@ -57,17 +62,17 @@ extension Checker {
     guard visited.insert(j).inserted else { return }
     for root in unit(j).schema {
       let name = root.name.value
-      if let existing = scopes[i].fact(name) {
+      if let existing = scopes[i].facts[name] {
         if let merged = mergeRecords(existing, root.type) {
-          scopes[i].names[name] = .fact(merged)
+          scopes[i].facts[name] = merged
         } else if j != i || scopes[i].factSpans[name] != root.name.span {
           report(
             .invalidType, root.name.span,
             "fact `\(name)` is declared with a different type in \(j == i ? "this rulebook" : "an imported rulebook")",
             notes: scopes[i].factSpans[name].map { [.init("also declared here", at: $0)] } ?? [])
         }
-      } else if scopes[i][name] == nil {
-        scopes[i].names[name] = .fact(root.type)
+      } else {
+        scopes[i].facts[name] = root.type
         scopes[i].factSpans[name] = root.name.span
       }
     }

@@ -20,7 +20,7 @@ extension Checker {
       report(.definitionCycle, spanOfDeclaration(ref), "table `\(ref.name)` depends on its own result", help: ["a table's inputs cannot use the table itself"])
       return nil
     }
-    guard case .table(let index)? = scopes[ref.unit][ref.name] else { return nil }
+    guard let index = scopes[ref.unit].tables[ref.name] else { return nil }
     let table = unit(ref.unit).tables[index]
     inProgress.append(ref)
     defer { inProgress.removeLast() }

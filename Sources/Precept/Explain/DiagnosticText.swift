@@ -17,10 +17,14 @@ public struct DiagnosticRenderer: Sendable {
     var out = paint("\(s.file):\(s.start.line):\(s.start.column): ", .bold)
     out += paint("\(d.severity.rawValue)[\(d.code.rawValue)]", d.severity == .error ? .red : (d.severity == .warning ? .yellow : .cyan))
     out += paint(": \(d.message)", .bold) + "\n"
-    // One gutter width for the main line and every note's line, so the bars line up.
+    // One gutter for the whole diagnostic, as wide as its widest line number, so the `|` of a
+    // note's excerpt lines up under the main one.
     let width = ([s.start.line] + d.notes.compactMap { $0.span?.start.line }).map { String($0).count }.max() ?? 1
     let gutter = String(repeating: " ", count: width)
-    func number(_ n: Int) -> String { String(repeating: " ", count: width - String(n).count) + String(n) }
+    func number(_ line: Int) -> String {
+      let n = String(line)
+      return String(repeating: " ", count: width - n.count) + n
+    }
     if let excerpt = excerpt(s) {
       out += " \(gutter) |\n"
       out += " \(paint(number(s.start.line), .blue)) | \(excerpt.line)\n"

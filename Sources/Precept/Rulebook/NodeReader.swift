@@ -19,21 +19,42 @@ struct NodeReader {
       return nil
     }
     var out: [String: YAMLPair] = [:]
+    var misspelt: [(guess: String, pair: YAMLPair)] = []
     for pair in pairs {
       let key = pair.name
       if allowed.contains(key) {
         out[key] = pair
       } else {
+        let guess = Suggestion.closest(to: key, among: allowed)
+        if let guess { misspelt.append((guess, pair)) }
         report(
           .unknownKey, pair.key.span, "unknown key `\(key)` in \(what)",
-          help: Suggestion.help(for: key, among: allowed) + ["allowed keys: " + allowed.joined(separator: ", ")])
+          help: (guess.map { ["did you mean `\($0)`?"] } ?? []) + ["allowed keys: " + allowed.joined(separator: ", ")])
       }
     }
+    // A misspelt key (`serverity:`, `shcema:`) is read as the key it was meant to be, so the one
+    // typo is reported once, not again as a missing key or as every name the section declares.
+    for (guess, pair) in misspelt where out[guess] == nil { out[guess] = pair }
     for key in required where out[key] == nil {
-      report(.missingKey, node.span.startOnly, "\(what) is missing the required key `\(key)`")
+      report(
+        .missingKey, node.span.startOnly, "\(what) is missing the required key `\(key)`",
+        help: NodeReader.missingKeyHelp[key].map { [$0] } ?? [])
     }
     return out
   }
+
+  /// What to write for a required key that is missing, by key.
+  static let missingKeyHelp: [String: String] = [
+    "precept": "add `precept: 1` as the first line: it says which rulebook format the file uses",
+    "rulebook": "add the rulebook's id near the top, e.g. `rulebook: cn.consumer-credit` (dotted lower-case words)",
+    "id": "give the rule an id, e.g. `- id: ELIG-DTI` (capital letters and digits joined by `-`)",
+    "inputs": "list what the table looks at, e.g. `inputs: [applicant.risk_grade, product.term_months]`",
+    "rows": "add the rows, one list per row: a cell per input, then the result, e.g. `- [A, \"<= 12\", 18%]`",
+    "name": "give the test a name, e.g. `- name: salaried applicant passes`",
+    "expect": "say what the test expects, e.g. `expect: { outcome: pass, violated: [] }`",
+    "path": "name the file to import, relative to this one, e.g. `path: ../common/cn-lists.yaml`",
+    "as": "give the import a short name to use it by, e.g. `as: cn`, then write `cn.prohibited_claims`",
+  ]
 
   /// A scalar's text, or a diagnostic if the node is a list or mapping.
   mutating func scalar(_ node: YAMLNode, _ what: String) -> Located<String>? {
@@ -55,12 +76,12 @@ struct NodeReader {
   }
 
   /// The items of a sequence; a single scalar counts as a one-item list when `allowSingle`.
-  mutating func sequence(_ node: YAMLNode, _ what: String, allowSingle: Bool = false) -> [YAMLNode]? {
+  mutating func sequence(_ node: YAMLNode, _ what: String, allowSingle: Bool = false, help: [String] = []) -> [YAMLNode]? {
     switch node.kind {
     case .sequence(let items): return items
     case .scalar where allowSingle && !node.isNull: return [node]
     default:
-      report(.wrongShape, node.span, "\(what) must be a list, found \(node.kindDescription)")
+      report(.wrongShape, node.span, "\(what) must be a list, found \(node.kindDescription)", help: help)
       return nil
     }
   }

@@ -139,7 +139,8 @@ struct ProjectLoader {
     let target = PathName.join(PathName.directory(of: display), imp.path.value)
     guard let real = Disk.realPath(target) else {
       project.diagnostics.append(Diagnostic(
-        .importNotFound, imp.path.span, "imported file `\(imp.path.value)` does not exist (looked for `\(target)`)",
+        .importNotFound, imp.path.span,
+        "imported file `\(imp.path.value)` does not exist" + (target == imp.path.value ? "" : " (looked for `\(target)`)"),
         help: ["import paths are relative to the file that imports them"]))
       return nil
     }
@@ -157,6 +158,13 @@ struct ProjectLoader {
       return nil
     }
     if let i = byRealPath[real] { return i }
+    if Disk.isDirectory(real) {
+      let example = Disk.list(real).first(where: PathName.isYAML).map { PathName.join(imp.path.value, $0) }
+      project.diagnostics.append(Diagnostic(
+        .unreadableFile, imp.path.span, "cannot import `\(imp.path.value)`: it is a folder, and an import names one rulebook file",
+        help: [example.map { "name the file, e.g. `path: \($0)`" } ?? "name a rulebook file inside it"]))
+      return nil
+    }
     return load(display: target, real: real, importedAt: imp.path.span, onlyIfRulebook: false)
   }
 }

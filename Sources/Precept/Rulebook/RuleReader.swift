@@ -5,7 +5,10 @@ extension NodeReader {
   ]
 
   mutating func rules(_ node: YAMLNode) -> [Rule] {
-    guard let items = sequence(node, "`rules`") else { return [] }
+    guard
+      let items = sequence(
+        node, "`rules`", help: ["write each rule as a list item: `- id: ELIG-DTI` on a line of its own, its other keys indented under it"])
+    else { return [] }
     var out: [Rule] = []
     var firstSeen: [String: Span] = [:]
     for item in items {
@@ -54,12 +57,20 @@ extension NodeReader {
     }
     let condition = expression(pair.value, "`\(verb.rawValue)`") ?? Expr(.error, pair.value.span)
     var severity: Severity
+    // When the severity is unreadable, `block` stands in; lint must not then warn about it.
+    var severityAssumed = false
     if let s = m["severity"] {
-      severity = word(s.value, "severity", as: Severity.self) ?? .block
+      if let v = word(s.value, "severity", as: Severity.self) {
+        severity = v
+      } else {
+        severity = .block
+        severityAssumed = true
+      }
     } else if verb == .flag {
       severity = .review
     } else {
       severity = .block
+      severityAssumed = true
       report(
         .missingKey, id.span, "rule `\(id.value)` does not say how serious a violation is",
         help: ["add `severity:` with one of: info, warning, review, block"])
@@ -94,8 +105,9 @@ extension NodeReader {
       message: m["message"].flatMap { message($0.value) },
       cite: m["cite"].flatMap { scalar($0.value, "`cite`")?.value },
       overrides: overrides, effectiveFrom: from, effectiveUntil: until,
-      span: id.span)
+      span: id.span, severityAssumed: severityAssumed)
   }
+
 
   /// Categories and owners are open sets of lower-case words (`eligibility`, `risk`).
   private mutating func lowerWord(_ node: YAMLNode, _ what: String) -> Located<String>? {

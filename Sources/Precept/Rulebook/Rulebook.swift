@@ -20,6 +20,9 @@ public struct Rulebook: Sendable {
   /// UTC offset for calendar-day grouping (`per_day`), e.g. `+08:00`; default UTC.
   public var timezone: Located<String>?
   public var imports: [Import]
+  /// Aliases that a second import also claimed (reported as P0304; that import is dropped). A name
+  /// read through such an alias may have been meant for the dropped import, so it is not reported.
+  public var reusedAliases: Set<String> = []
   public var schema: [SchemaRoot]
   public var lists: [NamedList]
   public var definitions: [Definition]
@@ -150,6 +153,8 @@ public struct Rule: Sendable {
   public var effectiveUntil: Located<String>?
   /// The rule's `- id:` line, for "declared here" notes and the decision's `source`.
   public var span: Span
+  /// True when `severity` was missing or invalid (already reported) and `block` stands in for it.
+  public var severityAssumed: Bool = false
 }
 
 /// A message with `{expression}` placeholders.

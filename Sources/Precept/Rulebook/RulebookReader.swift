@@ -35,7 +35,7 @@ public enum RulebookReader {
       effective: top["effective"].flatMap { r.text($0.value, "`effective`") },
       timezone: top["timezone"].flatMap { r.text($0.value, "`timezone`") },
       imports: [], schema: [], lists: [], definitions: [], tables: [], rules: [], tests: [])
-    if let n = top["imports"] { book.imports = r.imports(n.value) }
+    if let n = top["imports"] { (book.imports, book.reusedAliases) = r.imports(n.value) }
     if let n = top["schema"] { book.schema = r.schema(n.value) }
     if let n = top["lists"] { book.lists = r.lists(n.value) }
     if let n = top["definitions"] { book.definitions = r.definitions(n.value) }
@@ -56,25 +56,37 @@ public enum RulebookReader {
 }
 
 extension NodeReader {
-  mutating func imports(_ node: YAMLNode) -> [Import] {
-    guard let items = sequence(node, "`imports`") else { return [] }
+  /// The imports, and the aliases a later import tried to reuse.
+  mutating func imports(_ node: YAMLNode) -> ([Import], Set<String>) {
+    guard let items = sequence(node, "`imports`", help: ["write each import as a list item: `- { path: ../common/cn-lists.yaml, as: cn }`"]) else { return ([], []) }
     var out: [Import] = []
+    var reused: Set<String> = []
     for item in items {
       guard let m = mapping(item, of: "an import", allowed: ["path", "as"], required: ["path", "as"]),
         let p = m["path"].flatMap({ text($0.value, "the import's `path`") }),
         let a = m["as"].flatMap({ text($0.value, "the import's `as`") })
       else { continue }
       guard a.value.isIdentifier, Keyword(rawValue: a.value) == nil else {
-        report(.importAlias, a.span, "import alias `\(a.value)` must be a simple name such as `cn`")
+        let fixed = String(a.value.map { $0 == "-" || $0 == "." || $0 == " " ? "_" : $0 })
+        report(
+          .importAlias, a.span, "import alias `\(a.value)` must be a simple name such as `cn`",
+          help: [
+            fixed.isIdentifier && Keyword(rawValue: fixed) == nil
+              ? "write `as: \(fixed)` (letters, digits and `_`; a `-` would read as minus)"
+              : "use letters, digits and `_`, starting with a letter, and not a word of the expression language"
+          ])
         continue
       }
       if let first = out.first(where: { $0.alias.value == a.value }) {
-        report(.importAlias, a.span, "two imports use the alias `\(a.value)`", notes: [.init("first used here", at: first.alias.span)])
+        report(
+          .importAlias, a.span, "two imports use the alias `\(a.value)`", notes: [.init("first used here", at: first.alias.span)],
+          help: ["give each import its own alias; names are then read as `ALIAS.NAME`"])
+        reused.insert(a.value)
         continue
       }
       out.append(Import(path: p, alias: a))
     }
-    return out
+    return (out, reused)
   }
 
   mutating func schema(_ node: YAMLNode) -> [SchemaRoot] {
@@ -86,7 +98,9 @@ extension NodeReader {
     for pair in pairs {
       guard checkFieldName(pair.key, root: true) else { continue }
       var fields: [SchemaField] = []
-      guard let t = schemaType(pair.value, path: [pair.name], fields: &fields) else { continue }
+      // A fact whose type is wrong (already reported) stays declared, typed as an error, so
+      // the rules that read it are not reported again.
+      let t = schemaType(pair.value, path: [pair.name], fields: &fields) ?? .error
       roots.append(SchemaRoot(name: Located(pair.name, pair.key.span), type: t, fields: fields))
     }
     return roots
@@ -113,7 +127,7 @@ extension NodeReader {
       for pair in pairs {
         guard checkFieldName(pair.key, root: false) else { continue }
         let before = fields.count
-        guard let t = schemaType(pair.value, path: path + [pair.name], fields: &fields) else { continue }
+        let t = schemaType(pair.value, path: path + [pair.name], fields: &fields) ?? .error
         fields.insert(SchemaField(path: path + [pair.name], span: pair.key.span, type: t), at: before)
         rec.append(Field(name: pair.name, type: t))
       }
@@ -129,7 +143,7 @@ extension NodeReader {
     case .sequence:
       report(
         .invalidType, node.span, "`\(path.joined(separator: "."))` must be a type or a mapping of fields, found a list",
-        help: ["for a list of records write `list(record(name: text, amount: money))`"])
+        help: ["for a list of records write the type in quotes: `\"list(record(name: text, amount: money))\"`"])
       return nil
     }
   }
@@ -179,7 +193,8 @@ extension NodeReader {
       if let (firstKind, firstSpan) = seen[name.value] {
         report(
           .duplicateName, name.span, "`\(name.value)` is already declared as a \(firstKind); this \(kind) needs another name",
-          notes: [.init("first declared here", at: firstSpan)])
+          notes: [.init("first declared here", at: firstSpan)],
+          help: ["rename one of the two: facts, lists, definitions, tables and import aliases share one set of names"])
       } else {
         seen[name.value] = (kind, name.span)
       }

@@ -5,7 +5,10 @@ extension NodeReader {
   static let outcomes = ["pass", "info", "warning", "review", "block"]
 
   mutating func tests(_ node: YAMLNode) -> [RulebookTest] {
-    guard let items = sequence(node, "`tests`") else { return [] }
+    guard
+      let items = sequence(
+        node, "`tests`", help: ["write each test as a list item: `- name: …` on a line of its own, then `facts:` and `expect:` under it"])
+    else { return [] }
     var out: [RulebookTest] = []
     var names: [String: Span] = [:]
     for item in items {

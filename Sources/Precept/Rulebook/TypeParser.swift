@@ -19,13 +19,23 @@ struct TypeParser {
       p.error(p.i, source.text.count, "unexpected text after the type", help: ["a type is e.g. `int`, `money?`, `enum(A, B)`, `list(text)`"])
       return (nil, p.diagnostics)
     }
-    return (p.diagnostics.isEmpty ? t : nil, p.diagnostics)
+    return (p.diagnostics.count == p.recovered ? t : nil, p.diagnostics)
+  }
+
+  /// How many of the diagnostics left the type usable (a case listed twice is simply dropped).
+  private var recovered = 0
+
+  /// Reports a mistake the type survives, so fields of that type still check.
+  private mutating func reportRecovered(_ a: Int, _ b: Int, _ message: String) {
+    diagnostics.append(Diagnostic(.invalidType, source.span(a, b), message, help: ["remove the second one"]))
+    recovered += 1
   }
 
   private init(source: ExprSource) { self.source = source }
 
   private mutating func error(_ a: Int, _ b: Int, _ message: String, help: [String] = []) {
-    if diagnostics.isEmpty { diagnostics.append(Diagnostic(.invalidType, source.span(a, b), message, help: help)) }
+    // Only the first real error: what follows it is usually a consequence.
+    if diagnostics.count == recovered { diagnostics.append(Diagnostic(.invalidType, source.span(a, b), message, help: help)) }
   }
 
   private mutating func skipSpace() {
@@ -79,10 +89,10 @@ struct TypeParser {
           return nil
         }
         if cases.contains(c) {
-          error(at, at + c.unicodeScalars.count, "enum case `\(c)` is listed twice")
-          return nil
+          reportRecovered(at, at + c.unicodeScalars.count, "enum case `\(c)` is listed twice")
+        } else {
+          cases.append(c)
         }
-        cases.append(c)
       } while accept(",")
       guard expect(")", "to close `enum(`") else { return nil }
       t = .enumeration(EnumType(cases))
