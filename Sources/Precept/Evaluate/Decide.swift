@@ -10,16 +10,23 @@ extension Evaluator {
       ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: rules.count)
     }
     let bookActive = book.effective.map { asOf >= $0 } ?? true
-    for (i, rule) in rules.enumerated() {
+    for i in 0..<plan.count {
       overriddenBy[i] = -1
       if !ruleFailures[i].isEmpty { ruleFailures[i].removeAll() }
-      failures.removeAll(keepingCapacity: true)
-      let status = verdict(rule, asOf: asOf, stage: stage, bookActive: bookActive)
+      if !failures.isEmpty { failures.removeAll(keepingCapacity: true) }
+      let p = plan[i]
+      let status: RuleStatus
+      if !bookActive || (p.hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: bookActive)) {
+        status = .notApplicable
+      } else {
+        status = verdict(p)
+      }
       if !failures.isEmpty, status == .unknown { ruleFailures[i] = failures }
       statuses.append(status)
     }
     // Exceptions: a rule that applies (in force and its `when` true) sets aside the rules it names.
-    for (i, rule) in rules.enumerated() where !rule.overrides.isEmpty {
+    for i in overriders {
+      let rule = rules[i]
       guard inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) else { continue }
       if let w = rule.when, computedValue(w) != .bool(true) { continue }
       for j in rule.overrides {
@@ -29,17 +36,16 @@ extension Evaluator {
     }
   }
 
-  private func verdict(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> RuleStatus {
-    if !inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) { return .notApplicable }
-    if let w = rule.when {
-      switch eval(Int32(w)) {
+  private func verdict(_ p: RulePlan) -> RuleStatus {
+    if p.when >= 0 {
+      switch eval(p.when) {
       case .bool(false): return .notApplicable
       case .bool(true): break
       default: return .unknown
       }
     }
-    guard case .bool(let holds) = eval(Int32(rule.condition)) else { return .unknown }
-    switch rule.verb {
+    guard case .bool(let holds) = eval(p.condition) else { return .unknown }
+    switch p.verb {
     case .require: return holds ? .passed : .violated
     case .forbid, .flag: return holds ? .violated : .passed
     }

@@ -3,6 +3,17 @@ public enum RuleStatus: String, Sendable, Hashable, Codable, CaseIterable {
   case passed, violated, unknown
   case notApplicable = "not_applicable"
   case overridden
+
+  /// Position in `allCases`, for tables indexed by status.
+  var index: UInt8 {
+    switch self {
+    case .passed: 0
+    case .violated: 1
+    case .unknown: 2
+    case .notApplicable: 3
+    case .overridden: 4
+    }
+  }
 }
 
 /// The verdict of a decision, least severe first: the worst severity among violated rules,

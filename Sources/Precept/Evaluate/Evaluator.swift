@@ -3,11 +3,33 @@
 public final class Evaluator {
   public let book: CompiledRulebook
   let program: Program
-  var memo: [Value]
+  // Per-node state lives in raw buffers: array stores in a class pay for exclusivity checks
+  // and uniqueness tests on every write, which dominated the hot path.
+  let instructions: UnsafeMutablePointer<Program.Instruction>
+  let memo: UnsafeMutablePointer<Value>
   /// `stamps[i] == generation` when `memo[i]` holds this evaluation's value.
-  var stamps: [UInt32]
+  let stamps: UnsafeMutablePointer<UInt32>
   /// `failedAt[i] == generation` when node i failed (overflow, division by zero) in this evaluation.
-  var failedAt: [UInt32]
+  let failedAt: UnsafeMutablePointer<UInt32>
+  let nodeCount: Int
+  /// Each rule's `when`, condition (−1: none), verb and severity, copied out of `CompiledRule`
+  /// so the rule loop touches no strings.
+  let plan: [RulePlan]
+  /// Rules that set others aside when they apply.
+  let overriders: [Int]
+  /// `{"rule":"ID","status":"` for each rule, ready to copy into streamed output.
+  let resultPrefixes: [[UInt8]]
+  /// The streamed line's fixed middle (`"rulebook"…"outcome":"`) for `headerDate`.
+  var header: [UInt8] = []
+  var headerDate: CivilDate?
+
+  struct RulePlan {
+    var when: Int32
+    var condition: Int32
+    var verb: Verb
+    var severity: Severity
+    var hasLimits: Bool
+  }
   var generation: UInt32 = 0
   /// The current item of each enclosing loop, by level.
   var frames: [Value] = []
@@ -29,11 +51,38 @@ public final class Evaluator {
     self.book = book
     self.program = book.program
     let n = book.nodes.count
-    memo = [Value](repeating: .missing, count: n)
-    stamps = [UInt32](repeating: 0, count: n)
-    failedAt = [UInt32](repeating: 0, count: n)
+    nodeCount = n
+    instructions = .allocate(capacity: Swift.max(n, 1))
+    _ = UnsafeMutableBufferPointer(start: instructions, count: n).initialize(from: book.program.instructions)
+    memo = .allocate(capacity: Swift.max(n, 1))
+    memo.initialize(repeating: .missing, count: n)
+    stamps = .allocate(capacity: Swift.max(n, 1))
+    stamps.initialize(repeating: 0, count: n)
+    failedAt = .allocate(capacity: Swift.max(n, 1))
+    failedAt.initialize(repeating: 0, count: n)
+    plan = book.rules.map { r in
+      RulePlan(
+        when: Int32(r.when ?? -1), condition: Int32(r.condition), verb: r.verb, severity: r.severity,
+        hasLimits: r.stages.count != Stage.allCases.count || r.effectiveFrom != nil || r.effectiveUntil != nil)
+    }
+    overriders = book.rules.indices.filter { !book.rules[$0].overrides.isEmpty }
+    resultPrefixes = book.rules.map { r in
+      var bytes = Array(#"{"rule":"#.utf8)
+      JSON.escape(r.id, into: &bytes)
+      bytes += Array(#","status":""#.utf8)
+      return bytes
+    }
     frames.reserveCapacity(8)
     statuses.reserveCapacity(book.rules.count)
+  }
+
+  deinit {
+    instructions.deinitialize(count: nodeCount)
+    instructions.deallocate()
+    memo.deinitialize(count: nodeCount)
+    memo.deallocate()
+    stamps.deallocate()
+    failedAt.deallocate()
   }
 
   /// Starts a fresh evaluation over `facts` (values of `book.roots`, in order).
@@ -41,7 +90,10 @@ public final class Evaluator {
     generation &+= 1
     if generation == 0 {
       // After 2³² evaluations the stamps wrap; clear them once rather than misread an old value.
-      for i in stamps.indices { stamps[i] = 0; failedAt[i] = 0 }
+      for i in 0..<nodeCount {
+        stamps[i] = 0
+        failedAt[i] = 0
+      }
       generation = 1
     }
     self.facts = facts
@@ -54,7 +106,7 @@ public final class Evaluator {
   /// The value of node `i`, computed at most once per evaluation unless it reads a loop item.
   func eval(_ i: Int32) -> Value {
     let k = Int(i)
-    let ins = program.instructions[k]
+    let ins = instructions[k]
     if !ins.inLoop, stamps[k] == generation {
       if failedAt[k] == generation { noteFailure(k) }
       return memo[k]

@@ -58,6 +58,13 @@ public indirect enum JSON: Sendable, Equatable {
     }
   }
 
+  /// Writes `s` as a JSON string literal into UTF-8 bytes.
+  public static func escape(_ s: String, into out: inout [UInt8]) {
+    var text = ""
+    escape(s, into: &text)
+    out.append(contentsOf: text.utf8)
+  }
+
   /// Writes `s` as a JSON string literal.
   public static func escape(_ s: String, into out: inout String) {
     out += "\""
