@@ -14,7 +14,9 @@ public enum GraphRender {
     out += "  edge [fontsize=9];\n"
     if !view.vertices.isEmpty { out += "\n" }
     for v in view.vertices {
-      out += "  \(v.id) [" + dotStyle(v) + ", label=" + dotString(lines(v).joined(separator: "\n")) + "];\n"
+      // A rule's title shows on hover in SVG.
+      let tooltip = v.title.map { ", tooltip=" + dotString($0) } ?? ""
+      out += "  \(v.id) [" + dotStyle(v) + ", label=" + dotString(lines(v).joined(separator: "\n")) + tooltip + "];\n"
     }
     if !view.edges.isEmpty { out += "\n" }
     for e in view.edges {
@@ -55,10 +57,12 @@ public enum GraphRender {
 
   // MARK: - Mermaid
 
-  /// A `flowchart LR`, for Markdown that renders Mermaid.
+  /// A `flowchart LR`, for Markdown that renders Mermaid, titled in its front matter.
   public static func mermaid(_ view: RuleGraphView) -> String {
-    var out = "flowchart LR\n"
-    out += "  %% " + oneLine(heading(view, separator: " — ")) + "\n"
+    // A JSON string is a YAML double-quoted scalar, so any title fits the front matter.
+    var title = ""
+    JSON.escape(heading(view, separator: " — "), into: &title)
+    var out = "---\ntitle: " + title + "\n---\nflowchart LR\n"
     for v in view.vertices {
       let label = lines(v).map(mermaidText).joined(separator: "<br/>")
       let (open, close) = mermaidShape(v.kind)
@@ -157,10 +161,6 @@ public enum GraphRender {
     let first = view.rulebook + (view.version.map { " " + $0 } ?? "")
     guard let title = view.title, !title.isEmpty else { return first }
     return first + separator + title
-  }
-
-  private static func oneLine(_ s: String) -> String {
-    String(s.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : Character($0) })
   }
 
   private static func fill(_ severity: Severity?) -> String {
