@@ -22,13 +22,15 @@ public final class CompiledRulebook: Sendable {
   let nodes: [Node]
   let tables: [CompiledTable]
   let program: Program
+  /// The definitions, lists and tables behind named nodes, for drawing the graph (`RuleGraphView`).
+  let names: GraphNames
   /// The rulebook's file and those it imports, for quoting expressions in traces.
   let sources: [String: SourceFile]
 
   init(
     id: String, title: String?, version: String?, jurisdiction: String?, digest: String, path: String,
     roots: [Field], rules: [CompiledRule], effective: CivilDate?, timezoneOffset: Int32, nodes: [Node], tables: [CompiledTable],
-    sources: [String: SourceFile]
+    names: GraphNames, sources: [String: SourceFile]
   ) {
     self.id = id
     self.title = title
@@ -43,6 +45,7 @@ public final class CompiledRulebook: Sendable {
     self.nodes = nodes
     self.tables = tables
     self.program = Program(nodes)
+    self.names = names
     self.sources = sources
     self.ruleIndex = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
   }
@@ -52,6 +55,30 @@ public final class CompiledRulebook: Sendable {
 
   /// The schema roots as the facts reader wants them.
   public var schema: [(name: String, type: ValueType)] { roots.map { ($0.name, $0.type) } }
+}
+
+/// Which nodes of a compiled graph stand for a name the rulebook declares, spelled as the
+/// rulebook writes it (`dti`, or `cn.prohibited_claims` for an imported list). Evaluation never
+/// reads this; `RuleGraphView` uses it to draw names instead of arithmetic.
+///
+/// A node can carry several names: identical definitions (or a definition that is just another
+/// one) lower to one node, and so do lists with the same items. A definition that folds to a
+/// constant shares its node with the same constant written elsewhere.
+struct GraphNames: Sendable {
+  /// Node → the definitions lowered to it.
+  var definitions: [Int: [String]] = [:]
+  /// Node → the named lists it holds (as written, or as enum cases when tested against an enum).
+  var lists: [Int: [String]] = [:]
+  /// Table index (`CompiledRulebook.tables`) → the table's name.
+  var tables: [Int: String] = [:]
+
+  mutating func name(_ node: Int, definition: String) {
+    if definitions[node]?.contains(definition) != true { definitions[node, default: []].append(definition) }
+  }
+
+  mutating func name(_ node: Int, list: String) {
+    if lists[node]?.contains(list) != true { lists[node, default: []].append(list) }
+  }
 }
 
 /// A rule ready to evaluate, with everything a decision reports about it.

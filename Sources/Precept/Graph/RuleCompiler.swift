@@ -22,6 +22,7 @@ extension GraphCompiler {
       rowSpans: t.table.rows.map(\.span))
     tables.append(compiled)
     tableIndexes[ref] = tables.count - 1
+    names.tables[tables.count - 1] = qualified(ref)
     return tables.count - 1
   }
 
@@ -102,7 +103,7 @@ extension Compile {
       digest: Digest.sources(checked.project, unit: u), path: book.file.path, roots: compiler.roots, rules: rules,
       effective: book.effective.flatMap { CivilDate.parse($0.value).ok },
       timezoneOffset: book.timezone.flatMap { UTCOffset.parse($0.value) } ?? 0,
-      nodes: compiler.nodes, tables: compiler.tables,
+      nodes: compiler.nodes, tables: compiler.tables, names: compiler.names,
       sources: Dictionary(uniqueKeysWithValues: Digest.units(checked.project, from: u).map { i in
         let f = checked.project.units[i].rulebook.file
         return (f.path, f)
