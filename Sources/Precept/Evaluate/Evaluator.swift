@@ -40,6 +40,11 @@ public final class Evaluator {
   /// For traces: the item index that decided each quantifier (`any` true, `all` false).
   var witnesses: [Int: Int] = [:]
   var recordWitnesses = false
+  /// For test coverage: record which decision-table rows are chosen.
+  var recordTableRows = false {
+    didSet { tableRowsChosen = book.tables.map { [Bool](repeating: false, count: $0.rows.count) } }
+  }
+  var tableRowsChosen: [[Bool]] = []
   /// Each rule's status after `run`, in rule order (reused; no allocation per evaluation).
   public internal(set) var statuses: [RuleStatus] = []
   /// For overridden rules: the index of the rule that set them aside.
