@@ -157,6 +157,50 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
     #expect(try close(Finance.apr(flows).get(), fx("0.1"), Self.tight))
   }
 
+  // MARK: The search
+
+  @Test func searchSettlesInAFewEvaluations() throws {
+    let flows = try Finance.netted(loan("2025-01-15", received: Fixed(9_700), payment: fx("916.32"), months: 12))
+    for offsets in [Array(flows.indices), flows.map { flows[0].date.days(to: $0.date) }] {
+      let schedule = try GridSchedule(offsets: offsets, amounts: flows.map(\.amount))
+      var evaluations = 0
+      _ = try RateSolver.solve { (rate: Wide) throws(FinanceError) -> Wide in
+        evaluations += 1
+        return try schedule.balance(at: rate)
+      }
+      // Four to find the bracket, the rest Brent's: bisection alone would take about 70.
+      #expect(evaluations <= 15)
+    }
+  }
+
+  @Test func searchGivesUpWithoutASignChange() throws {
+    #expect(throws: FinanceError.noConvergence) { try RateSolver.solve { (_: Wide) throws(FinanceError) -> Wide in .one } }
+    // A jump, not a root: the search still ends, at the jump.
+    let jump = try RateSolver.solve { (rate: Wide) throws(FinanceError) -> Wide in
+      rate.units < 3 * Wide.one.units / 10 ? Wide.one.negated : .one
+    }
+    #expect(try jump.fixed.rounded(places: 10) == fx("0.3"))
+  }
+
+  /// Random level-payment loans (fixed seed): with no fee the APR gives back the contract rate to 10⁻¹⁰;
+  /// any upfront fee raises it.
+  @Test func randomLoansGiveBackTheirRate() throws {
+    var random = SplitMix64(state: 20_260_101)
+    for _ in 0..<60 {
+      let principal = Fixed(Int(random.next() % 1_000_000) + 1_000)
+      let rate = Fixed(units: Int128(random.next() % 6_000) * 100_000_000)  // 0 … 59.99 %, to 0.01 %
+      let months = Int(random.next() % 60) + 1
+      let payment = try Finance.pmt(rate: rate.divided(by: Fixed(12)), periods: months, principal: principal).get()
+      let start = try day("2020-01-31").adding(days: Int(random.next() % 2_000))
+      let flows = try loan(start.description, received: principal, payment: payment, months: months)
+      let apr = try Finance.apr(flows).get()
+      #expect(try close(apr, rate, Fixed(units: 100)), "\(principal) at \(rate) over \(months)")
+      let fee = try principal.multiplied(by: Fixed(units: Int128(random.next() % 50 + 1) * 1_000_000_000))
+      let withFee = try Finance.apr(loan(start.description, received: principal.subtracting(fee), payment: payment, months: months)).get()
+      #expect(withFee > apr)
+    }
+  }
+
   // MARK: Against Python's decimal module
 
   /// Every line of `Cases/finance/cases.txt` (written by `generate.py`): within 10⁻⁸ each, the accuracy promised;
@@ -200,3 +244,4 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
     #expect(worst == .zero, "worst deviation \(worst)")
   }
 }
+

@@ -69,9 +69,9 @@ struct GridSchedule: Sendable {
 }
 
 /// Finds a rate per period where a continuous function changes sign: a scan of fixed rates for a bracket,
-/// then Illinois (modified regula falsi) steps, with a bisection step whenever one fails to halve the bracket.
+/// then Brent's method on the bracket.
 enum RateSolver {
-  /// Each call stops after this many refining steps; the safeguard needs at most 2 × 84.
+  /// Each call stops after this many refining steps (bisection alone would need 84).
   static let maximumSteps = 200
   /// Bracket width at which the search stops, 10⁻²² in `Wide` units: far below the 10⁻¹² a result keeps,
   /// and above the rounding noise of a present value (about 10⁻³⁰ per flow).
@@ -112,45 +112,72 @@ enum RateSolver {
     throw .noConvergence
   }
 
-  /// Narrows `a < b`, where `f(a)` and `f(b)` are non-zero with opposite signs, to a bracket of `toleranceUnits`.
+  /// Narrows a bracket, where `f` is non-zero with opposite signs at its ends, to about `toleranceUnits`, by Brent's
+  /// method (after Numerical Recipes' `zbrent`): inverse quadratic or secant steps while they make progress,
+  /// bisection when they do not, and never a step shorter than the tolerance — the nudge that keeps a convex
+  /// present value from pinning one end of the bracket. About 10 evaluations on a loan schedule.
   static func refine(
-    _ f: (Wide) throws(FinanceError) -> Wide, _ a: Wide, _ fa: Wide, _ b: Wide, _ fb: Wide
+    _ f: (Wide) throws(FinanceError) -> Wide, _ low: Wide, _ atLow: Wide, _ high: Wide, _ atHigh: Wide
   ) throws(FinanceError) -> Wide {
-    var (a, fa, b, fb) = (a, fa, b, fb)
-    // Which end moved last (−1: b, +1: a); a second move of the same end halves the other end's weight.
-    var lastMoved = 0
-    var bisectNext = false
+    // b is the best estimate, c the other end of the bracket, a the previous b.
+    var (a, fa, b, fb) = (low, atLow, high, atHigh)
+    var (c, fc) = (b, fb)
+    var d = b.units - a.units, e = d  // the last step and the one before, in units
+    let tolerance = toleranceUnits / 2
     for _ in 0..<maximumSteps {
-      let width = b.units - a.units
-      let midpoint = Wide(units: a.units + width / 2)
-      if width <= toleranceUnits { return midpoint }
-      var c = midpoint
-      let bisecting = bisectNext
-      if !bisecting, let falsi = interpolate(a, fa, b, fb), falsi > a, falsi < b { c = falsi }
-      let fc = try f(c)
-      if fc == .zero { return c }
-      if fc.units.signum() == fb.units.signum() {
-        (b, fb) = (c, fc)
-        if lastMoved == -1 { fa = halved(fa) }
-        lastMoved = -1
-      } else {
-        (a, fa) = (c, fc)
-        if lastMoved == 1 { fb = halved(fb) }
-        lastMoved = 1
+      if fb.units.signum() == fc.units.signum() {
+        (c, fc) = (a, fa)
+        d = b.units - a.units
+        e = d
       }
-      bisectNext = !bisecting && b.units - a.units > width / 2
+      if fc.units.magnitude < fb.units.magnitude {
+        (a, fa) = (b, fb)
+        (b, fb) = (c, fc)
+        (c, fc) = (a, fa)
+      }
+      let half = (c.units - b.units) / 2
+      if half.magnitude <= tolerance || fb == .zero { return b }
+      if e.magnitude >= tolerance, fa.units.magnitude > fb.units.magnitude,
+        let step = interpolatedStep(a, fa, b, fb, c, fc, half: half, previous: e, tolerance: tolerance)
+      {
+        (e, d) = (d, step)
+      } else {
+        (e, d) = (half, half)
+      }
+      (a, fa) = (b, fb)
+      b = Wide(units: b.units + (d.magnitude > tolerance ? d : (half > 0 ? tolerance : -tolerance)))
+      fb = try f(b)
     }
     throw .noConvergence
   }
 
-  /// The secant through the bracket's ends meets zero at `b − fb·(b − a)/(fb − fa)`; nil if that cannot be formed.
-  static func interpolate(_ a: Wide, _ fa: Wide, _ b: Wide, _ fb: Wide) -> Wide? {
-    // The share `fb/(fb − fa)` lies in [0, 1], so forming it first keeps the product small.
-    try? b.subtracting(fb.divided(by: fb.subtracting(fa)).multiplied(by: b.subtracting(a)))
-  }
-
-  /// Half the weight, never reaching zero (which would lose the end's sign).
-  static func halved(_ value: Wide) -> Wide {
-    value.units.magnitude > 1 ? Wide(units: value.units / 2) : value
+  /// Brent's interpolation step from b (inverse quadratic through a, b, c, or secant when a = c), in units,
+  /// or nil when it would not stay well inside the bracket or cannot be formed — then the caller bisects.
+  static func interpolatedStep(
+    _ a: Wide, _ fa: Wide, _ b: Wide, _ fb: Wide, _ c: Wide, _ fc: Wide, half: Int128, previous: Int128, tolerance: Int128
+  ) -> Int128? {
+    do {
+      let middle = Wide(units: half), two = Wide(units: 2 * Wide.one.units)
+      let s = try fb.divided(by: fa)
+      var p: Wide, q: Wide
+      if a == c {
+        p = try two.multiplied(by: middle).multiplied(by: s)
+        q = try Wide.one.subtracting(s)
+      } else {
+        let qa = try fa.divided(by: fc), r = try fb.divided(by: fc)
+        let quadratic = try two.multiplied(by: middle).multiplied(by: qa).multiplied(by: qa.subtracting(r))
+        p = try s.multiplied(by: quadratic.subtracting(b.subtracting(a).multiplied(by: r.subtracting(.one))))
+        q = try qa.subtracting(.one).multiplied(by: r.subtracting(.one)).multiplied(by: s.subtracting(.one))
+      }
+      if p > .zero { q = q.negated } else { p = p.negated }
+      let three = Wide(units: 3 * Wide.one.units), slack = Wide(units: tolerance)
+      let limit = Swift.min(
+        try three.multiplied(by: middle).multiplied(by: q).subtracting(slack.multiplied(by: q).magnitude),
+        try Wide(units: previous).multiplied(by: q).magnitude)
+      guard try two.multiplied(by: p) < limit else { return nil }
+      return try p.divided(by: q).units
+    } catch {
+      return nil
+    }
   }
 }

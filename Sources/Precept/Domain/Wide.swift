@@ -26,6 +26,7 @@ struct Wide: Sendable, Hashable, Comparable {
 
   var isNegative: Bool { units < 0 }
   var negated: Wide { Wide(units: -units) }
+  var magnitude: Wide { Wide(units: units < 0 ? -units : units) }
 
   static func < (a: Wide, b: Wide) -> Bool { a.units < b.units }
 
