@@ -72,6 +72,14 @@ private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
     #expect(Screening.similarity("Muammar al-Gaddafi", "Moammar Kadhafi") > Screening.similarity("Muammar al-Gaddafi", "Vladimir Putin"))
   }
 
+  @Test func longNamesStayLinear() {
+    // A hostile 200,000-character "name" against another: the window spans the whole string, so a quadratic
+    // match would take minutes; the queue match takes milliseconds.
+    let long = String(repeating: "ab", count: 100_000), other = String(repeating: "ba", count: 100_000)
+    let score = Screening.similarity(long, other)
+    #expect(score > .zero && score < .one)
+  }
+
   // MARK: Best match
 
   @Test func bestMatchPicksTheClosestName() throws {

@@ -63,16 +63,23 @@ public enum Screening {
     if a.isEmpty, b.isEmpty { return .one }
     if a.isEmpty || b.isEmpty { return .zero }
     let window = Swift.max(0, Swift.max(a.count, b.count) / 2 - 1)
+    // Each scalar of a takes the first unmatched equal scalar of b within the window. The window's low end only
+    // rises, so per-scalar queues of b's positions find it in linear time: a long hostile name cannot stall.
+    var positions: [Unicode.Scalar: [Int]] = [:]
+    for (j, scalar) in b.enumerated() { positions[scalar, default: []].append(j) }
+    var heads: [Unicode.Scalar: Int] = [:]
     var matchedInB = [Bool](repeating: false, count: b.count)
     var matchesInA: [Unicode.Scalar] = []
     for (i, scalar) in a.enumerated() {
-      let low = Swift.max(0, i - window), high = Swift.min(b.count - 1, i + window)
-      guard low <= high else { continue }
-      for j in low...high where !matchedInB[j] && b[j] == scalar {
-        matchedInB[j] = true
+      guard let queue = positions[scalar] else { continue }
+      var head = heads[scalar] ?? 0
+      while head < queue.count, queue[head] < i - window { head += 1 }
+      if head < queue.count, queue[head] <= i + window {
+        matchedInB[queue[head]] = true
         matchesInA.append(scalar)
-        break
+        head += 1
       }
+      heads[scalar] = head
     }
     let m = matchesInA.count
     guard m > 0 else { return .zero }
