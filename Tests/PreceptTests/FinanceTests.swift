@@ -196,7 +196,8 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
       let apr = try Finance.apr(flows).get()
       #expect(try close(apr, rate, Fixed(units: 100)), "\(principal) at \(rate) over \(months)")
       let fee = try principal.multiplied(by: Fixed(units: Int128(random.next() % 50 + 1) * 1_000_000_000))
-      let withFee = try Finance.apr(loan(start.description, received: principal.subtracting(fee), payment: payment, months: months)).get()
+      let net = try principal.subtracting(fee)
+      let withFee = try Finance.apr(loan(start.description, received: net, payment: payment, months: months)).get()
       #expect(withFee > apr)
     }
   }
@@ -230,10 +231,11 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
         try check(Finance.apr(flows).get(), fields[3], line)
         try check(Finance.irr(flows).get(), fields[4], line)
       case "pmt":
-        let payment = try Finance.pmt(rate: fx(String(fields[1])), periods: #require(Int(fields[2])), principal: fx(String(fields[3]))).get()
-        try check(payment, fields[4], line)
+        let (rate, periods, principal) = try (fx(String(fields[1])), #require(Int(fields[2])), fx(String(fields[3])))
+        try check(Finance.pmt(rate: rate, periods: periods, principal: principal).get(), fields[4], line)
       case "flatfee":
-        try check(Finance.flatFeeAPR(monthlyFeeRate: fx(String(fields[1])), months: #require(Int(fields[2]))).get(), fields[3], line)
+        let (fee, months) = try (fx(String(fields[1])), #require(Int(fields[2])))
+        try check(Finance.flatFeeAPR(monthlyFeeRate: fee, months: months).get(), fields[3], line)
       default:
         Issue.record("unknown line: \(line)")
         continue

@@ -1,7 +1,8 @@
 // Rates of credit products, as the disclosure rules need them (PBoC Announcement [2021] No. 3: an annualized
-// rate by the IRR method; US Regulation Z: an APR within 1/8 percentage point). All arithmetic is exact `Fixed`.
+// rate by the IRR method; US Regulation Z: an APR within 1/8 percentage point). Inputs and results are exact
+// `Fixed` decimals; no floating point anywhere.
 //
-// Conventions, chosen so that a cap check on the result never flatters the lender:
+// Conventions, following the rules' wording and, where a choice remains, not flattering the lender:
 // - Flows are from the customer's side (+ received, − paid); the sign convention does not change the rate.
 // - Flows on one date are netted first; a fee deducted at disbursement is simply a smaller amount received.
 // - `apr` infers a unit period of p whole months (1…12) when the i-th distinct date lies within
@@ -71,7 +72,7 @@ public enum Finance {
 
   /// Level payment per period for a loan: principal × r / (1 − (1 + r)^−n); r = 0 gives principal / n.
   /// Not rounded: round to the currency's minor unit as the contract does. Rates at or below −100 % follow
-  /// the formula's algebra; an infinite payment reports `overflow`.
+  /// the formula's algebra; an infinite payment, or a rate beyond ±10⁸, reports `overflow`.
   public static func pmt(rate: Fixed, periods: Int, principal: Fixed) -> Result<Fixed, FinanceError> {
     Result { () throws(FinanceError) -> Fixed in
       guard periods >= 1 else { throw .tooFewFlows }

@@ -55,7 +55,8 @@ struct Wide: Sendable, Hashable, Comparable {
 
   func divided(by other: Wide) throws(ArithmeticError) -> Wide {
     guard other.units != 0 else { throw .divisionByZero }
-    return Wide(units: try Wide.scaled(units, by: Int128(Wide.unitsPerWhole), over: other.units.magnitude, negate: other.units < 0))
+    let whole = Int128(Wide.unitsPerWhole)
+    return Wide(units: try Wide.scaled(units, by: whole, over: other.units.magnitude, negate: other.units < 0))
   }
 
   /// `a / b` of two `Fixed` values at 30 places.
@@ -72,7 +73,8 @@ struct Wide: Sendable, Hashable, Comparable {
   /// `fixed / self`, rounded half-even to 12 places.
   func dividing(_ fixed: Fixed) throws(ArithmeticError) -> Fixed {
     guard units != 0 else { throw .divisionByZero }
-    return Fixed(units: try Wide.scaled(fixed.units, by: Int128(Wide.unitsPerWhole), over: units.magnitude, negate: units < 0))
+    let whole = Int128(Wide.unitsPerWhole)
+    return Fixed(units: try Wide.scaled(fixed.units, by: whole, over: units.magnitude, negate: units < 0))
   }
 
   /// `a × b / divisor` on the full 256-bit product, rounded half-even, negated if asked; throws past ±Int128.max.
