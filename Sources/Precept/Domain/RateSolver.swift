@@ -1,8 +1,8 @@
 // The search behind `Finance`: present values on a whole-number time grid and a bracketed root finder,
 // both in `Wide` (30 places) so that the 12 places returned are all correct. No step can trap.
 
-/// Runs a `Fixed` computation, reporting any arithmetic failure as `FinanceError.overflow`.
-/// Division by zero only arises here from an infinite result (a payment on a rate at −200 %), so it is an overflow too.
+/// Runs an exact computation (`Fixed` or `Wide`), reporting any arithmetic failure as `FinanceError.overflow`.
+/// Division by zero only arises from an infinite result (a payment at −200 %, a rate whose v³⁶⁵ underflows).
 @inline(__always)
 func financeArithmetic<T>(_ body: () throws(ArithmeticError) -> T) throws(FinanceError) -> T {
   do { return try body() } catch { throw .overflow }
