@@ -88,6 +88,10 @@ private func pattern(_ source: String) throws -> Pattern { try Pattern.compile(s
     #expect(Pattern.compile("a{6000}b{6000}").failure?.offset == 8)
     #expect(Pattern.compile("(?:[\\u4e00-\\u9fff]{2}){6000}").failure != nil)
     #expect(Pattern.compile("a{9999}").success != nil)
+    // Within the state limit, but each state inside five nested optional repetitions needs six thread keys.
+    let deep = Pattern.compile("(?:(?:(?:(?:(?:a?){0,3000})*)*)*)*")
+    #expect(deep.failure?.message.contains("nested too deeply") == true)
+    #expect(deep.failure?.offset == 33)
     let nested = String(repeating: "(", count: 101) + String(repeating: ")", count: 101)
     #expect(Pattern.compile(nested).failure?.message.contains("nested") == true)
   }

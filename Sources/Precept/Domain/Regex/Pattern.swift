@@ -41,12 +41,22 @@ public struct Pattern: Sendable, Hashable, CustomStringConvertible {
   /// Whether any part of `text` matches (like Python's `re.search(…) is not None`); `^` and `$` still anchor to the
   /// ends of the whole text.
   public func matches(_ text: some StringProtocol) -> Bool {
-    PikeVM(program: program).run(text.unicodeScalars, stopAtFirst: true) != nil
+    search(text, stopAtFirst: true) != nil
   }
 
   /// The leftmost match as offsets in Unicode scalars from the start of `text`, to show where the claim is.
   public func firstMatch(in text: some StringProtocol) -> Range<Int>? {
-    PikeVM(program: program).run(text.unicodeScalars, stopAtFirst: false)
+    search(text, stopAtFirst: false)
+  }
+
+  private func search(_ text: some StringProtocol, stopAtFirst: Bool) -> Range<Int>? {
+    let machine = PikeVM(program: program)
+    // Native strings and substrings are contiguous UTF-8, decoded directly; anything else is copied first.
+    let direct: Range<Int>?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+      machine.run(UTF8Scalars(bytes), stopAtFirst: stopAtFirst)
+    }
+    if let direct { return direct }
+    return machine.run(String(text).unicodeScalars, stopAtFirst: stopAtFirst)
   }
 
   public var description: String { source }

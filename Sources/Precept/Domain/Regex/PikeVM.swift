@@ -18,11 +18,16 @@ struct PikeVM {
     return program.instructions.withUnsafeBufferPointer { instructions in
       program.keyBase.withUnsafeBufferPointer { keyBase in
         program.keyState.withUnsafeBufferPointer { keyState in
-          let search = Search(
-            instructions: instructions, keyBase: keyBase, keyState: keyState, classes: program.classes,
-            stack: scratch + 6 * keys, caseInsensitive: program.caseInsensitive)
-          return search.run(
-            text, current: &current, next: &next, stopAtFirst: stopAtFirst, anchored: program.anchoredAtStart)
+          program.classes.withUnsafeBufferPointer { classes in
+            (program.startStates ?? []).withUnsafeBufferPointer { startStates in
+              let search = Search(
+                instructions: instructions, keyBase: keyBase, keyState: keyState, classes: classes,
+                startStates: program.startStates == nil ? nil : startStates, stack: scratch + 6 * keys,
+                caseInsensitive: program.caseInsensitive, usesWordBoundaries: program.usesWordBoundaries)
+              return search.run(
+                text, current: &current, next: &next, stopAtFirst: stopAtFirst, anchored: program.anchoredAtStart)
+            }
+          }
         }
       }
     }
@@ -60,27 +65,45 @@ private struct Search {
   let instructions: UnsafeBufferPointer<RegexInstruction>
   let keyBase: UnsafeBufferPointer<Int>
   let keyState: UnsafeBufferPointer<Int>
-  let classes: [CompiledClass]
+  let classes: UnsafeBufferPointer<CompiledClass>
+  let startStates: UnsafeBufferPointer<Int>?
   let stack: UnsafeMutablePointer<Int>
   let caseInsensitive: Bool
+  let usesWordBoundaries: Bool
 
   func run<Scalars: Sequence<Unicode.Scalar>>(
     _ text: Scalars, current: inout ThreadList, next: inout ThreadList, stopAtFirst: Bool, anchored: Bool
   ) -> Range<Int>? {
     var iterator = text.makeIterator()
-    var previous: Unicode.Scalar? = nil
     var scalar = iterator.next()
+    // Each scalar is classified as a word character once, and only if the pattern has word boundaries.
+    var context = Context(atStart: true, atEnd: scalar == nil, wordBefore: false, wordAfter: isWord(scalar))
     var position = 0
     var best: Range<Int>? = nil
     while true {
+      if let startStates, current.count == 0, best == nil, !anchored {
+        // Nothing is in progress, so only a scalar that can begin a match is worth a thread. Word classes are
+        // looked up only where the skipping stops.
+        var skipped: Unicode.Scalar? = nil
+        while let candidate = scalar, !canStart(candidate, startStates) {
+          skipped = candidate
+          scalar = iterator.next()
+          position += 1
+        }
+        if skipped != nil {
+          context = Context(atStart: false, atEnd: scalar == nil, wordBefore: isWord(skipped), wordAfter: isWord(scalar))
+        }
+      }
       // A new thread starting here has the lowest priority, so it goes last; once a match is known, a later start
       // can never be leftmost.
       if best == nil && (position == 0 || !anchored) {
-        addThread(to: &current, pc: 0, start: position, before: previous, after: scalar)
+        addThread(to: &current, pc: 0, start: position, context: context)
       }
       if current.count == 0 && (best != nil || anchored) { return best }
       let folded = caseInsensitive ? scalar.map(ScalarRules.lower) : scalar
       let upcoming = scalar == nil ? nil : iterator.next()
+      let nextContext = Context(
+        atStart: false, atEnd: upcoming == nil, wordBefore: context.wordAfter, wordAfter: isWord(upcoming))
       next.count = 0
       var index = 0
       while index < current.count {
@@ -99,16 +122,43 @@ private struct Search {
         case .split, .jump, .assertion, .enter, .leave, .loop: consumed = false
         }
         if consumed {
-          addThread(to: &next, pc: pc + 1, start: current.starts[index], before: scalar, after: upcoming)
+          addThread(to: &next, pc: pc + 1, start: current.starts[index], context: nextContext)
         }
         index += 1
       }
       guard scalar != nil else { return best }
-      previous = scalar
       scalar = upcoming
+      context = nextContext
       position += 1
       swap(&current, &next)
     }
+  }
+
+  /// What the zero-width assertions need to know about one position between scalars.
+  private struct Context {
+    var atStart: Bool
+    var atEnd: Bool
+    var wordBefore: Bool
+    var wordAfter: Bool
+  }
+
+  @inline(__always) private func isWord(_ scalar: Unicode.Scalar?) -> Bool {
+    guard usesWordBoundaries, let scalar else { return false }
+    return ScalarRules.isWord(scalar)
+  }
+
+  /// Whether some state a match begins with accepts `scalar`.
+  private func canStart(_ scalar: Unicode.Scalar, _ startStates: UnsafeBufferPointer<Int>) -> Bool {
+    let folded = caseInsensitive ? ScalarRules.lower(scalar) : scalar
+    for pc in startStates {
+      switch instructions[pc] {
+      case .scalar(let wanted): if folded == wanted { return true }
+      case .anyButNewline: if scalar != "\n" { return true }
+      case .set(let k): if classes[k].contains(scalar) { return true }
+      default: return true
+      }
+    }
+    return false
   }
 
   /// The key of state `pc` at `level`; the clamp keeps keys in range even if a level were to overshoot.
@@ -120,7 +170,7 @@ private struct Search {
   /// A thread that has just consumed a scalar starts at level 0: no iteration began at the new position yet.
   /// An explicit stack rather than recursion, because a 10,000-state program could nest that deep.
   private func addThread(
-    to list: inout ThreadList, pc startPC: Int, start: Int, before: Unicode.Scalar?, after: Unicode.Scalar?
+    to list: inout ThreadList, pc startPC: Int, start: Int, context: Context
   ) {
     var top = 0
     stack[top] = keyBase[startPC]
@@ -149,7 +199,7 @@ private struct Search {
         stack[top + 1] = key(first, level: level)
         top += 2
       case .assertion(let assertion):
-        if holds(assertion, before: before, after: after) {
+        if holds(assertion, context) {
           stack[top] = key(pc + 1, level: level)
           top += 1
         }
@@ -177,14 +227,44 @@ private struct Search {
     }
   }
 
-  private func holds(_ assertion: RegexAssertion, before: Unicode.Scalar?, after: Unicode.Scalar?) -> Bool {
+  @inline(__always) private func holds(_ assertion: RegexAssertion, _ context: Context) -> Bool {
     switch assertion {
-    case .textStart: return before == nil
-    case .textEnd: return after == nil
-    case .wordBoundary, .notWordBoundary:
-      let wordBefore = before.map(ScalarRules.isWord) ?? false
-      let wordAfter = after.map(ScalarRules.isWord) ?? false
-      return (wordBefore != wordAfter) == (assertion == .wordBoundary)
+    case .textStart: return context.atStart
+    case .textEnd: return context.atEnd
+    case .wordBoundary: return context.wordBefore != context.wordAfter
+    case .notWordBoundary: return context.wordBefore == context.wordAfter
     }
+  }
+}
+
+/// Decodes the scalars of UTF-8 that a native `String` has already validated, without going through the
+/// unspecialized `StringProtocol` witnesses a library call would otherwise use.
+struct UTF8Scalars: Sequence, IteratorProtocol {
+  let bytes: UnsafeBufferPointer<UInt8>
+  private var index = 0
+
+  init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    self.bytes = bytes
+  }
+
+  @inline(__always) mutating func next() -> Unicode.Scalar? {
+    guard index < bytes.count else { return nil }
+    let lead = UInt32(bytes[index])
+    if lead < 0x80 {
+      index += 1
+      return Unicode.Scalar(UInt8(lead))
+    }
+    let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+    // Bounds are checked even though valid UTF-8 never ends mid-scalar, so that this can never read past the end.
+    guard index + length <= bytes.count else {
+      index = bytes.count
+      return nil
+    }
+    var value = lead & (0x7F >> UInt32(length))
+    value = value << 6 | UInt32(bytes[index + 1] & 0x3F)
+    if length > 2 { value = value << 6 | UInt32(bytes[index + 2] & 0x3F) }
+    if length > 3 { value = value << 6 | UInt32(bytes[index + 3] & 0x3F) }
+    index += length
+    return Unicode.Scalar(value) ?? "\u{FFFD}"
   }
 }

@@ -35,6 +35,11 @@ struct Program: Sendable, Hashable {
   var keyBase: [Int] = []
   /// The state each key belongs to.
   var keyState: [Int] = []
+  /// The consuming states a match can begin with, when there are a few and no match can be empty: while no thread
+  /// is alive, the matcher skips scalars none of them accepts instead of starting a thread at each one.
+  var startStates: [Int]? = nil
+  /// Whether `\b` or `\B` occurs, so the matcher only classifies scalars as word characters when it must.
+  var usesWordBoundaries = false
 }
 
 /// Thompson construction from `RegexNode` to `Program`, refusing patterns that would exceed `Pattern.maximumStates`.
@@ -73,7 +78,32 @@ struct RegexCompiler {
       }
     }
     compiler.program.keyBase.append(base)
+    compiler.program.startStates = startStates(of: compiler.program.instructions)
+    compiler.program.usesWordBoundaries = compiler.program.instructions.contains {
+      $0 == .assertion(.wordBoundary) || $0 == .assertion(.notWordBoundary)
+    }
     return compiler.program
+  }
+
+  /// The consuming states reachable from the start without consuming, treating every assertion as passable (an
+  /// over-approximation is harmless for skipping); nil if the match state is reachable or there are many.
+  private static func startStates(of instructions: [RegexInstruction]) -> [Int]? {
+    var seen = Set<Int>()
+    var pending = [0]
+    var found: [Int] = []
+    while let pc = pending.popLast() {
+      guard seen.insert(pc).inserted else { continue }
+      switch instructions[pc] {
+      case .scalar, .anyButNewline, .set: found.append(pc)
+      case .match: return nil
+      case .jump(let target): pending.append(target)
+      case .split(let first, let second): pending += [first, second]
+      case .loop(let target, let exit, _): pending += [target, exit]
+      case .assertion, .enter, .leave: pending.append(pc + 1)
+      }
+      if found.count > 8 { return nil }
+    }
+    return found
   }
 
   private static func isAnchoredAtStart(_ node: RegexNode) -> Bool {

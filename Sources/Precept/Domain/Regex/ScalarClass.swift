@@ -6,6 +6,9 @@ enum ScalarRules {
     if v < 0x80 {
       return (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
     }
+    // CJK ideographs (extension A and the main block) are all letters; skipping the property lookup matters for
+    // `\b` on Chinese copy.
+    if (v >= 0x4E00 && v <= 0x9FFF) || (v >= 0x3400 && v <= 0x4DBF) { return true }
     switch c.properties.generalCategory {
     case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
     default: return c.properties.numericType != nil
@@ -25,8 +28,8 @@ enum ScalarRules {
     if v < 0x80 {
       return v >= 0x41 && v <= 0x5A ? Unicode.Scalar(UInt8(v + 0x20)) : c
     }
-    // Checking the flag first avoids building a String for the vast majority of scalars (CJK has no case).
-    guard c.properties.changesWhenLowercased else { return c }
+    // CJK and Hangul have no case; checking the flag next avoids building a String for most other scalars.
+    guard !isCaseless(v), c.properties.changesWhenLowercased else { return c }
     return single(c.properties.lowercaseMapping) ?? c
   }
 
@@ -36,8 +39,13 @@ enum ScalarRules {
     if v < 0x80 {
       return v >= 0x61 && v <= 0x7A ? Unicode.Scalar(UInt8(v - 0x20)) : c
     }
-    guard c.properties.changesWhenUppercased else { return c }
+    guard !isCaseless(v), c.properties.changesWhenUppercased else { return c }
     return single(c.properties.uppercaseMapping) ?? c
+  }
+
+  /// CJK radicals through the unified ideographs (U+2E80–U+9FFF) and Hangul syllables have no case mappings.
+  @inline(__always) private static func isCaseless(_ v: UInt32) -> Bool {
+    (v >= 0x2E80 && v <= 0x9FFF) || (v >= 0xAC00 && v <= 0xD7A3)
   }
 
   private static func single(_ mapping: String) -> Unicode.Scalar? {
@@ -126,12 +134,15 @@ struct ScalarClass: Sendable, Hashable {
 }
 
 /// A class ready for matching: ASCII membership is a precomputed bitmap, since most compliance copy punctuation,
-/// digits and Latin letters are ASCII even in Chinese text.
+/// digits and Latin letters are ASCII even in Chinese text, and classes with only ASCII members answer every other
+/// scalar at once.
 struct CompiledClass: Sendable, Hashable {
   let scalarClass: ScalarClass
   let caseInsensitive: Bool
   private let asciiLow: UInt64
   private let asciiHigh: UInt64
+  /// The answer for every non-ASCII scalar when it does not depend on the scalar (as for `\d` or `[^,]`).
+  private let nonASCII: Bool?
 
   init(_ scalarClass: ScalarClass, caseInsensitive: Bool) {
     self.scalarClass = scalarClass
@@ -143,12 +154,16 @@ struct CompiledClass: Sendable, Hashable {
     }
     asciiLow = low
     asciiHigh = high
+    // Case-insensitively a non-ASCII scalar can fold into ASCII (the Kelvin sign K to k), so no shortcut then.
+    let onlyASCII = scalarClass.properties.isEmpty && (scalarClass.ranges.last?.upperBound ?? 0) < 0x80
+    nonASCII = onlyASCII && !caseInsensitive ? scalarClass.negated : nil
   }
 
   @inline(__always) func contains(_ c: Unicode.Scalar) -> Bool {
     let v = c.value
     if v < 64 { return asciiLow & (1 << UInt64(v)) != 0 }
     if v < 128 { return asciiHigh & (1 << UInt64(v - 64)) != 0 }
+    if let nonASCII { return nonASCII }
     return scalarClass.contains(c, caseInsensitive: caseInsensitive)
   }
 }

@@ -75,6 +75,13 @@ TABLE = [
     ("(a*)+b", ["aaab", "aaa"]),
     ("(a*)*b", ["aaab", "ccc"]),
     ("(a|a)*b", ["aab", "aa"]),
+    # Loops whose body can match nothing: an empty iteration ends the loop, as in a backtracking engine.
+    ("(?:(b?|本|[^a]))+", ["b本b保本aa本b"]),
+    ("(?:x??)*", ["xx"]),
+    ("(?:(?:|a)b?)*", ["aab"]),
+    ("(?:a??){0,3}", ["aaa"]),
+    ("(?:a??){2,}", ["aaa"]),
+    ("(?:a??)*?b", ["aab"]),
     ("\\.\\*\\+\\?\\(\\)\\[\\]\\{\\}\\|\\^\\$\\\\\\/\\-", [".*+?()[]{}|^$\\/-", "x"]),
     ("\\x41\\u0042\\U00000043", ["xABCx", "abc"]),
     ("\\t\\n", ["a\t\nb", "tn"]),
