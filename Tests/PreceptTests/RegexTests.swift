@@ -59,7 +59,7 @@ private func pattern(_ source: String) throws -> Pattern { try Pattern.compile(s
     ("*a", 0, "nothing to repeat"), ("a|+", 2, "nothing to repeat"), ("^*", 1, "nothing to repeat"),
     ("\\b+", 2, "nothing to repeat"), ("a**", 2, "cannot follow"), ("a{2}{3}", 4, "cannot follow"),
     ("a*+", 2, "possessive"),
-    ("a(?i)b", 1, "very start"), ("(?m)^a", 0, "unknown group"), ("(?#c)", 0, "comments"),
+    ("a(?i)b", 1, "leading (?i)"), ("(?i:a)", 0, "scoped"), ("(?m)^a", 0, "unknown group"), ("(?#c)", 0, "comments"),
     ("\\q", 0, "unknown escape"), ("\\0", 0, "octal"), ("\\p{Han}", 0, "Unicode properties"),
     ("\\u12", 0, "hexadecimal"), ("\\u{}", 0, "hexadecimal"), ("\\u{110000}", 0, "not a Unicode scalar"),
     ("\\uD800", 0, "not a Unicode scalar"),

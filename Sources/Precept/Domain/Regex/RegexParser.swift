@@ -214,7 +214,9 @@ struct RegexParser {
       }
       position += 1
     case ("i", _):
-      throw PatternError("the (?i) flag must come at the very start of the pattern", at: open)
+      throw PatternError(
+        "the only flag is a leading (?i) for the whole pattern; it cannot come later or be scoped like (?i:…)",
+        at: open)
     case ("#", _):
       throw PatternError("comments '(?#…)' are not supported", at: open)
     default:
