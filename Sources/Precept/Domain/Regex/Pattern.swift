@@ -22,7 +22,7 @@
 public struct Pattern: Sendable, Hashable, CustomStringConvertible {
   /// The pattern as the author wrote it.
   public let source: String
-  let program: Program
+  let program: RegexProgram
 
   /// The longest pattern accepted, in Unicode scalars.
   public static let maximumLength = 1_000

@@ -1,7 +1,7 @@
-/// Runs a `Program` over text keeping at most one thread per state key (Pike's VM), so the work is bounded by
+/// Runs a `RegexProgram` over text keeping at most one thread per state key (Pike's VM), so the work is bounded by
 /// keys × scalars: `(a+)+$` against 30,000 `a`s costs the same as any other pattern of its size.
 struct PikeVM {
-  let program: Program
+  let program: RegexProgram
 
   /// The leftmost-first match, or with `stopAtFirst` any match as soon as one is certain (its span is then
   /// meaningless to the caller, who only wants a yes or no).

@@ -4,7 +4,7 @@ enum RegexInstruction: Sendable, Hashable {
   case scalar(Unicode.Scalar)
   /// Consumes any scalar except `\n`.
   case anyButNewline
-  /// Consumes a scalar in `Program.classes[index]`.
+  /// Consumes a scalar in `RegexProgram.classes[index]`.
   case set(Int)
   case split(Int, Int)
   case jump(Int)
@@ -25,7 +25,7 @@ enum RegexInstruction: Sendable, Hashable {
 /// tells threads apart by state and *level*: how many of the tracked regions around the state began their current
 /// iteration at the current position (those always form the innermost ones, so one number says which). Each state
 /// has `depth + 1` keys, numbered from `keyBase[pc]`; patterns without such repetitions have one key per state.
-struct Program: Sendable, Hashable {
+struct RegexProgram: Sendable, Hashable {
   var instructions: [RegexInstruction] = []
   var classes: [CompiledClass] = []
   var caseInsensitive = false
@@ -42,9 +42,9 @@ struct Program: Sendable, Hashable {
   var usesWordBoundaries = false
 }
 
-/// Thompson construction from `RegexNode` to `Program`, refusing patterns that would exceed `Pattern.maximumStates`.
+/// Thompson construction from `RegexNode` to `RegexProgram`, refusing patterns that would exceed `Pattern.maximumStates`.
 struct RegexCompiler {
-  private var program = Program()
+  private var program = RegexProgram()
   /// Tracked regions enclosing each instruction, parallel to `program.instructions`.
   private var depths: [Int] = []
   private var depth = 0
@@ -58,7 +58,7 @@ struct RegexCompiler {
   /// optional parts come near it.
   static let maximumKeys = 4 * Pattern.maximumStates
 
-  static func compile(_ syntax: RegexSyntax) throws(PatternError) -> Program {
+  static func compile(_ syntax: RegexSyntax) throws(PatternError) -> RegexProgram {
     var compiler = RegexCompiler()
     compiler.program.caseInsensitive = syntax.caseInsensitive
     compiler.program.anchoredAtStart = isAnchoredAtStart(syntax.root)
