@@ -60,6 +60,7 @@ public struct DecisionRenderer: Sendable {
     if let w = rule.whenText { s += pad + "when:   " + w + "\n" }
     s += pad + "\(rule.verb.rawValue): " + rule.conditionText + "\n"
     if traces, let t = r.trace {
+      if let w = r.whenTrace { s += tree(w, indent: pad + "  ") }
       s += tree(t, indent: pad + "  ")
     } else if let t = r.trace {
       let facts = t.facts + (r.whenTrace?.facts ?? [])
