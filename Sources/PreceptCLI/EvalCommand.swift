@@ -72,9 +72,24 @@ struct EvalCommand: ParsableCommand {
       let output = Self.evaluate(batch, firstLine: lineNumber + 1, books: books, asOf: date, stage: stageValue, jobs: jobs)
       lineNumber += batch.lines.count
       anyBad = anyBad || output.bad
-      FileHandle.standardOutput.write(Data(output.bytes))
+      Self.writeAll(output.bytes)
     }
     if anyBad { throw ExitCode(2) }
+  }
+
+  /// Writes bytes straight to standard output with write(2), retrying short writes.
+  static func writeAll(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+      var done = 0
+      while done < raw.count, let base = raw.baseAddress {
+        let n = write(1, base + done, raw.count - done)
+        if n <= 0 {
+          if errno == EINTR { continue }
+          return  // the reader went away (a closed pipe); nothing more can be written
+        }
+        done += n
+      }
+    }
   }
 
   /// Decides every line of a batch, split across `jobs` workers, and joins their output in order.
@@ -85,7 +100,10 @@ struct EvalCommand: ParsableCommand {
     let workers = Swift.max(1, Swift.min(jobs, n / 256 + 1))
     let results = UnsafeMutableBufferPointer<([UInt8], Bool)>.allocate(capacity: workers)
     results.initialize(repeating: ([], false))
-    defer { results.deallocate() }
+    defer {
+      _ = results.deinitialize()
+      results.deallocate()
+    }
     batch.bytes.withUnsafeBufferPointer { all in
       // Each worker reads its own lines and writes only its own slot of `results`.
       let shared = Shared(all: all, results: results)

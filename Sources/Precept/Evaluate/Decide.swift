@@ -4,15 +4,19 @@ extension Evaluator {
   public func run(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil) {
     begin(facts, asOf: asOf)
     let rules = book.rules
-    statuses.removeAll(keepingCapacity: true)
     if overriddenBy.count != rules.count {
       overriddenBy = [Int](repeating: -1, count: rules.count)
       ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: rules.count)
     }
+    // Work on local copies of the per-run buffers (swapped out and back, so no copy is made):
+    // each write to a class's stored array pays a dynamic exclusivity check.
+    var statuses: [RuleStatus] = []
+    swap(&statuses, &self.statuses)
+    statuses.removeAll(keepingCapacity: true)
+    defer { swap(&statuses, &self.statuses) }
+    var anyFailures = false
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     for i in 0..<plan.count {
-      overriddenBy[i] = -1
-      if !ruleFailures[i].isEmpty { ruleFailures[i].removeAll() }
       if !failures.isEmpty { failures.removeAll(keepingCapacity: true) }
       let p = plan[i]
       let status: RuleStatus
@@ -21,8 +25,17 @@ extension Evaluator {
       } else {
         status = verdict(p)
       }
-      if !failures.isEmpty, status == .unknown { ruleFailures[i] = failures }
+      if !failures.isEmpty, status == .unknown {
+        if !anyFailures { clearRuleFailures() }
+        anyFailures = true
+        ruleFailures[i] = failures
+      }
       statuses.append(status)
+    }
+    if !anyFailures, hadFailures { clearRuleFailures() }
+    hadFailures = anyFailures
+    if !overriders.isEmpty {
+      for i in overriddenBy.indices { overriddenBy[i] = -1 }
     }
     // Exceptions: a rule that applies (in force and its `when` true) sets aside the rules it names.
     for i in overriders {
@@ -34,6 +47,10 @@ extension Evaluator {
         overriddenBy[j] = i
       }
     }
+  }
+
+  private func clearRuleFailures() {
+    for i in ruleFailures.indices where !ruleFailures[i].isEmpty { ruleFailures[i].removeAll() }
   }
 
   private func verdict(_ p: RulePlan) -> RuleStatus {

@@ -19,6 +19,8 @@ public final class Evaluator {
   let overriders: [Int]
   /// `{"rule":"ID","status":"` for each rule, ready to copy into streamed output.
   let resultPrefixes: [[UInt8]]
+  /// `,"message":"…"` for rules whose message has no placeholder, escaped once.
+  let fixedMessages: [[UInt8]?]
   /// The streamed line's fixed middle (`"rulebook"…"outcome":"`) for `headerDate`.
   var header: [UInt8] = []
   var headerDate: CivilDate?
@@ -51,6 +53,8 @@ public final class Evaluator {
   var overriddenBy: [Int] = []
   /// Failures per rule, for rules whose verdict is unknown because arithmetic failed.
   var ruleFailures: [[(node: Int, error: ArithmeticError)]] = []
+  /// Whether the previous run recorded any failure (so a clean run need not clear them).
+  var hadFailures = false
 
   public init(_ book: CompiledRulebook) {
     self.book = book
@@ -71,6 +75,15 @@ public final class Evaluator {
         hasLimits: r.stages.count != Stage.allCases.count || r.effectiveFrom != nil || r.effectiveUntil != nil)
     }
     overriders = book.rules.indices.filter { !book.rules[$0].overrides.isEmpty }
+    fixedMessages = book.rules.map { r in
+      let placeholders = r.message.contains { if case .value = $0 { true } else { false } }
+      guard !placeholders else { return nil }
+      let text = r.message.isEmpty ? r.title : r.message.map { if case .text(let t) = $0 { t } else { "" } }.joined()
+      guard let text else { return nil }
+      var bytes = Array(#","message":"#.utf8)
+      JSON.escape(text, into: &bytes)
+      return bytes
+    }
     resultPrefixes = book.rules.map { r in
       var bytes = Array(#"{"rule":"#.utf8)
       JSON.escape(r.id, into: &bytes)

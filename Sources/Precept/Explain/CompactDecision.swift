@@ -29,9 +29,13 @@ extension Evaluator {
       out.append(contentsOf: resultPrefixes[k])
       out.append(contentsOf: Evaluator.statusBytes[Int(status.index)])
       out.append(UInt8(ascii: "\""))
-      if status == .violated, let m = formattedMessage(k) {
-        out.append(contentsOf: #","message":"#.utf8)
-        appendString(m, to: &out)
+      if status == .violated {
+        if let fixed = fixedMessages[k] {
+          out.append(contentsOf: fixed)
+        } else if let m = formattedMessage(k) {
+          out.append(contentsOf: #","message":"#.utf8)
+          appendString(m, to: &out)
+        }
       }
       out.append(UInt8(ascii: "}"))
     }
@@ -74,6 +78,13 @@ private func appendInt(_ n: Int, to out: inout [UInt8]) {
 }
 
 private func appendString(_ s: String, to out: inout [UInt8]) {
+  // Most text needs no escaping: copy it in one go.
+  if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+    out.append(UInt8(ascii: "\""))
+    out.append(contentsOf: s.utf8)
+    out.append(UInt8(ascii: "\""))
+    return
+  }
   out.append(UInt8(ascii: "\""))
   for b in s.utf8 {
     switch b {
