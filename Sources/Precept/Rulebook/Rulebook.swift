@@ -147,6 +147,8 @@ public struct Rule: Sendable {
   public var verbSpan: Span
   public var message: Message?
   public var cite: String?
+  /// Why an eligibility or suitability rule may read a protected attribute (fair-lending lint).
+  public var justification: String?
   public var overrides: [Located<String>]
   /// Dates within which the rule applies (either end optional), as written.
   public var effectiveFrom: Located<String>?
