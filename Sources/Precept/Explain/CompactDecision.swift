@@ -77,27 +77,4 @@ private func appendInt(_ n: Int, to out: inout [UInt8]) {
   out.append(UInt8(ascii: "0") + UInt8(n % 10))
 }
 
-private func appendString(_ s: String, to out: inout [UInt8]) {
-  // Most text needs no escaping: copy it in one go.
-  if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-    out.append(UInt8(ascii: "\""))
-    out.append(contentsOf: s.utf8)
-    out.append(UInt8(ascii: "\""))
-    return
-  }
-  out.append(UInt8(ascii: "\""))
-  for b in s.utf8 {
-    switch b {
-    case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
-    case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
-    case 0x0A: out.append(contentsOf: #"\n"#.utf8)
-    case 0x0D: out.append(contentsOf: #"\r"#.utf8)
-    case 0x09: out.append(contentsOf: #"\t"#.utf8)
-    case 0..<0x20:
-      let hex = String(b, radix: 16)
-      out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-    default: out.append(b)
-    }
-  }
-  out.append(UInt8(ascii: "\""))
-}
+private func appendString(_ s: String, to out: inout [UInt8]) { JSON.escape(s, into: &out) }
