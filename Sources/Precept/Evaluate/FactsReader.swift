@@ -1,9 +1,13 @@
 /// A problem in a facts file, naming the path of the fact: `applicant.age: expected int, found "thirty"`.
 public struct FactsError: Error, Sendable, Hashable {
+  /// The fact's path (`applicant.loans[0].amount`); empty for the document as a whole.
   public var path: String
+  /// What is wrong with the fact, in words.
   public var message: String
+  /// Where the fact is written in the facts file (`<swift>:1:1` for facts from Swift values), if known.
   public var span: Span?
 
+  /// A problem with the fact at `path`.
   public init(path: String, message: String, span: Span? = nil) {
     self.path = path
     self.message = message
@@ -16,6 +20,7 @@ public struct FactsError: Error, Sendable, Hashable {
 
 /// Every problem found in one facts file.
 public struct FactsErrors: Error, Sendable, Hashable {
+  /// The problems, in the order found (at most `FactsReader.maximumErrors` from a facts file).
   public var errors: [FactsError]
 }
 
@@ -33,6 +38,7 @@ public struct FactsReader {
   /// Ints and Bools are still wanted as such (a `String` "30" is text).
   var textNumbers = false
 
+  /// A reader with no errors yet.
   public init() {}
 
   /// Values for each root of `schema`, in order; errors if any fact does not fit its type.
