@@ -3,26 +3,26 @@ import Testing
 
 @testable import Precept
 
-/// An applicant as an embedding application holds it: plain Swift values, `Codable`.
-struct Applicant: Codable {
-  enum Segment: String, Codable { case whiteCollar = "white_collar", student, rural }
-  struct Loan: Codable {
-    var lender: String
-    var balance: String
-  }
-  var age: Int
-  var name: String
-  var code: String
-  var employed: Bool
-  var segment: Segment
-  var score: Int?
-  var rate: String?
-  var dti: String?
-  var income: String
-  var loans: [Loan]
-}
-
 @Suite struct FactsEncoderTests {
+  /// An applicant as an embedding application holds it: plain Swift values, `Codable`.
+  struct Applicant: Codable {
+    enum Segment: String, Codable { case whiteCollar = "white_collar", student, rural }
+    struct Loan: Codable {
+      var lender: String
+      var balance: String
+    }
+    var age: Int
+    var name: String
+    var code: String
+    var employed: Bool
+    var segment: Segment
+    var score: Int?
+    var rate: String?
+    var dti: String?
+    var income: String
+    var loans: [Loan]
+  }
+
   static let rulebook = """
     precept: 1
     rulebook: t.swift
@@ -254,15 +254,15 @@ struct Applicant: Codable {
     if case .failure(let e) = r { return e.errors }
     return nil
   }
-}
 
-/// A compact flow rendering of a node, for comparing trees in one line (keys bare, text quoted).
-enum YAMLText {
-  static func render(_ n: YAMLNode) -> String {
-    switch n.kind {
-    case .scalar(let t, let s): s == .plain ? t : "\"\(t)\""
-    case .sequence(let items): "[" + items.map(render).joined(separator: ", ") + "]"
-    case .mapping(let pairs): "{" + pairs.map { "\($0.name): \(render($0.value))" }.joined(separator: ", ") + "}"
+  /// A compact flow rendering of a node, for comparing trees in one line (keys bare, text quoted).
+  enum YAMLText {
+    static func render(_ n: YAMLNode) -> String {
+      switch n.kind {
+      case .scalar(let t, let s): s == .plain ? t : "\"\(t)\""
+      case .sequence(let items): "[" + items.map(render).joined(separator: ", ") + "]"
+      case .mapping(let pairs): "{" + pairs.map { "\($0.name): \(render($0.value))" }.joined(separator: ", ") + "}"
+      }
     }
   }
 }
