@@ -1,6 +1,7 @@
 /// Evaluates a compiled rulebook over facts. Holds the per-evaluation state, reused from one
 /// evaluation to the next so that plain evaluation allocates nothing; one per thread.
 public final class Evaluator {
+  /// The rulebook this evaluator evaluates.
   public let book: CompiledRulebook
   let program: Program
   // Per-node state lives in raw buffers: array stores in a class pay for exclusivity checks
@@ -56,6 +57,7 @@ public final class Evaluator {
   /// Whether the previous run recorded any failure (so a clean run need not clear them).
   var hadFailures = false
 
+  /// An evaluator for `book`; keep one per thread or task and reuse it for many evaluations.
   public init(_ book: CompiledRulebook) {
     self.book = book
     self.program = book.program

@@ -27,6 +27,7 @@ public struct JSONFactsReader {
     return .failure(FactsErrors(errors: r.errors.isEmpty ? [FactsError(path: "", message: "not valid JSON")] : r.errors))
   }
 
+  /// Reads one JSON line, given as bytes, against `schema`.
   public static func read(_ line: [UInt8], schema: [Field]) -> Result<[Value], FactsErrors> {
     line.withUnsafeBufferPointer { read($0, schema: schema) }
   }

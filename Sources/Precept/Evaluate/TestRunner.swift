@@ -1,11 +1,16 @@
 /// The outcome of one case under a rulebook's `tests:`.
 public struct TestCaseResult: Sendable {
+  /// The id of the rulebook the case belongs to.
   public let rulebook: String
+  /// The rulebook's file.
   public let file: String
+  /// The case's name.
   public let name: String
+  /// Where the case is written.
   public let source: Span
   /// What differed from the expectation, one line each; empty when the case passed.
   public let failures: [String]
+  /// Whether the decision matched every expectation.
   public var passed: Bool { failures.isEmpty }
 }
 
@@ -35,10 +40,15 @@ public struct Coverage: Sendable {
 
 /// Every test case of a set of rulebooks, and what they covered.
 public struct TestReport: Sendable {
+  /// Each case's result, in the order run.
   public var results: [TestCaseResult] = []
+  /// Which statuses each rule reached, and which table rows were never chosen.
   public var coverage = Coverage()
+  /// The rulebooks whose tests were run.
   public var rulebooks: [CompiledRulebook] = []
+  /// How many cases passed.
   public var passedCount: Int { results.filter(\.passed).count }
+  /// How many cases failed.
   public var failedCount: Int { results.count - passedCount }
 }
 

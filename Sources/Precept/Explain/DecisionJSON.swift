@@ -1,5 +1,6 @@
 /// Decisions as JSON, with the field names and order of the documented contract.
 public enum DecisionJSON {
+  /// The decision as the documented JSON object (`rulebook`, `outcome`, `by_owner`, `results`, …); serialize with `serialized(pretty:)`.
   public static func json(_ d: Decision, includeTraces: Bool = true) -> JSON {
     var fields: [(String, JSON)] = [
       ("rulebook", .string(d.rulebook.id)),

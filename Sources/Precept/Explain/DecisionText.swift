@@ -1,15 +1,18 @@
 /// Decisions as text for a reviewer who has not read the rulebook: the verdict, the sign-off
 /// sheet by department, then each finding with its reason, the facts behind it and its source.
 public struct DecisionRenderer: Sendable {
+  /// ANSI colours (the caller decides: only on a terminal, never when `NO_COLOR` is set).
   public var color: Bool
   /// Show the full evaluation tree of each rule (`precept trace`), not only the facts read.
   public var traces: Bool
 
+  /// A renderer, plain and without full traces unless asked.
   public init(color: Bool = false, traces: Bool = false) {
     self.color = color
     self.traces = traces
   }
 
+  /// The decision as text for a reviewer.
   public func render(_ d: Decision) -> String {
     let book = d.rulebook
     var out = paint(book.id, .bold) + (book.version.map { " \($0)" } ?? "") + (book.title.map { " — \($0)" } ?? "") + "\n"

@@ -9,8 +9,10 @@ public indirect enum JSON: Sendable, Equatable {
   case array([JSON])
   case object([(String, JSON)])
 
+  /// Equal when the two serialize to the same text.
   public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
 
+  /// A JSON number from an integer.
   public static func int(_ i: Int) -> JSON { .number(String(i)) }
 
   /// Compact JSON, or indented by two spaces when `pretty`.

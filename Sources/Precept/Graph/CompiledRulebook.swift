@@ -1,9 +1,13 @@
 /// A checked rulebook compiled to an immutable rule graph: compile once, evaluate many times,
 /// from many threads.
 public final class CompiledRulebook: Sendable {
+  /// The rulebook id (`cn.consumer-credit`).
   public let id: String
+  /// The human-readable title, if given.
   public let title: String?
+  /// The rulebook's version (`2026.11.0`), if given.
   public let version: String?
+  /// The jurisdiction it applies in (`CN`), if given.
   public let jurisdiction: String?
   /// `sha256:` of the rulebook's source and every file it imports, in load order.
   public let digest: String
@@ -11,6 +15,7 @@ public final class CompiledRulebook: Sendable {
   public let path: String
   /// The fact roots the rulebook reads (its own schema merged with its imports'), sorted by name.
   public let roots: [Field]
+  /// The rules, in the order written; `ruleIndex` finds one by id.
   public let rules: [CompiledRule]
   /// The rulebook's own effective date, if any.
   public let effective: CivilDate?
@@ -83,18 +88,27 @@ struct GraphNames: Sendable {
 
 /// A rule ready to evaluate, with everything a decision reports about it.
 public struct CompiledRule: Sendable {
+  /// The rule's id (`ELIG-DTI`).
   public let id: String
+  /// A one-line statement of the rule, if given.
   public let title: String?
+  /// The rule's category (`eligibility`, `disclosure`, …), if given.
   public let category: String?
+  /// The department that signs off (`risk`, `compliance`, …), if given.
   public let owner: String?
+  /// How serious a violation is.
   public let severity: Severity
+  /// Whether the condition is required, forbidden or flagged.
   public let verb: Verb
+  /// The lifecycle stages in which the rule applies.
   public let stages: [Stage]
+  /// The regulation or policy the rule implements, if given.
   public let cite: String?
   /// Where the rule is written (its `id:`).
   public let source: Span
   /// The condition and `when` as written, for traces.
   public let conditionText: String
+  /// The `when:` condition as written, if any.
   public let whenText: String?
   let when: Int?
   let condition: Int

@@ -7,10 +7,12 @@
 /// their ends in that order. Ids are stable and safe in dot and mermaid: `rule_ELIG_DTI`,
 /// `def_dti`, `table_max_apr`, `list_cn_prohibited_claims`, `fact_product_pricing_apr`.
 public struct RuleGraphView: Sendable, Equatable {
+  /// What a vertex stands for.
   public enum VertexKind: String, Sendable, CaseIterable, Comparable {
     case rule, definition, table, list, fact
 
     var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    /// Orders kinds as vertices are sorted: rules, definitions, tables, lists, facts.
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 
     /// The id prefix.
@@ -25,6 +27,7 @@ public struct RuleGraphView: Sendable, Equatable {
     }
   }
 
+  /// What an edge means.
   public enum EdgeKind: String, Sendable {
     /// The source depends on the target's value.
     case reads
@@ -32,30 +35,44 @@ public struct RuleGraphView: Sendable, Equatable {
     case overrides
   }
 
+  /// A rule, definition, table, named list or fact.
   public struct Vertex: Sendable, Equatable {
     /// Stable id: the kind's prefix and the name, with anything but ASCII letters, digits and `_`
     /// turned into `_` (and `_2`, `_3`, … appended should two names still meet).
     public var id: String
+    /// What the vertex stands for.
     public var kind: VertexKind
     /// The rule id, the declared name as the rulebook writes it, or the fact path (`product.pricing.apr`).
     public var name: String
     /// Rules only.
     public var title: String?
+    /// The rule's severity (rules only).
     public var severity: Severity?
+    /// The rule's verb (rules only).
     public var verb: Verb?
   }
 
+  /// A dependency or an override between two vertices.
   public struct Edge: Sendable, Equatable {
+    /// The id of the vertex the edge starts from.
     public var from: String
+    /// The id of the vertex the edge points to.
     public var to: String
+    /// Whether the source reads the target or overrides it.
     public var kind: EdgeKind
   }
 
+  /// The rulebook's id.
   public let rulebook: String
+  /// The rulebook's version, if given.
   public let version: String?
+  /// The rulebook's title, if given.
   public let title: String?
+  /// The rulebook's digest (`sha256:…`).
   public let digest: String
+  /// The vertices, sorted by kind then name.
   public let vertices: [Vertex]
+  /// The edges, sorted by their ends.
   public let edges: [Edge]
 
   /// A vertex before it has an id.
@@ -71,6 +88,7 @@ public struct RuleGraphView: Sendable, Equatable {
     var kind: EdgeKind
   }
 
+  /// The reviewer's view of a compiled rulebook's graph.
   public init(_ book: CompiledRulebook) {
     rulebook = book.id
     version = book.version

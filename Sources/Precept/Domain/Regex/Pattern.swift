@@ -61,23 +61,28 @@ public struct Pattern: Sendable, Hashable, CustomStringConvertible {
     return machine.run(String(text).unicodeScalars, stopAtFirst: stopAtFirst)
   }
 
+  /// The pattern as written.
   public var description: String { source }
 
-  // The program is a function of the source, so comparing sources is enough and much cheaper.
+  /// Equal when written alike: the program is a function of the source, so comparing sources is enough and much cheaper.
   public static func == (a: Pattern, b: Pattern) -> Bool { a.source == b.source }
+  /// Hashes the pattern's source.
   public func hash(into hasher: inout Hasher) { hasher.combine(source) }
 }
 
 /// Why a pattern was refused: a message for a compliance author and the scalar offset in the pattern it points at.
 public struct PatternError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// What is wrong with the pattern, for a compliance author.
   public let message: String
   /// Offset in Unicode scalars from the start of the pattern.
   public let offset: Int
 
+  /// An error with its message and the offset (in Unicode scalars) it points at.
   public init(_ message: String, at offset: Int) {
     self.message = message
     self.offset = offset
   }
 
+  /// The message and the character it points at, counted from 1.
   public var description: String { "\(message) (at character \(offset + 1) of the pattern)" }
 }
