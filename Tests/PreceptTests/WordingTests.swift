@@ -55,6 +55,9 @@ let evasionCases: [WordingCase] = [
   WordingCase("circled number", "年化收益⑩%", ["10%"], ["⑩%"]),
   WordingCase("Chinese and Latin in one term", "１００％ 保本", ["100%保本"], ["１００％ 保本"]),
   WordingCase("Latin term next to Chinese", "保本ETF基金", ["etf"], ["ETF"]),
+  WordingCase("combining strike-through", "保\u{336}本", ["保本"], ["保\u{336}本"]),
+  WordingCase("combining underline in English", "g\u{332}u\u{332}a\u{332}ranteed return", ["guaranteed return"],
+              ["g\u{332}u\u{332}a\u{332}ranteed return"]),
   WordingCase("non-breaking hyphen", "Risk‑free returns", ["risk-free"], ["Risk‑free"]),
   WordingCase("brackets outside the match", "「保本」《稳赚》", ["保本", "稳赚"], ["保本", "稳赚"]),
 ]
@@ -95,6 +98,10 @@ let negationCases: [WordingCase] = [
   WordingCase("English: no", "No guaranteed return", ["guaranteed return"], []),
   WordingCase("English markers are whole words", "now guaranteed return", ["guaranteed return"], ["guaranteed return"]),
   WordingCase("English negation stops at a comma", "no, guaranteed return", ["guaranteed return"], ["guaranteed return"]),
+  WordingCase("one character between", "并不是保本产品", ["保本"], []),
+  WordingCase("three characters between: reported (documented limit)", "不是一款保本产品", ["保本"], ["保本"]),
+  WordingCase("不能", "不能保本", ["保本"], []),
+  WordingCase("无忧 is not a negation", "无忧保本", ["保本"], ["保本"]),
   WordingCase("too far for the rule (documented limit)", "not a guaranteed return", ["guaranteed return"], ["guaranteed return"]),
   WordingCase("English marker before Chinese", "not 保本", ["保本"], []),
 ]

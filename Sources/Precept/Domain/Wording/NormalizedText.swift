@@ -4,7 +4,9 @@
 //
 // The folding, in order, one original scalar at a time unless said otherwise:
 //  1. Dropped: default-ignorable code points (zero-width space, joiners, U+2060, U+FEFF, soft hyphen, variation
-//     selectors, bidi controls …) and control characters other than white space.
+//     selectors, bidi controls …), control characters other than white space, and the script-neutral combining
+//     diacritics (U+0300–036F, 1AB0–1AFF, 1DC0–1DFF, 20D0–20FF, FE20–FE2F) that copy uses to strike through or
+//     decorate text (保̶本, g̲u̲a̲r̲a̲n̲t̲e̲e̲d̲). So a decomposed é (e + U+0301) becomes e, while a precomposed é stays é.
 //  2. Full-width ASCII FF01–FF5E → 21–7E, ideographic space U+3000 → space (arithmetic); other compatibility
 //     characters → their NFKC form from CompatibilityTable.swift (① → 1, ⑴ → (1), ℡ → TEL, ㎡ → m2, ⾦ → 金,
 //     𝐆 → G, ｡ → 。, the CJK compatibility ideographs …), see that file for the blocks covered.
@@ -18,7 +20,7 @@
 //     (100% 保本 → 100%保本), and any other run of white space becomes one space (guaranteed  Return →
 //     guaranteed return).
 //
-// Not covered: canonical composition (e + U+0301 does not become é; precomposed letters stay as they are),
+// Not covered: canonical composition or decomposition (precomposed letters stay as they are; see step 1),
 // compatibility characters outside the generated blocks, Traditional/Simplified differences that depend on
 // the phrase (OpenCC's phrase tables are not used), and lookalikes beyond the hand-made list.
 
@@ -67,6 +69,7 @@ public struct NormalizedText: Sendable {
         units.append(Wording.Unit(scalar, index))
         continue
       }
+      if Wording.Fold.isCombiningDiacritic(value) { continue }
       let properties = scalar.properties
       if properties.isDefaultIgnorableCodePoint { continue }
       if properties.generalCategory == .control, !properties.isWhitespace { continue }
@@ -260,6 +263,15 @@ extension Wording {
     /// CJK Unified Ideographs (not the compatibility ones): no case, no decomposition, never ignorable.
   static func isUnifiedIdeograph(_ value: UInt32) -> Bool {
     (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) || (0x20000...0x2A6DF).contains(value)
+  }
+
+  /// Combining marks of the blocks shared by all scripts (diacritics, their extensions and supplements, marks
+  /// for symbols such as the enclosing circle and keycap, half marks).
+  static func isCombiningDiacritic(_ value: UInt32) -> Bool {
+    switch value {
+    case 0x0300...0x036F, 0x1AB0...0x1AFF, 0x1DC0...0x1DFF, 0x20D0...0x20FF, 0xFE20...0xFE2F: return true
+    default: return false
+    }
   }
 
   static func isASCIIWhitespace(_ value: UInt32) -> Bool { value == 0x20 || (0x09...0x0D).contains(value) }

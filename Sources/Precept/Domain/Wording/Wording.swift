@@ -20,7 +20,7 @@
 //        稳赚不赔 and 保本 in the list, `稳赚不赔保本` reports both, and 无风险 is itself a claim;
 //      * 非常 非凡 未来 不仅 不但 不只 不止 不断 不错 无论 无忧 are not negations (`非常稳健保本` is a claim).
 //    Limits: the rule is positional, not grammatical. A negation further away (`not a guaranteed return`,
-//    `并不是保本产品` with 3 scalars between) is not seen, so that occurrence is reported: a false alarm for a
+//    `不是一款保本产品` with 3 scalars between) is not seen, so that occurrence is reported: a false alarm for a
 //    reviewer rather than a missed claim. A negation that is close but does not bear on the term (`绝不亏损保本`
 //    without a comma) hides it. Contractions (isn't, don't) are not markers.
 //  - Overlaps: among the occurrences that survive, leftmost first, then longest; an occurrence that overlaps one
