@@ -253,6 +253,28 @@ func statuses(_ d: Decision) -> [String: RuleStatus] {
     #expect(all.allSatisfy { $0 == first })
   }
 
+  @Test func wordingMatchesEvasionsNotDisclaimersAndShowsWhere() throws {
+    let book = try compileRulebook("""
+      precept: 1
+      rulebook: t.wording
+      schema: { p: { copy: 'list(record(channel: text, copy: text))' } }
+      lists: { claims: [保本, 稳赚不赔, guaranteed return] }
+      rules:
+        - { id: NO-CLAIMS, severity: block, forbid: 'any m in p.copy: m.copy contains any claims' }
+      """)
+    func decide(_ copies: [String]) throws -> Decision {
+      let facts = "p: { copy: [" + copies.map { "{ channel: web, copy: \"\($0)\" }" }.joined(separator: ", ") + "] }"
+      return try book.evaluate(facts: facts, asOf: asOf, trace: true)
+    }
+    #expect(try decide(["本产品不保本，投资有风险"]).outcome == .pass)  // a disclaimer, not a claim
+    #expect(try decide(["非保本浮动收益"]).outcome == .pass)
+    let caught = try decide(["本产品不保本", "收益穩賺不賠，保　本保息", "ＧＵＡＲＡＮＴＥＥＤ  return"])
+    #expect(caught.outcome == .block)
+    let trace = try #require(caught.results.first?.trace)
+    #expect(trace.decidingItem == 1)
+    #expect(trace.matches == [TextSpan(start: 2, end: 6, text: "穩賺不賠"), TextSpan(start: 7, end: 10, text: "保　本")])
+  }
+
   @Test func evaluationAllocatesNothingAfterWarmUp() throws {
     let book = try compileRulebook(Self.kleene)
     let values = try book.values(from: try FactsDocument.parse(text: "x: { a: true, b: false }").get()).get()

@@ -151,7 +151,7 @@ extension Evaluator {
     let v = computedValue(t.node)
     return Trace(
       expression: t.text, value: v?.formatted(as: t.type), json: v?.json(as: t.type), fact: t.fact, definition: t.definition,
-      decidingItem: witnesses[t.node], children: t.children.map { trace($0) })
+      decidingItem: witnesses[t.node], matches: t.matchNodes.flatMap { matchedSpans[$0] ?? [] }, children: t.children.map { trace($0) })
   }
 }
 

@@ -79,6 +79,8 @@ public struct Trace: Sendable {
   public let definition: String?
   /// For `any`/`all`/`none`: the position (from 0) of the item that decided it.
   public let decidingItem: Int?
+  /// Where claims were found in the copy (spans of the original text).
+  public let matches: [TextSpan]
   /// The sub-expressions that decided this one's value.
   public let children: [Trace]
 

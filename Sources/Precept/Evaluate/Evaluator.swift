@@ -43,6 +43,8 @@ public final class Evaluator {
   /// For traces: the item index that decided each quantifier (`any` true, `all` false).
   var witnesses: [Int: Int] = [:]
   var recordWitnesses = false
+  /// For traces: where in the copy each text test last matched.
+  var matchedSpans: [Int: [TextSpan]] = [:]
   /// For test coverage: record which decision-table rows are chosen.
   var recordTableRows = false {
     didSet { tableRowsChosen = book.tables.map { [Bool](repeating: false, count: $0.rows.count) } }
@@ -121,6 +123,7 @@ public final class Evaluator {
     frames.removeAll(keepingCapacity: true)
     failures.removeAll(keepingCapacity: true)
     witnesses.removeAll(keepingCapacity: true)
+    if !matchedSpans.isEmpty { matchedSpans.removeAll(keepingCapacity: true) }
   }
 
   /// The value of node `i`, computed at most once per evaluation unless it reads a loop item.

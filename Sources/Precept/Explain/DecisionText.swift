@@ -66,6 +66,8 @@ public struct DecisionRenderer: Sendable {
       if let w = r.whenTrace { s += tree(w, indent: pad + "  ") }
       s += tree(t, indent: pad + "  ")
     } else if let t = r.trace {
+      let found = t.allMatches
+      if !found.isEmpty { s += pad + "  " + TextMatches.describe(found) + "\n" }
       let facts = t.facts + (r.whenTrace?.facts ?? [])
       var seen: Set<String> = []
       for (path, value) in facts where seen.insert(path).inserted {
@@ -85,6 +87,7 @@ public struct DecisionRenderer: Sendable {
     var s = indent + label + " = " + value
     if let item = t.decidingItem { s += "  (decided by item \(item))" }
     s += "\n"
+    if !t.matches.isEmpty { s += indent + "  " + TextMatches.describe(t.matches) + "\n" }
     for c in t.children where !(c.children.isEmpty && c.fact == nil && c.definition == nil && c.expression == c.value) {
       s += tree(c, indent: indent + "  ")
     }
@@ -132,4 +135,16 @@ extension String {
     let n = DisplayWidth.of(self)
     return n >= width ? self : self + String(repeating: " ", count: width - n)
   }
+}
+
+/// How matched words are shown to a reviewer: the words, and where they are in the copy.
+enum TextMatches {
+  static func describe(_ spans: [TextSpan]) -> String {
+    "found: " + spans.map { "“\($0.text)” at characters \($0.start)–\($0.end)" }.joined(separator: ", ")
+  }
+}
+
+extension Trace {
+  /// Every match anywhere in this trace.
+  var allMatches: [TextSpan] { matches + children.flatMap(\.allMatches) }
 }

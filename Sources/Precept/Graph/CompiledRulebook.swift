@@ -136,5 +136,8 @@ struct TraceTemplate: Sendable {
   var fact: String?
   /// The definition's name, when this sub-expression names one.
   var definition: String?
+  /// Text tests (`contains any` …) whose matches belong to this node: itself, or those in a
+  /// quantifier's body, which the trace does not expand.
+  var matchNodes: [Int] = []
   var children: [TraceTemplate]
 }

@@ -14,7 +14,7 @@ struct GraphCompiler {
   /// How this unit spells each unit's names: "" for its own, "cn." for an import aliased `cn`.
   private let prefixes: [Int: String]
   /// Enclosing loops, innermost last: the quantifier's name, or nil for `where` and `by:`.
-  private var frames: [String?] = []
+  var frames: [String?] = []
 
   private struct NodeKey: Hashable {
     var op: Op

@@ -34,12 +34,21 @@ extension GraphCompiler {
     var children: [TraceTemplate] = []
     var fact: String?
     var definition: String?
+    var matchNodes: [Int] = []
     switch t.kind {
     case .fact(let path): fact = path.joined(separator: ".")
     case .definition(let ref):
       definition = ref.name
       if expandDefinitions, let def = checked.definitions[ref] { children = [template(def, expandDefinitions: false)] }
-    case .filter(let xs, _), .quantifier(_, _, let xs, _): children = [template(xs, expandDefinitions: expandDefinitions)]
+    case .filter(let xs, let body), .quantifier(_, _, let xs, let body):
+      children = [template(xs, expandDefinitions: expandDefinitions)]
+      // Look the body's nodes up inside the same loop frame they were lowered in.
+      if case .quantifier(_, let name, _, _) = t.kind { frames.append(name) } else { frames.append(nil) }
+      matchNodes = textTests(in: body)
+      frames.removeLast()
+    case .binary(let op, _, _) where op == .contains || op == .containsAny || op == .containsAll:
+      matchNodes = [node]
+      children = t.children.map { template($0, expandDefinitions: expandDefinitions) }
     case .literal, .enumCase, .namedList, .today, .item, .variable, .error: break
     case .call(let f, let args):
       let shown = (f == .window || f == .perDay) ? Array(args.prefix(f == .window ? 2 : 1)) : args
@@ -47,7 +56,17 @@ extension GraphCompiler {
     default:
       children = t.children.map { template($0, expandDefinitions: expandDefinitions) }
     }
-    return TraceTemplate(node: node, text: text(t.span), type: t.type, fact: fact, definition: definition, children: children)
+    return TraceTemplate(
+      node: node, text: text(t.span), type: t.type, fact: fact, definition: definition, matchNodes: matchNodes, children: children)
+  }
+
+  /// The nodes of the text tests inside an expression (already lowered, so this only looks them up).
+  private mutating func textTests(in t: Typed) -> [Int] {
+    var out: [Int] = []
+    if case .binary(let op, _, _) = t.kind, op == .contains || op == .containsAny || op == .containsAll { out.append(lower(t)) }
+    if case .definition(let ref) = t.kind, let d = checked.definitions[ref] { out += textTests(in: d) }
+    for c in t.children { out += textTests(in: c) }
+    return out
   }
 
   func text(_ span: Span) -> String {

@@ -54,12 +54,43 @@ public enum Wording {
 
   /// The ranges of `folded` that `find` reports, in order, not overlapping.
   static func matches(_ terms: [String], in text: NormalizedText) -> [Range<Int>] {
-    let folded = text.folded
-    var patterns = Patterns()
+    WordMatcher(terms).matches(in: text)
+  }
+}
+
+/// A list of terms compiled once (folded, with the negation markers, into one automaton) and then
+/// matched against many copies: what rules do with a constant list such as `prohibited_claims`.
+public struct WordMatcher: Sendable {
+  let patterns: Wording.Patterns
+  let automaton: Wording.Automaton
+
+  public init(_ terms: [String]) {
+    var patterns = Wording.Patterns()
     for term in terms { patterns.add(NormalizedText(term).folded, role: .term) }
+    if patterns.hasTerms {
+      for marker in Wording.Negation.markers { patterns.add(marker, role: .marker) }
+    }
+    self.patterns = patterns
+    self.automaton = Wording.Automaton(patterns.strings)
+  }
+
+  /// Claims in the copy, as spans of the original text (negated occurrences left out).
+  public func find(in copy: NormalizedText) -> [TextSpan] {
+    var spans: [TextSpan] = []
+    for range in matches(in: copy) {
+      let span = copy.originalSpan(range)
+      if let last = spans.last, span.start < last.end { continue }
+      spans.append(span)
+    }
+    return spans
+  }
+
+  /// Whether the copy makes any of the claims.
+  public func containsAny(in copy: String) -> Bool { !matches(in: NormalizedText(copy)).isEmpty }
+
+  func matches(in text: NormalizedText) -> [Range<Int>] {
+    let folded = text.folded
     guard patterns.hasTerms, !folded.isEmpty else { return [] }
-    for marker in Negation.markers { patterns.add(marker, role: .marker) }
-    let automaton = Automaton(patterns.strings)
 
     // Every occurrence that respects word boundaries, as (start, end).
     var found: [(start: Int, end: Int)] = []
@@ -67,10 +98,10 @@ public enum Wording {
     automaton.scan(folded) { pattern, end in
       let entry = patterns.entries[pattern]
       let start = end - entry.length
-      if entry.wordAtStart, start > 0, Fold.isWord(folded[start - 1]) { return }
-      if entry.wordAtEnd, end < folded.count, Fold.isWord(folded[end]) { return }
+      if entry.wordAtStart, start > 0, Wording.Fold.isWord(folded[start - 1]) { return }
+      if entry.wordAtEnd, end < folded.count, Wording.Fold.isWord(folded[end]) { return }
       if entry.isTerm { found.append((start, end)) }
-      if entry.isMarker, !Negation.isIdiom(folded, markerStart: start, markerEnd: end) { markers.append((start, end)) }
+      if entry.isMarker, !Wording.Negation.isIdiom(folded, markerStart: start, markerEnd: end) { markers.append((start, end)) }
     }
     guard !found.isEmpty else { return [] }
 
@@ -90,7 +121,7 @@ public enum Wording {
     var negationEndsAt = [Bool](repeating: false, count: folded.count + 1)
     for marker in markers where covered[marker.end] == covered[marker.start] { negationEndsAt[marker.end] = true }
 
-    var claims = found.filter { !Negation.negates(negationEndsAt, text.clauseBreakBefore, before: $0.start) }
+    var claims = found.filter { !Wording.Negation.negates(negationEndsAt, text.clauseBreakBefore, before: $0.start) }
     claims.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
     var chosen: [Range<Int>] = []
     for claim in claims where chosen.last.map({ claim.start >= $0.upperBound }) ?? true {
@@ -98,6 +129,9 @@ public enum Wording {
     }
     return chosen
   }
+}
+
+extension Wording {
 }
 
 extension Wording {
