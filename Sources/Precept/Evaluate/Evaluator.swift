@@ -7,6 +7,10 @@ public final class Evaluator {
   // Per-node state lives in raw buffers: array stores in a class pay for exclusivity checks
   // and uniqueness tests on every write, which dominated the hot path.
   let instructions: UnsafeMutablePointer<Program.Instruction>
+  let constants: UnsafeMutablePointer<Value>
+  let constantCount: Int
+  let pool: UnsafeMutablePointer<Int32>
+  let poolCount: Int
   let memo: UnsafeMutablePointer<Value>
   /// `stamps[i] == generation` when `memo[i]` holds this evaluation's value.
   let stamps: UnsafeMutablePointer<UInt32>
@@ -67,6 +71,12 @@ public final class Evaluator {
     nodeCount = n
     instructions = .allocate(capacity: Swift.max(n, 1))
     _ = UnsafeMutableBufferPointer(start: instructions, count: n).initialize(from: book.program.instructions)
+    constantCount = book.program.constants.count
+    constants = .allocate(capacity: Swift.max(constantCount, 1))
+    _ = UnsafeMutableBufferPointer(start: constants, count: constantCount).initialize(from: book.program.constants)
+    poolCount = book.program.pool.count
+    pool = .allocate(capacity: Swift.max(poolCount, 1))
+    _ = UnsafeMutableBufferPointer(start: pool, count: poolCount).initialize(from: book.program.pool)
     memo = .allocate(capacity: Swift.max(n, 1))
     memo.initialize(repeating: .missing, count: n)
     stamps = .allocate(capacity: Swift.max(n, 1))
@@ -101,6 +111,9 @@ public final class Evaluator {
   deinit {
     instructions.deinitialize(count: nodeCount)
     instructions.deallocate()
+    constants.deinitialize(count: constantCount)
+    constants.deallocate()
+    pool.deallocate()
     memo.deinitialize(count: nodeCount)
     memo.deallocate()
     stamps.deallocate()
@@ -130,6 +143,8 @@ public final class Evaluator {
   func eval(_ i: Int32) -> Value {
     let k = Int(i)
     let ins = instructions[k]
+    // A constant costs less to read than to memoize.
+    if ins.code == .constant { return constants[Int(ins.aux)] }
     if !ins.inLoop, stamps[k] == generation {
       if failedAt[k] == generation { noteFailure(k) }
       return memo[k]
@@ -160,12 +175,12 @@ public final class Evaluator {
   private func compute(_ ins: Program.Instruction, _ k: Int) -> Value {
     switch ins.code {
     case .constant:
-      return program.constants[Int(ins.aux)]
+      return constants[Int(ins.aux)]
     case .fact:
       var v = facts[Int(ins.a)]
       for step in 0..<Int(ins.c) {
         guard case .record(let fields) = v else { return .missing }
-        v = fields[Int(program.pool[Int(ins.aux) + step])]
+        v = fields[Int(pool[Int(ins.aux) + step])]
       }
       return v
     case .today:
@@ -241,7 +256,7 @@ public final class Evaluator {
     case .list:
       var out: [Value] = []
       out.reserveCapacity(Int(ins.c))
-      for j in 0..<Int(ins.c) { out.append(eval(program.pool[Int(ins.aux) + j])) }
+      for j in 0..<Int(ins.c) { out.append(eval(pool[Int(ins.aux) + j])) }
       return .list(out)
     case .contains, .containsAny, .containsAll, .startsWith, .matches:
       return textTest(ins, node: k)
