@@ -159,7 +159,9 @@ public final class Evaluator {
 
   /// The memoized value of a node, if this evaluation computed it (for traces).
   func computedValue(_ i: Int) -> Value? {
-    stamps[i] == generation ? memo[i] : nil
+    let ins = instructions[i]
+    if ins.code == .constant { return constants[Int(ins.aux)] }
+    return stamps[i] == generation ? memo[i] : nil
   }
 
   func fail(_ node: Int, _ error: ArithmeticError) -> Value {
