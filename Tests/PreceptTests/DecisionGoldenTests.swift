@@ -51,10 +51,11 @@ import Testing
   }
 
   @Test func expectedVerdicts() throws {
-    // What a compliance officer would conclude for each example, stated independently of the golden files.
+    // What a compliance officer would conclude for each example, stated independently of the golden files
+    // (the worst outcome over the rulebooks that apply; ShippedContentTests states every example's findings).
     let verdicts: [String: Outcome] = ["cl-clean.yaml": .pass, "cl-student-guarantee.yaml": .block]
     for (product, outcome) in verdicts {
-      #expect(try Self.decide(product).map(\.outcome) == [outcome], "\(product)")
+      #expect(try Self.decide(product).map(\.outcome).max() == outcome, "\(product)")
     }
   }
 }

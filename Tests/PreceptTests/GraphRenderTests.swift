@@ -198,6 +198,8 @@ import Testing
     #expect(view.vertices.filter { $0.id == "def_is_credit" }.count == 1)
     #expect(view.edges.filter { $0.to == "def_is_credit" }.count >= 2)
     #expect(view.vertices.contains { $0.id == "fact_product_disclosures_kind" && $0.name == "product.disclosures.kind" })
-    #expect(view.vertices.contains { $0.id == "list_cn_prohibited_claims" })
+    // The wording rules (and the imported word lists they read) live in marketing-wording.yaml.
+    let wording = RuleGraphView(try Self.load(rulebooks + "/cn/marketing-wording.yaml", root: rulebooks))
+    #expect(wording.vertices.contains { $0.id == "list_cn_prohibited_claims" && $0.name == "cn.prohibited_claims" })
   }
 }

@@ -130,9 +130,15 @@ extension Evaluator {
     return rule.message.map { piece in
       switch piece {
       case .text(let s): s
-      case .value(let n, let t): (computedValue(n) ?? eval(Int32(n))).formatted(as: t)
+      case .value(let n, let t): value(ofPlaceholder: n).formatted(as: t)
       }
     }.joined()
+  }
+
+  /// A message placeholder's value: memoized when the rule computed it, else evaluated now.
+  func value(ofPlaceholder n: Int) -> Value {
+    if let v = computedValue(n) { return v }
+    return eval(Int32(n))
   }
 
   /// Facts read by the rule that were missing in this evaluation.

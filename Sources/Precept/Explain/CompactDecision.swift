@@ -60,7 +60,7 @@ extension Evaluator {
     for piece in rule.message {
       switch piece {
       case .text(let t): s += t
-      case .value(let n, let t): s += (computedValue(n) ?? eval(Int32(n))).formatted(as: t)
+      case .value(let n, let t): s += value(ofPlaceholder: n).formatted(as: t)
       }
     }
     return s

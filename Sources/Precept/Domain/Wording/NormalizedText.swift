@@ -46,7 +46,7 @@ public struct NormalizedText: Sendable {
   /// `folded[i]` came from `original[originStart[i] ..< originEnd[i]]`. Both are non-decreasing.
   let originStart: [Int]
   let originEnd: [Int]
-  /// `clauseBreakBefore[i]`: clause punctuation (, . ; : ! ? 。), or a line break next to a CJK character, lay
+  /// `clauseBreakBefore[i]`: clause punctuation (, . ; : ! ? 。 、), or a line break next to a CJK character, lay
   /// between `folded[i - 1]` and `folded[i]`, whether the folding removed it or kept it. One slot more than
   /// `folded`, for the end. Negation does not reach across a clause break.
   let clauseBreakBefore: [Bool]
@@ -227,7 +227,8 @@ extension Wording {
         }
       }
       if isCJK(value) { return .cjk }
-      if value == 0x3002 { return .clause }
+      // 。 ends a sentence; 、 separates items of a list ("理财非存款、产品有风险"): neither lets a negation reach past it.
+      if value == 0x3002 || value == 0x3001 { return .clause }
       if value == 0x85 || value == 0x2028 || value == 0x2029 { return .lineBreak }
       let properties = scalar.properties
       if properties.isWhitespace { return .space }
