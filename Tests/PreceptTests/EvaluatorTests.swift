@@ -275,6 +275,42 @@ func statuses(_ d: Decision) -> [String: RuleStatus] {
     #expect(trace.matches == [TextSpan(start: 2, end: 6, text: "穩賺不賠"), TextSpan(start: 7, end: 10, text: "保　本")])
   }
 
+  @Test func reservedWordsCannotBeEnumCases() throws {
+    #expect(throws: TestFailure.self) {
+      try compileRulebook("""
+        precept: 1
+        rulebook: t.keyword
+        schema: { t: { direction: 'enum(in, out)' } }
+        rules: [{ id: R, severity: review, flag: t.direction == out }]
+        """)
+    }
+    do {
+      _ = try compileRulebook("""
+        precept: 1
+        rulebook: t.keyword
+        schema: { t: { direction: 'enum(in, out)' } }
+        rules: [{ id: R, severity: review, flag: t.direction == out }]
+        """)
+    } catch let e as TestFailure {
+      #expect(e.description == "3:33 `in` is a reserved word of the expression language and cannot be an enum case")
+    }
+  }
+
+  @Test func aprFailuresSayWhy() throws {
+    let book = try compileRulebook("""
+      precept: 1
+      rulebook: t.apr
+      schema: { p: { schedule: 'list(record(date: date, amount: money))', apr: percent } }
+      rules: [{ id: APR, severity: block, require: apr(p.schedule) <= p.apr + 0.125% }]
+      """)
+    let d = try book.evaluate(
+      facts: #"p: { apr: "17.9%", schedule: [{ date: 2026-01-01, amount: "10000 CNY" }, { date: 2026-02-01, amount: "913.12 CNY" }] }"#, asOf: asOf)
+    let r = try #require(d.results.first)
+    #expect(r.status == .unknown)
+    #expect(r.reason?.hasSuffix("in `apr(p.schedule)`") == true)
+    #expect(r.reason?.hasPrefix("the verdict depends") == false)
+  }
+
   @Test func evaluationAllocatesNothingAfterWarmUp() throws {
     let book = try compileRulebook(Self.kleene)
     let values = try book.values(from: try FactsDocument.parse(text: "x: { a: true, b: false }").get()).get()

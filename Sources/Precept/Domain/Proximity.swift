@@ -4,7 +4,7 @@
 /// Whether two terms occur close together in a text.
 public enum Proximity {
   /// Whether `a` and `b` both occur in `text` with at most `within` characters between the end of one and the start
-  /// of the other (either order). Case-insensitive, over Unicode scalars. Overlapping occurrences count as adjacent,
+  /// of the other (either order), on normalized text (see `folded`). Overlapping occurrences count as adjacent,
   /// but when `a` and `b` are the same term it must occur twice. An empty term, or a negative `within`, never matches.
   public static func near(_ text: String, _ a: String, _ b: String, within: Int) -> Bool {
     guard within >= 0 else { return false }
@@ -26,15 +26,11 @@ public enum Proximity {
     return false
   }
 
-  /// Scalars lowercased where the lowercase is a single scalar, so offsets stay those of the original text.
+  /// The text as the wording matcher sees it — full-width folded, case-folded, Traditional
+  /// characters made Simplified, fillers between Chinese characters dropped — so `保證 … 收益`
+  /// is as near as `保证 … 收益`. Distances count characters of this folded text.
   static func folded(_ text: String) -> [Unicode.Scalar] {
-    text.unicodeScalars.map { scalar in
-      if scalar.isASCII {
-        return (0x41...0x5A).contains(scalar.value) ? Unicode.Scalar(UInt8(scalar.value) + 0x20) : scalar
-      }
-      let lower = scalar.properties.lowercaseMapping.unicodeScalars
-      return lower.count == 1 ? lower[lower.startIndex] : scalar
-    }
+    NormalizedText(text).folded
   }
 
   /// Start offsets of every occurrence of `pattern` in `text`, overlapping ones included (Knuth–Morris–Pratt,

@@ -79,13 +79,13 @@ extension Evaluator {
         }
         switch f == .apr ? Finance.apr(flows) : Finance.irr(flows) {
         case .success(let r): return .number(r)
-        case .failure: return .missing
+        case .failure(let e): return fail(node, .finance(e.message))
         }
       case .pmt:
         guard case .number(let r) = args[0], case .number(let n) = args[1], let periods = n.intValue, case .money(let p) = args[2] else { return .missing }
         switch Finance.pmt(rate: r, periods: periods, principal: p.amount) {
         case .success(let x): return .money(Money(x, p.currency))
-        case .failure: return fail(node, .overflow)
+        case .failure(let e): return fail(node, .finance(e.message))
         }
       case .similarity:
         guard case .text(let a) = args[0], case .text(let b) = args[1] else { return .missing }

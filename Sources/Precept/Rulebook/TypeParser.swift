@@ -26,8 +26,8 @@ struct TypeParser {
   private var recovered = 0
 
   /// Reports a mistake the type survives, so fields of that type still check.
-  private mutating func reportRecovered(_ a: Int, _ b: Int, _ message: String) {
-    diagnostics.append(Diagnostic(.invalidType, source.span(a, b), message, help: ["remove the second one"]))
+  private mutating func reportRecovered(_ a: Int, _ b: Int, _ message: String, help: [String] = ["remove the second one"]) {
+    diagnostics.append(Diagnostic(.invalidType, source.span(a, b), message, help: help))
     recovered += 1
   }
 
@@ -88,7 +88,12 @@ struct TypeParser {
           error(i, i + 1, "expected an enum case name")
           return nil
         }
-        if cases.contains(c) {
+        if Keyword(rawValue: c) != nil {
+          // `direction == in` could never be written: `in` is an operator.
+          reportRecovered(
+            at, at + c.unicodeScalars.count, "`\(c)` is a reserved word of the expression language and cannot be an enum case",
+            help: ["rename the case, e.g. `\(c)bound` or `\(c)_flow`, in the schema and in the facts"])
+        } else if cases.contains(c) {
           reportRecovered(at, at + c.unicodeScalars.count, "enum case `\(c)` is listed twice")
         } else {
           cases.append(c)

@@ -13,6 +13,8 @@ public enum ArithmeticError: Error, Sendable, Hashable {
   case ambiguousRows(String, [Int])
   /// Values that cannot be combined this way at run time (say, a window whose size is in months).
   case invalidOperands
+  /// A finance function could not compute a rate from the schedule; the reason, in words.
+  case finance(String)
 
   /// The problem in words for a compliance author.
   public var message: String {
@@ -27,6 +29,7 @@ public enum ArithmeticError: Error, Sendable, Hashable {
     case .ambiguousRows(let table, let rows):
       "table `\(table)` matched rows \(rows.map(String.init).joined(separator: " and ")), which give different results; exactly one row may match"
     case .invalidOperands: "these values cannot be combined this way"
+    case .finance(let reason): reason
     }
   }
 }
