@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import Precept
+
+/// Compiles one rulebook written inline (through a temporary file, as `precept` reads them).
+private func compile(_ yaml: String) throws -> CompiledRulebook {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("precept-eval-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: dir) }
+  let path = dir.appendingPathComponent("book.yaml").path
+  try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+  let loaded = try Rulebooks.load(paths: [path], root: dir.path)
+  return try #require(loaded.rulebooks.first)
+}
+
+/// Each rule's status for facts given as JSON.
+private func statuses(_ book: CompiledRulebook, _ facts: String) throws -> [String: RuleStatus] {
+  let asOf = try #require(CivilDate(year: 2026, month: 11, day: 23))
+  let decision = try book.evaluate(facts: facts, asOf: asOf)
+  return Dictionary(uniqueKeysWithValues: decision.results.map { ($0.rule.id, $0.status) })
+}
+
+@Suite struct EvaluatorRegressionTests {
+  static let windows = """
+    precept: 1
+    rulebook: regress.windows
+    version: 1.0.0
+    schema:
+      c:
+        txns: 'list(record(amount: decimal, ts: int))'
+    rules:
+      - id: WINDOW
+        flag: 'any w in window(c.txns, 24h, by: .ts): count(w) >= 2'
+      - id: DAY
+        flag: 'any d in per_day(c.txns, by: .ts): sum(d.amount) >= 100'
+    """
+
+  private static func txns(_ items: [(amount: String, ts: String)]) -> String {
+    "{\"c\": {\"txns\": [" + items.map { "{\"amount\": \($0.amount), \"ts\": \($0.ts)}" }.joined(separator: ", ") + "]}}"
+  }
+
+  /// Timestamps at the ends of Int64 used to trap (arithmetic overflow) in `window`'s gap and in
+  /// `per_day`'s day, killing the process instead of deciding.
+  @Test func windowAndDayKeysAtTheEndsOfInt64() throws {
+    let book = try compile(Self.windows)
+    let far = Self.txns([("60", "9223372036854775807"), ("60", "-9223372036854775808")])
+    #expect(try statuses(book, far) == ["WINDOW": .passed, "DAY": .passed])
+    let top = Self.txns([("60", "9223372036854775807"), ("60", "9223372036854775806")])
+    #expect(try statuses(book, top) == ["WINDOW": .violated, "DAY": .violated])
+    let bottom = Self.txns([("60", "-9223372036854775807"), ("60", "-9223372036854775808")])
+    #expect(try statuses(book, bottom) == ["WINDOW": .violated, "DAY": .violated])
+  }
+
+  @Test func perDayWithAnOffsetAtTheEndOfInt64() throws {
+    let book = try compile(Self.windows.replacingOccurrences(of: "version: 1.0.0", with: "version: 1.0.0\ntimezone: '+08:00'"))
+    let late = Self.txns([("60", "9223372036854775807"), ("60", "9223372036854775800")])
+    #expect(try statuses(book, late) == ["WINDOW": .violated, "DAY": .violated])
+    // 15:59:59Z and 16:00:00Z are different days at +08:00; 0 and -1 are one day there.
+    #expect(try statuses(book, Self.txns([("60", "57599"), ("60", "57600")]))["DAY"] == .passed)
+    #expect(try statuses(book, Self.txns([("60", "-1"), ("60", "0")]))["DAY"] == .violated)
+  }
+
+  /// The boundaries the benchmark data plants: a window holds keys less than 24h after its first.
+  @Test func windowAndDayBoundaries() throws {
+    let book = try compile(Self.windows)
+    #expect(try statuses(book, Self.txns([("1", "0"), ("1", "86400")]))["WINDOW"] == .passed)
+    #expect(try statuses(book, Self.txns([("1", "86400"), ("1", "1")]))["WINDOW"] == .violated)
+    #expect(try statuses(book, Self.txns([("60", "-1"), ("60", "0")]))["DAY"] == .passed)
+    #expect(try statuses(book, Self.txns([("60", "86399"), ("40", "0")]))["DAY"] == .violated)
+  }
+}
