@@ -62,7 +62,7 @@ if loops > 0 {
   }
   let n = Double(loops * facts.count)
   let ns = Double(t.components.seconds) * 1e9 + Double(t.components.attoseconds) / 1e9
-  FileHandle.standardError.write(Data(String(format: "%d decisions, %.1f ns per decision (%d violations)\n", Int(n), ns / n, violated).utf8))
+  FileHandle.standardError.write(Data(String(format: "%d rules, %d graph nodes; %d decisions, %.1f ns per decision (%d violations)\n", book.rules.count, book.nodeCount, Int(n), ns / n, violated).utf8))
   exit(0)
 }
 
