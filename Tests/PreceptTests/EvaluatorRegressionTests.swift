@@ -69,4 +69,47 @@ private func statuses(_ book: CompiledRulebook, _ facts: String) throws -> [Stri
     #expect(try statuses(book, Self.txns([("60", "-1"), ("60", "0")]))["DAY"] == .passed)
     #expect(try statuses(book, Self.txns([("60", "86399"), ("40", "0")]))["DAY"] == .violated)
   }
+
+  /// `x in [a, missing]` was false when x ≠ a, though the missing item might equal x: missing data
+  /// must never be silently false. Now unknown, as Kleene logic says; true still wins.
+  @Test func membershipWithAMissingItemIsUnknown() throws {
+    let book = try compile("""
+      precept: 1
+      rulebook: regress.membership
+      version: 1.0.0
+      schema:
+        c:
+          country: text
+          home: text?
+          seen: list(text)
+      rules:
+        - id: IN
+          severity: block
+          require: 'c.country in [c.home, "US"]'
+        - id: NOT-IN
+          severity: block
+          require: 'c.country not in [c.home, "US"]'
+        - id: CONTAINS
+          severity: block
+          require: '[c.home, "US"] contains c.country'
+        - id: ANY
+          severity: block
+          require: '[c.home, "US"] contains any c.seen'
+        - id: ALL
+          severity: block
+          require: '[c.home, "US"] contains all c.seen'
+      """)
+    #expect(try statuses(book, #"{"c": {"country": "GB", "seen": ["GB"]}}"#) == [
+      "IN": .unknown, "NOT-IN": .unknown, "CONTAINS": .unknown, "ANY": .unknown, "ALL": .unknown,
+    ])
+    #expect(try statuses(book, #"{"c": {"country": "US", "seen": ["US", "GB"]}}"#) == [
+      "IN": .passed, "NOT-IN": .violated, "CONTAINS": .passed, "ANY": .passed, "ALL": .unknown,
+    ])
+    #expect(try statuses(book, #"{"c": {"country": "GB", "home": "FR", "seen": ["GB"]}}"#) == [
+      "IN": .violated, "NOT-IN": .passed, "CONTAINS": .violated, "ANY": .violated, "ALL": .violated,
+    ])
+    #expect(try statuses(book, #"{"c": {"country": "GB", "home": "GB", "seen": ["US", "GB"]}}"#) == [
+      "IN": .passed, "NOT-IN": .violated, "CONTAINS": .passed, "ANY": .passed, "ALL": .passed,
+    ])
+  }
 }
