@@ -1,8 +1,12 @@
 /// A project whose every name is resolved and every expression typed, with what the checks found.
 public struct CheckedProject: Sendable {
+  /// The rulebooks read, with their files and import links.
   public var project: Project
+  /// Every definition, typed, by the unit that declares it and its name.
   public var definitions: [Reference: Typed]
+  /// Every named list, checked, by unit and name.
   public var lists: [Reference: CheckedList]
+  /// Every decision table, checked, by unit and name.
   public var tables: [Reference: CheckedTable]
   /// Checked rules of each unit, in `Project.units` order.
   public var rules: [[CheckedRule]]
@@ -14,8 +18,11 @@ public struct CheckedProject: Sendable {
 
 /// A named list with its element type and checked items.
 public struct CheckedList: Sendable {
+  /// The list as written.
   public var list: NamedList
+  /// The type of its items.
   public var type: ValueType
+  /// The items, typed, in the order written.
   public var items: [Typed]
 }
 
@@ -29,9 +36,13 @@ public struct CheckedTable: Sendable {
     case range(Typed, lowInclusive: Bool, Typed, highInclusive: Bool)
     case oneOf([Typed])
   }
+  /// The table as written.
   public var table: DecisionTable
+  /// The inputs, typed, in column order.
   public var inputs: [Typed]
+  /// The rows: each cell's checked test, and the typed output.
   public var rows: [(cells: [Cell], output: Typed)]
+  /// The typed default output, if given.
   public var defaultValue: Typed?
   /// The type of one result (a `collect` table yields a list of these).
   public var outputType: ValueType
@@ -44,10 +55,15 @@ public struct CheckedRule: Sendable {
     case text(String)
     case placeholder(Typed)
   }
+  /// The rule as written.
   public var rule: Rule
+  /// The index in `Project.units` of the rulebook that declares the rule.
   public var unit: Int
+  /// The typed `when:` condition, if given.
   public var when: Typed?
+  /// The typed condition after the verb.
   public var condition: Typed
+  /// The message's text runs and typed placeholders.
   public var message: [MessagePart]
 }
 

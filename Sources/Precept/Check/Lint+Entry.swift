@@ -1,5 +1,6 @@
 /// What `precept lint` reports for a set of paths.
 public struct LintReport: Sendable {
+  /// The checked project behind the report.
   public var checked: CheckedProject
   /// Errors and warnings, in reporting order.
   public var diagnostics: [Diagnostic] { checked.diagnostics }

@@ -13,6 +13,7 @@ extension Checker {
       // A rulebook without rules is a library for others to import; its items are for them.
       if !book.rules.isEmpty, !unitsWithErrors.contains(u), !importerHasErrors { lintUnused(u, book, reads, factPrefixes) }
       lintRules(u)
+      lintFairness(u)
       for t in book.tables where t.hit == .first { lintUnreachableRows(t) }
     }
   }

@@ -61,11 +61,16 @@ extension Checker {
         report(.typeMismatch, r.span, "`matches` takes a pattern written as text, e.g. `matches \"^[0-9]{6}$\"`")
         return .error
       }
-      do {
-        _ = try Regex(pattern)
-      } catch {
+      // Checked with the engine that will run it, so lint accepts exactly what evaluation can match.
+      if case .failure(let problem) = Pattern.compile(pattern) {
+        // Point at the offending character when the literal has no escapes shifting the places.
+        var at = r.span
+        if text(of: r.span).unicodeScalars.dropFirst().dropLast().elementsEqual(pattern.unicodeScalars) {
+          let offset = r.span.start.offset + 1 + problem.offset
+          if let file = project.files[r.span.file] { at = file.span(offset, offset + 1) }
+        }
         report(
-          .invalidRegex, r.span, "`\(pattern)` is not a valid pattern: \(error)",
+          .invalidRegex, at, "`\(pattern)` is not a valid pattern: \(problem.message)",
           help: ["every `(` needs a `)` and every `[` a `]`; to match one of `( ) [ ] { } . * + ? |` itself, write `\\\\` before it (in text, a single `\\` starts an escape such as `\\n`)"])
         return .error
       }

@@ -1,9 +1,13 @@
 /// A checked expression: every name resolved, every node typed. The graph compiler lowers this.
 public struct Typed: Sendable {
+  /// The checked expression's form and operands.
   public var kind: TypedKind
+  /// Its type.
   public var type: ValueType
+  /// Where it is written.
   public var span: Span
 
+  /// A checked expression of a form, a type and a place.
   public init(_ kind: TypedKind, _ type: ValueType, _ span: Span) {
     self.kind = kind
     self.type = type
@@ -15,7 +19,9 @@ public struct Typed: Sendable {
 
 /// A declaration in some unit of the project: `unit` indexes `Project.units`.
 public struct Reference: Sendable, Hashable {
+  /// The index in `Project.units` of the declaring rulebook.
   public var unit: Int
+  /// The declared name, without an import alias.
   public var name: String
 }
 

@@ -31,6 +31,7 @@ public struct SHA256Hasher: Sendable {
   /// Total message length in bytes.
   private var length: UInt64 = 0
 
+  /// A hasher that has read nothing yet.
   public init() {
     pending.reserveCapacity(64)
   }

@@ -3,7 +3,7 @@ extension Evaluator {
     let f = Builtin.allCases[Int(ins.flag)]
     let start = Int(ins.aux)
     let count = Int(ins.c)
-    func arg(_ i: Int) -> Int32 { program.pool[start + i] }
+    func arg(_ i: Int) -> Int32 { pool[start + i] }
     switch f {
     case .window, .perDay:
       return group(f, ins, node: node)
@@ -140,8 +140,8 @@ extension Evaluator {
   /// O(n log n) for the sort and linear for the grouping.
   private func group(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Value {
     let start = Int(ins.aux)
-    guard case .list(let items) = eval(program.pool[start]) else { return .missing }
-    let keyNode = program.pool[start + Int(ins.c) - 1]
+    guard case .list(let items) = eval(pool[start]) else { return .missing }
+    let keyNode = pool[start + Int(ins.c) - 1]
     let level = Int(ins.b)
     var keyed: [(key: Int64, item: Value)] = []
     keyed.reserveCapacity(items.count)
@@ -162,7 +162,7 @@ extension Evaluator {
       }
       return .list(groups)
     }
-    guard case .duration(let span) = eval(program.pool[start + 1]), span.months == 0, span.seconds > 0 else {
+    guard case .duration(let span) = eval(pool[start + 1]), span.months == 0, span.seconds > 0 else {
       return fail(node, .invalidOperands)
     }
     // Each maximal run of items less than `span` apart from its first item; a run inside the

@@ -4,22 +4,42 @@ extension Evaluator {
   public func run(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil) {
     begin(facts, asOf: asOf)
     let rules = book.rules
-    statuses.removeAll(keepingCapacity: true)
     if overriddenBy.count != rules.count {
       overriddenBy = [Int](repeating: -1, count: rules.count)
       ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: rules.count)
     }
+    // Work on local copies of the per-run buffers (swapped out and back, so no copy is made):
+    // each write to a class's stored array pays a dynamic exclusivity check.
+    var statuses: [RuleStatus] = []
+    swap(&statuses, &self.statuses)
+    statuses.removeAll(keepingCapacity: true)
+    defer { swap(&statuses, &self.statuses) }
+    var anyFailures = false
     let bookActive = book.effective.map { asOf >= $0 } ?? true
-    for (i, rule) in rules.enumerated() {
-      overriddenBy[i] = -1
-      if !ruleFailures[i].isEmpty { ruleFailures[i].removeAll() }
-      failures.removeAll(keepingCapacity: true)
-      let status = verdict(rule, asOf: asOf, stage: stage, bookActive: bookActive)
-      if !failures.isEmpty, status == .unknown { ruleFailures[i] = failures }
+    for i in 0..<plan.count {
+      if !failures.isEmpty { failures.removeAll(keepingCapacity: true) }
+      let p = plan[i]
+      let status: RuleStatus
+      if !bookActive || (p.hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: bookActive)) {
+        status = .notApplicable
+      } else {
+        status = verdict(p)
+      }
+      if !failures.isEmpty, status == .unknown {
+        if !anyFailures { clearRuleFailures() }
+        anyFailures = true
+        ruleFailures[i] = failures
+      }
       statuses.append(status)
     }
+    if !anyFailures, hadFailures { clearRuleFailures() }
+    hadFailures = anyFailures
+    if !overriders.isEmpty {
+      for i in overriddenBy.indices { overriddenBy[i] = -1 }
+    }
     // Exceptions: a rule that applies (in force and its `when` true) sets aside the rules it names.
-    for (i, rule) in rules.enumerated() where !rule.overrides.isEmpty {
+    for i in overriders {
+      let rule = rules[i]
       guard inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) else { continue }
       if let w = rule.when, computedValue(w) != .bool(true) { continue }
       for j in rule.overrides {
@@ -29,17 +49,20 @@ extension Evaluator {
     }
   }
 
-  private func verdict(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> RuleStatus {
-    if !inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) { return .notApplicable }
-    if let w = rule.when {
-      switch eval(Int32(w)) {
+  private func clearRuleFailures() {
+    for i in ruleFailures.indices where !ruleFailures[i].isEmpty { ruleFailures[i].removeAll() }
+  }
+
+  private func verdict(_ p: RulePlan) -> RuleStatus {
+    if p.when >= 0 {
+      switch eval(p.when) {
       case .bool(false): return .notApplicable
       case .bool(true): break
       default: return .unknown
       }
     }
-    guard case .bool(let holds) = eval(Int32(rule.condition)) else { return .unknown }
-    switch rule.verb {
+    guard case .bool(let holds) = eval(p.condition) else { return .unknown }
+    switch p.verb {
     case .require: return holds ? .passed : .violated
     case .forbid, .flag: return holds ? .violated : .passed
     }
@@ -128,7 +151,7 @@ extension Evaluator {
     let v = computedValue(t.node)
     return Trace(
       expression: t.text, value: v?.formatted(as: t.type), json: v?.json(as: t.type), fact: t.fact, definition: t.definition,
-      decidingItem: witnesses[t.node], children: t.children.map { trace($0) })
+      decidingItem: witnesses[t.node], matches: t.matchNodes.flatMap { matchedSpans[$0] ?? [] }, children: t.children.map { trace($0) })
   }
 }
 

@@ -3,6 +3,17 @@ public enum RuleStatus: String, Sendable, Hashable, Codable, CaseIterable {
   case passed, violated, unknown
   case notApplicable = "not_applicable"
   case overridden
+
+  /// Position in `allCases`, for tables indexed by status.
+  var index: UInt8 {
+    switch self {
+    case .passed: 0
+    case .violated: 1
+    case .unknown: 2
+    case .notApplicable: 3
+    case .overridden: 4
+    }
+  }
 }
 
 /// The verdict of a decision, least severe first: the worst severity among violated rules,
@@ -10,6 +21,7 @@ public enum RuleStatus: String, Sendable, Hashable, Codable, CaseIterable {
 public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
   case pass, info, warning, review, block
 
+  /// Orders outcomes from `pass` to `block`.
   public static func < (a: Outcome, b: Outcome) -> Bool {
     (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
   }
@@ -26,7 +38,9 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable, Comparab
 
 /// What one rule came to, and why.
 public struct RuleResult: Sendable {
+  /// The rule, with its id, severity, owner, category, citation and source.
   public let rule: CompiledRule
+  /// Whether the rule passed, was violated, was unknown, did not apply or was set aside.
   public let status: RuleStatus
   /// The rule's message with its placeholders filled, for violated and unknown rules.
   public let message: String?
@@ -38,6 +52,7 @@ public struct RuleResult: Sendable {
   public let missing: [String]
   /// The condition's evaluation, when a trace was asked for.
   public let trace: Trace?
+  /// The `when:` condition's evaluation, when a trace was asked for and the rule has one.
   public let whenTrace: Trace?
 
   /// What this rule contributes to the outcome.
@@ -56,6 +71,7 @@ public struct Trace: Sendable {
   public let expression: String
   /// Its value, as a reviewer reads it; nil when evaluation never needed it (short-circuited).
   public let value: String?
+  /// Its value as JSON for the decision's `trace`; nil when evaluation never needed it.
   public let json: JSON?
   /// The fact path, when the sub-expression reads a fact directly.
   public let fact: String?
@@ -63,6 +79,9 @@ public struct Trace: Sendable {
   public let definition: String?
   /// For `any`/`all`/`none`: the position (from 0) of the item that decided it.
   public let decidingItem: Int?
+  /// Where claims were found in the copy (spans of the original text).
+  public let matches: [TextSpan]
+  /// The sub-expressions that decided this one's value.
   public let children: [Trace]
 
   /// Every fact this trace read, with its value, in order of appearance and without repeats.
@@ -80,11 +99,16 @@ public struct Trace: Sendable {
 
 /// The result of evaluating one rulebook over one set of facts.
 public struct Decision: Sendable {
+  /// The rulebook that was evaluated (its id, version and digest identify the decision's rules).
   public let rulebook: CompiledRulebook
+  /// The evaluation date: `today` in the rules, and the date rules' effective dates are tested against.
   public let asOf: CivilDate
+  /// The lifecycle stage evaluated at; nil when every stage's rules were evaluated.
   public let stage: Stage?
+  /// Every rule's result, in the rulebook's rule order.
   public let results: [RuleResult]
 
+  /// The verdict: the worst outcome among the results (`pass` when nothing was violated or unknown).
   public var outcome: Outcome { results.map(\.outcome).max() ?? .pass }
 
   /// The same decision showing only some of its results (`precept trace --rule`).

@@ -1,13 +1,42 @@
 /// Evaluates a compiled rulebook over facts. Holds the per-evaluation state, reused from one
 /// evaluation to the next so that plain evaluation allocates nothing; one per thread.
 public final class Evaluator {
+  /// The rulebook this evaluator evaluates.
   public let book: CompiledRulebook
   let program: Program
-  var memo: [Value]
+  // Per-node state lives in raw buffers: array stores in a class pay for exclusivity checks
+  // and uniqueness tests on every write, which dominated the hot path.
+  let instructions: UnsafeMutablePointer<Program.Instruction>
+  let constants: UnsafeMutablePointer<Value>
+  let constantCount: Int
+  let pool: UnsafeMutablePointer<Int32>
+  let poolCount: Int
+  let memo: UnsafeMutablePointer<Value>
   /// `stamps[i] == generation` when `memo[i]` holds this evaluation's value.
-  var stamps: [UInt32]
+  let stamps: UnsafeMutablePointer<UInt32>
   /// `failedAt[i] == generation` when node i failed (overflow, division by zero) in this evaluation.
-  var failedAt: [UInt32]
+  let failedAt: UnsafeMutablePointer<UInt32>
+  let nodeCount: Int
+  /// Each rule's `when`, condition (−1: none), verb and severity, copied out of `CompiledRule`
+  /// so the rule loop touches no strings.
+  let plan: [RulePlan]
+  /// Rules that set others aside when they apply.
+  let overriders: [Int]
+  /// `{"rule":"ID","status":"` for each rule, ready to copy into streamed output.
+  let resultPrefixes: [[UInt8]]
+  /// `,"message":"…"` for rules whose message has no placeholder, escaped once.
+  let fixedMessages: [[UInt8]?]
+  /// The streamed line's fixed middle (`"rulebook"…"outcome":"`) for `headerDate`.
+  var header: [UInt8] = []
+  var headerDate: CivilDate?
+
+  struct RulePlan {
+    var when: Int32
+    var condition: Int32
+    var verb: Verb
+    var severity: Severity
+    var hasLimits: Bool
+  }
   var generation: UInt32 = 0
   /// The current item of each enclosing loop, by level.
   var frames: [Value] = []
@@ -18,22 +47,77 @@ public final class Evaluator {
   /// For traces: the item index that decided each quantifier (`any` true, `all` false).
   var witnesses: [Int: Int] = [:]
   var recordWitnesses = false
+  /// For traces: where in the copy each text test last matched.
+  var matchedSpans: [Int: [TextSpan]] = [:]
+  /// For test coverage: record which decision-table rows are chosen.
+  var recordTableRows = false {
+    didSet { tableRowsChosen = book.tables.map { [Bool](repeating: false, count: $0.rows.count) } }
+  }
+  var tableRowsChosen: [[Bool]] = []
   /// Each rule's status after `run`, in rule order (reused; no allocation per evaluation).
   public internal(set) var statuses: [RuleStatus] = []
   /// For overridden rules: the index of the rule that set them aside.
   var overriddenBy: [Int] = []
   /// Failures per rule, for rules whose verdict is unknown because arithmetic failed.
   var ruleFailures: [[(node: Int, error: ArithmeticError)]] = []
+  /// Whether the previous run recorded any failure (so a clean run need not clear them).
+  var hadFailures = false
 
+  /// An evaluator for `book`; keep one per thread or task and reuse it for many evaluations.
   public init(_ book: CompiledRulebook) {
     self.book = book
     self.program = book.program
     let n = book.nodes.count
-    memo = [Value](repeating: .missing, count: n)
-    stamps = [UInt32](repeating: 0, count: n)
-    failedAt = [UInt32](repeating: 0, count: n)
+    nodeCount = n
+    instructions = .allocate(capacity: Swift.max(n, 1))
+    _ = UnsafeMutableBufferPointer(start: instructions, count: n).initialize(from: book.program.instructions)
+    constantCount = book.program.constants.count
+    constants = .allocate(capacity: Swift.max(constantCount, 1))
+    _ = UnsafeMutableBufferPointer(start: constants, count: constantCount).initialize(from: book.program.constants)
+    poolCount = book.program.pool.count
+    pool = .allocate(capacity: Swift.max(poolCount, 1))
+    _ = UnsafeMutableBufferPointer(start: pool, count: poolCount).initialize(from: book.program.pool)
+    memo = .allocate(capacity: Swift.max(n, 1))
+    memo.initialize(repeating: .missing, count: n)
+    stamps = .allocate(capacity: Swift.max(n, 1))
+    stamps.initialize(repeating: 0, count: n)
+    failedAt = .allocate(capacity: Swift.max(n, 1))
+    failedAt.initialize(repeating: 0, count: n)
+    plan = book.rules.map { r in
+      RulePlan(
+        when: Int32(r.when ?? -1), condition: Int32(r.condition), verb: r.verb, severity: r.severity,
+        hasLimits: r.stages.count != Stage.allCases.count || r.effectiveFrom != nil || r.effectiveUntil != nil)
+    }
+    overriders = book.rules.indices.filter { !book.rules[$0].overrides.isEmpty }
+    fixedMessages = book.rules.map { r in
+      let placeholders = r.message.contains { if case .value = $0 { true } else { false } }
+      guard !placeholders else { return nil }
+      let text = r.message.isEmpty ? r.title : r.message.map { if case .text(let t) = $0 { t } else { "" } }.joined()
+      guard let text else { return nil }
+      var bytes = Array(#","message":"#.utf8)
+      JSON.escape(text, into: &bytes)
+      return bytes
+    }
+    resultPrefixes = book.rules.map { r in
+      var bytes = Array(#"{"rule":"#.utf8)
+      JSON.escape(r.id, into: &bytes)
+      bytes += Array(#","status":""#.utf8)
+      return bytes
+    }
     frames.reserveCapacity(8)
     statuses.reserveCapacity(book.rules.count)
+  }
+
+  deinit {
+    instructions.deinitialize(count: nodeCount)
+    instructions.deallocate()
+    constants.deinitialize(count: constantCount)
+    constants.deallocate()
+    pool.deallocate()
+    memo.deinitialize(count: nodeCount)
+    memo.deallocate()
+    stamps.deallocate()
+    failedAt.deallocate()
   }
 
   /// Starts a fresh evaluation over `facts` (values of `book.roots`, in order).
@@ -41,7 +125,10 @@ public final class Evaluator {
     generation &+= 1
     if generation == 0 {
       // After 2³² evaluations the stamps wrap; clear them once rather than misread an old value.
-      for i in stamps.indices { stamps[i] = 0; failedAt[i] = 0 }
+      for i in 0..<nodeCount {
+        stamps[i] = 0
+        failedAt[i] = 0
+      }
       generation = 1
     }
     self.facts = facts
@@ -49,12 +136,15 @@ public final class Evaluator {
     frames.removeAll(keepingCapacity: true)
     failures.removeAll(keepingCapacity: true)
     witnesses.removeAll(keepingCapacity: true)
+    if !matchedSpans.isEmpty { matchedSpans.removeAll(keepingCapacity: true) }
   }
 
   /// The value of node `i`, computed at most once per evaluation unless it reads a loop item.
   func eval(_ i: Int32) -> Value {
     let k = Int(i)
-    let ins = program.instructions[k]
+    let ins = instructions[k]
+    // A constant costs less to read than to memoize.
+    if ins.code == .constant { return constants[Int(ins.aux)] }
     if !ins.inLoop, stamps[k] == generation {
       if failedAt[k] == generation { noteFailure(k) }
       return memo[k]
@@ -69,7 +159,9 @@ public final class Evaluator {
 
   /// The memoized value of a node, if this evaluation computed it (for traces).
   func computedValue(_ i: Int) -> Value? {
-    stamps[i] == generation ? memo[i] : nil
+    let ins = instructions[i]
+    if ins.code == .constant { return constants[Int(ins.aux)] }
+    return stamps[i] == generation ? memo[i] : nil
   }
 
   func fail(_ node: Int, _ error: ArithmeticError) -> Value {
@@ -85,12 +177,12 @@ public final class Evaluator {
   private func compute(_ ins: Program.Instruction, _ k: Int) -> Value {
     switch ins.code {
     case .constant:
-      return program.constants[Int(ins.aux)]
+      return constants[Int(ins.aux)]
     case .fact:
       var v = facts[Int(ins.a)]
       for step in 0..<Int(ins.c) {
         guard case .record(let fields) = v else { return .missing }
-        v = fields[Int(program.pool[Int(ins.aux) + step])]
+        v = fields[Int(pool[Int(ins.aux) + step])]
       }
       return v
     case .today:
@@ -165,7 +257,7 @@ public final class Evaluator {
     case .list:
       var out: [Value] = []
       out.reserveCapacity(Int(ins.c))
-      for j in 0..<Int(ins.c) { out.append(eval(program.pool[Int(ins.aux) + j])) }
+      for j in 0..<Int(ins.c) { out.append(eval(pool[Int(ins.aux) + j])) }
       return .list(out)
     case .contains, .containsAny, .containsAll, .startsWith, .matches:
       return textTest(ins, node: k)

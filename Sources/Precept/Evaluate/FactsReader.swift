@@ -1,9 +1,13 @@
 /// A problem in a facts file, naming the path of the fact: `applicant.age: expected int, found "thirty"`.
 public struct FactsError: Error, Sendable, Hashable {
+  /// The fact's path (`applicant.loans[0].amount`); empty for the document as a whole.
   public var path: String
+  /// What is wrong with the fact, in words.
   public var message: String
+  /// Where the fact is written in the facts file (`<swift>:1:1` for facts from Swift values), if known.
   public var span: Span?
 
+  /// A problem with the fact at `path`.
   public init(path: String, message: String, span: Span? = nil) {
     self.path = path
     self.message = message
@@ -16,6 +20,7 @@ public struct FactsError: Error, Sendable, Hashable {
 
 /// Every problem found in one facts file.
 public struct FactsErrors: Error, Sendable, Hashable {
+  /// The problems, in the order found (at most `FactsReader.maximumErrors` from a facts file).
   public var errors: [FactsError]
 }
 
@@ -28,12 +33,22 @@ public struct FactsReader {
   /// Most problems listed for one facts file; the rest are summarised.
   public static let maximumErrors = 50
   var errors: [FactsError] = []
+  /// Facts encoded from Swift values: a string holding an exact decimal is read as a decimal, a
+  /// percentage fraction or an amount, since Swift's standard library has no exact decimal type.
+  /// Ints and Bools are still wanted as such (a `String` "30" is text).
+  var textNumbers = false
 
+  /// A reader with no errors yet.
   public init() {}
 
   /// Values for each root of `schema`, in order; errors if any fact does not fit its type.
   public static func read(_ root: YAMLNode, schema: [(name: String, type: ValueType)]) -> Result<[Value], FactsErrors> {
+    read(root, schema: schema, textNumbers: false)
+  }
+
+  static func read(_ root: YAMLNode, schema: [(name: String, type: ValueType)], textNumbers: Bool) -> Result<[Value], FactsErrors> {
     var reader = FactsReader()
+    reader.textNumbers = textNumbers
     guard case .mapping(let pairs) = root.kind else {
       return .failure(FactsErrors(errors: [FactsError(path: "", message: "facts must be a mapping of fact names (such as `product`) to values, found \(root.kindDescription)", span: root.span)]))
     }
@@ -104,15 +119,18 @@ public struct FactsReader {
       if !quoted, text == "false" { return .bool(false) }
       return mismatch(node, type, path)
     case .int:
-      guard !quoted, case .success(let n) = Fixed.parse(text), n.isInteger else { return mismatch(node, type, path) }
+      guard !quoted, case .success(let n) = Fixed.parse(text), n.isInteger else {
+        let swiftHint = textNumbers && quoted && Fixed.parse(text).ok != nil ? " (a Swift String is text: pass an Int)" : ""
+        return mismatch(node, type, path, hint: swiftHint)
+      }
       return .number(n)
     case .decimal:
-      guard !quoted, case .success(let n) = Fixed.parse(text) else { return mismatch(node, type, path, hint: exponentHint(text)) }
+      guard !quoted || textNumbers, case .success(let n) = Fixed.parse(text) else { return mismatch(node, type, path, hint: exponentHint(text)) }
       return .number(n)
     case .percent:
       // "18%" as text, or the fraction 0.18 as a number.
       if text.hasSuffix("%"), case .success(let n) = PercentLiteral.parse(text) { return .number(n) }
-      if !quoted, case .success(let n) = Fixed.parse(text) { return .number(n) }
+      if !quoted || textNumbers, case .success(let n) = Fixed.parse(text) { return .number(n) }
       return fail(path, "expected a percentage such as \"18%\" or the fraction 0.18, found \(shown(node))", node.span)
     case .date:
       guard case .success(let d) = CivilDate.parse(text) else { return mismatch(node, type, path, hint: " (write YYYY-MM-DD)") }
@@ -142,7 +160,7 @@ public struct FactsReader {
     else {
       return fail(path, "an amount written as a mapping needs `amount` and `currency`", node.span)
     }
-    guard a.scalarStyle == .plain, case .success(let n) = Fixed.parse(at) else {
+    guard a.scalarStyle == .plain || textNumbers, case .success(let n) = Fixed.parse(at) else {
       return fail(path + ".amount", "expected a number, found \(shown(a))", a.span)
     }
     guard let code = Currency(ct) else {

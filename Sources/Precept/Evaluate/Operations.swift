@@ -107,16 +107,45 @@ extension Evaluator {
       guard ins.aux >= 0 else { return fail(node, .invalidOperands) }
       return .bool(program.patterns[Int(ins.aux)].matches(s))
     }
+    // Claims in copy are found on normalized text (full-width, fillers between CJK characters,
+    // Traditional characters, negation), and where they are is kept for the trace.
+    if case .text(let s) = a, ins.code != .startsWith {
+      if ins.aux >= 0 {
+        let copy = NormalizedText(s)
+        if ins.code == .containsAll, let terms = program.matcherTerms[Int(ins.aux)] {
+          var spans: [TextSpan] = []
+          for t in terms {
+            let found = WordMatcher([t]).find(in: copy)
+            guard let first = found.first else { return .bool(false) }
+            spans.append(first)
+          }
+          if recordWitnesses { matchedSpans[node] = spans }
+          return .bool(true)
+        }
+        let spans = program.matchers[Int(ins.aux)].find(in: copy)
+        if recordWitnesses { matchedSpans[node] = spans }
+        return .bool(!spans.isEmpty)
+      }
+      let b = eval(ins.b)
+      let terms: [String]
+      switch b {
+      case .text(let t): terms = [t]
+      case .list(let items): terms = items.compactMap { if case .text(let t) = $0 { t } else { nil } }
+      default: return .missing
+      }
+      let copy = NormalizedText(s)
+      if ins.code == .containsAll {
+        return .bool(terms.allSatisfy { !WordMatcher([$0]).find(in: copy).isEmpty })
+      }
+      let spans = WordMatcher(terms).find(in: copy)
+      if recordWitnesses { matchedSpans[node] = spans }
+      return .bool(!spans.isEmpty)
+    }
     let b = eval(ins.b)
     if b.isMissing { return .missing }
     switch (ins.code, a, b) {
-    case (.contains, .text(let s), .text(let t)): return .bool(s.contains(t))
     case (.startsWith, .text(let s), .text(let t)): return .bool(s.hasPrefix(t))
     case (.contains, .list(let xs), let x): return Evaluator.membership(x, in: xs).map { .bool($0) } ?? .missing
-    case (.containsAny, .text(let s), .list(let ts)):
-      return .bool(ts.contains { if case .text(let t) = $0 { s.contains(t) } else { false } })
-    case (.containsAll, .text(let s), .list(let ts)):
-      return .bool(ts.allSatisfy { if case .text(let t) = $0 { s.contains(t) } else { false } })
     case (.containsAny, .list(let xs), .list(let ys)), (.containsAll, .list(let xs), .list(let ys)):
       // Kleene `or` (any) or `and` (all) over each wanted item's membership.
       let decisive = ins.code == .containsAny

@@ -25,6 +25,10 @@ struct Program: Sendable {
   /// Operand lists (`list`, `call`) and fact paths, as runs of indices.
   var pool: [Int32] = []
   var patterns: [Pattern] = []
+  /// Term lists compiled for `contains`, `contains any`, `contains all` on text, when the terms are constant.
+  var matchers: [WordMatcher] = []
+  /// For `contains all`: the terms, each matched on its own.
+  var matcherTerms: [Int: [String]] = [:]
   /// Patterns that failed to compile, by instruction, with the reason (reported when used).
   var badPatterns: [Int: String] = [:]
 
@@ -72,9 +76,28 @@ struct Program: Sendable {
         (ins.code, ins.a, ins.b, ins.c) = (.quantifier, Int32(xs), Int32(body), Int32(level))
         ins.flag = UInt8(Program.quantifiers.firstIndex(of: q) ?? 0)
       case .list(let xs): (ins.code, ins.aux, ins.c) = (.list, run(xs), Int32(xs.count))
-      case .contains(let x, let y): (ins.code, ins.a, ins.b) = (.contains, Int32(x), Int32(y))
-      case .containsAny(let x, let y): (ins.code, ins.a, ins.b) = (.containsAny, Int32(x), Int32(y))
-      case .containsAll(let x, let y): (ins.code, ins.a, ins.b) = (.containsAll, Int32(x), Int32(y))
+      case .contains(let x, let y), .containsAny(let x, let y), .containsAll(let x, let y):
+        switch node.op {
+        case .contains: ins.code = .contains
+        case .containsAny: ins.code = .containsAny
+        default: ins.code = .containsAll
+        }
+        (ins.a, ins.b) = (Int32(x), Int32(y))
+        ins.aux = -1
+        // Constant terms against text: fold and compile them once, not per evaluation.
+        if nodes[x].type.unwrapped == .text, case .constant(let v) = nodes[y].op {
+          let terms: [String]? =
+            switch v {
+            case .text(let t): [t]
+            case .list(let items): items.compactMap { if case .text(let t) = $0 { t } else { nil } }
+            default: nil
+            }
+          if let terms {
+            ins.aux = Int32(matchers.count)
+            matchers.append(WordMatcher(ins.code == .containsAll ? [] : terms))
+            if ins.code == .containsAll { matcherTerms[matchers.count - 1] = terms }
+          }
+        }
       case .startsWith(let x, let y): (ins.code, ins.a, ins.b) = (.startsWith, Int32(x), Int32(y))
       case .matches(let x, let p):
         (ins.code, ins.a) = (.matches, Int32(x))

@@ -1,6 +1,8 @@
 /// Why rulebooks could not be loaded: every diagnostic (errors and warnings) and unreadable path.
 public struct LoadError: Error, Sendable {
+  /// Errors and warnings in the rulebooks, sorted by place.
   public var diagnostics: [Diagnostic]
+  /// Paths that could not be read, and why.
   public var unreadable: [DiskError]
   /// The files read, for rendering diagnostics with their source lines.
   public var files: [String: SourceFile]
@@ -22,7 +24,9 @@ public enum Rulebooks {
 
 /// A facts file (YAML or JSON), parsed but not yet validated against any schema.
 public struct FactsDocument: Sendable {
+  /// The parsed document, with every node's place in the file.
   public let root: YAMLNode
+  /// The file the facts were read from, for quoting it in errors.
   public let file: SourceFile
 
   /// Reads and parses a facts file; its problems as diagnostics.

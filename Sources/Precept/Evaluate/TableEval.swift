@@ -17,6 +17,7 @@ extension Evaluator {
       }
       guard all else { continue }
       matched.append(r)
+      if recordTableRows { tableRowsChosen[t][r] = true }
       if table.hit == .first { break }
     }
     switch table.hit {

@@ -17,6 +17,7 @@ public enum Value: Sendable, Hashable {
   /// Fields in the order of the record type.
   case record([Value])
 
+  /// Whether this is `missing`.
   public var isMissing: Bool {
     if case .missing = self { return true }
     return false

@@ -1,5 +1,6 @@
 /// Decisions as JSON, with the field names and order of the documented contract.
 public enum DecisionJSON {
+  /// The decision as the documented JSON object (`rulebook`, `outcome`, `by_owner`, `results`, …); serialize with `serialized(pretty:)`.
   public static func json(_ d: Decision, includeTraces: Bool = true) -> JSON {
     var fields: [(String, JSON)] = [
       ("rulebook", .string(d.rulebook.id)),
@@ -50,6 +51,11 @@ public enum DecisionJSON {
     if let f = t.fact { fields.append(("fact", .string(f))) }
     if let d = t.definition { fields.append(("definition", .string(d))) }
     if let i = t.decidingItem { fields.append(("item", .int(i))) }
+    if !t.matches.isEmpty {
+      fields.append(("matches", .array(t.matches.map { m in
+        .object([("text", .string(m.text)), ("start", .int(m.start)), ("end", .int(m.end))])
+      })))
+    }
     if !t.children.isEmpty { fields.append(("children", .array(t.children.map(trace)))) }
     return .object(fields)
   }

@@ -1,15 +1,18 @@
 /// Decisions as text for a reviewer who has not read the rulebook: the verdict, the sign-off
 /// sheet by department, then each finding with its reason, the facts behind it and its source.
 public struct DecisionRenderer: Sendable {
+  /// ANSI colours (the caller decides: only on a terminal, never when `NO_COLOR` is set).
   public var color: Bool
   /// Show the full evaluation tree of each rule (`precept trace`), not only the facts read.
   public var traces: Bool
 
+  /// A renderer, plain and without full traces unless asked.
   public init(color: Bool = false, traces: Bool = false) {
     self.color = color
     self.traces = traces
   }
 
+  /// The decision as text for a reviewer.
   public func render(_ d: Decision) -> String {
     let book = d.rulebook
     var out = paint(book.id, .bold) + (book.version.map { " \($0)" } ?? "") + (book.title.map { " — \($0)" } ?? "") + "\n"
@@ -60,8 +63,11 @@ public struct DecisionRenderer: Sendable {
     if let w = rule.whenText { s += pad + "when:   " + w + "\n" }
     s += pad + "\(rule.verb.rawValue): " + rule.conditionText + "\n"
     if traces, let t = r.trace {
+      if let w = r.whenTrace { s += tree(w, indent: pad + "  ") }
       s += tree(t, indent: pad + "  ")
     } else if let t = r.trace {
+      let found = t.allMatches
+      if !found.isEmpty { s += pad + "  " + TextMatches.describe(found) + "\n" }
       let facts = t.facts + (r.whenTrace?.facts ?? [])
       var seen: Set<String> = []
       for (path, value) in facts where seen.insert(path).inserted {
@@ -81,6 +87,7 @@ public struct DecisionRenderer: Sendable {
     var s = indent + label + " = " + value
     if let item = t.decidingItem { s += "  (decided by item \(item))" }
     s += "\n"
+    if !t.matches.isEmpty { s += indent + "  " + TextMatches.describe(t.matches) + "\n" }
     for c in t.children where !(c.children.isEmpty && c.fact == nil && c.definition == nil && c.expression == c.value) {
       s += tree(c, indent: indent + "  ")
     }
@@ -128,4 +135,16 @@ extension String {
     let n = DisplayWidth.of(self)
     return n >= width ? self : self + String(repeating: " ", count: width - n)
   }
+}
+
+/// How matched words are shown to a reviewer: the words, and where they are in the copy.
+enum TextMatches {
+  static func describe(_ spans: [TextSpan]) -> String {
+    "found: " + spans.map { "“\($0.text)” at characters \($0.start)–\($0.end)" }.joined(separator: ", ")
+  }
+}
+
+extension Trace {
+  /// Every match anywhere in this trace.
+  var allMatches: [TextSpan] { matches + children.flatMap(\.allMatches) }
 }

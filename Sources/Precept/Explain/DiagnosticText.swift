@@ -6,6 +6,7 @@ public struct DiagnosticRenderer: Sendable {
   /// ANSI colours (only on a terminal, and never when `NO_COLOR` is set: the caller decides).
   public var color: Bool
 
+  /// A renderer that quotes source lines from `files` (keyed by path).
   public init(files: [String: SourceFile], color: Bool = false) {
     self.files = files
     self.color = color
@@ -84,6 +85,7 @@ public struct DiagnosticRenderer: Sendable {
 /// How many terminal columns a character takes: 2 for East Asian wide and full-width forms,
 /// 0 for combining marks and zero-width characters, 1 otherwise.
 public enum DisplayWidth {
+  /// The terminal columns one character takes.
   public static func of(_ c: Unicode.Scalar) -> Int {
     let v = c.value
     switch c.properties.generalCategory {
@@ -99,5 +101,6 @@ public enum DisplayWidth {
     return wide.contains { $0.contains(v) } ? 2 : 1
   }
 
+  /// The terminal columns a string takes.
   public static func of(_ s: String) -> Int { s.unicodeScalars.reduce(0) { $0 + of($1) } }
 }

@@ -9,8 +9,10 @@ public indirect enum JSON: Sendable, Equatable {
   case array([JSON])
   case object([(String, JSON)])
 
+  /// Equal when the two serialize to the same text.
   public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
 
+  /// A JSON number from an integer.
   public static func int(_ i: Int) -> JSON { .number(String(i)) }
 
   /// Compact JSON, or indented by two spaces when `pretty`.
@@ -56,6 +58,30 @@ public indirect enum JSON: Sendable, Equatable {
       }
       out += close + "}"
     }
+  }
+
+  /// Writes `s` as a JSON string literal into UTF-8 bytes (the streaming writers' form).
+  public static func escape(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    // Most text needs no escaping: copy it in one go.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+      out.append(contentsOf: s.utf8)
+    } else {
+      for b in s.utf8 {
+        switch b {
+        case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+        case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+        case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+        case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+        case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+        case 0..<0x20:
+          let hex = String(b, radix: 16)
+          out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+        default: out.append(b)
+        }
+      }
+    }
+    out.append(UInt8(ascii: "\""))
   }
 
   /// Writes `s` as a JSON string literal.

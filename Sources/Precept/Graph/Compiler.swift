@@ -9,8 +9,12 @@ struct GraphCompiler {
   private var index: [NodeKey: Int] = [:]
   private var definitionNodes: [Reference: Int] = [:]
   var tableIndexes: [Reference: Int] = [:]
+  /// The names of named nodes, for drawing the graph (`CompiledRulebook.names`).
+  var names = GraphNames()
+  /// How this unit spells each unit's names: "" for its own, "cn." for an import aliased `cn`.
+  private let prefixes: [Int: String]
   /// Enclosing loops, innermost last: the quantifier's name, or nil for `where` and `by:`.
-  private var frames: [String?] = []
+  var frames: [String?] = []
 
   private struct NodeKey: Hashable {
     var op: Op
@@ -21,7 +25,28 @@ struct GraphCompiler {
     self.checked = checked
     self.unit = unit
     self.roots = checked.factRoots[unit]
+    self.prefixes = Self.prefixes(checked.project, from: unit)
   }
+
+  /// The shortest alias path to every unit reachable through imports, breadth first with aliases
+  /// in name order, so each imported name has one spelling (`cn.prohibited_claims`).
+  private static func prefixes(_ project: Project, from unit: Int) -> [Int: String] {
+    var result: [Int: String] = [unit: ""]
+    var queue = [unit]
+    var k = 0
+    while k < queue.count {
+      let u = queue[k]
+      k += 1
+      for (alias, target) in project.units[u].imports.sorted(by: { $0.key < $1.key }) where result[target] == nil {
+        result[target] = (result[u] ?? "") + alias + "."
+        queue.append(target)
+      }
+    }
+    return result
+  }
+
+  /// A declared name as this rulebook writes it.
+  func qualified(_ ref: Reference) -> String { (prefixes[ref.unit] ?? "") + ref.name }
 
   /// Adds a node, or returns the existing node that computes the same thing.
   mutating func add(_ op: Op, _ type: ValueType, _ span: Span) -> Int {
@@ -52,10 +77,13 @@ struct GraphCompiler {
       guard let def = checked.definitions[ref] else { return add(.constant(.missing), .error, t.span) }
       let n = lower(def)
       definitionNodes[ref] = n
+      names.name(n, definition: qualified(ref))
       return n
     case .namedList(let ref):
       let items = checked.lists[ref]?.items ?? []
-      return add(.constant(.list(items.map { constant($0) ?? .missing })), t.type, t.span)
+      let n = add(.constant(.list(items.map { constant($0) ?? .missing })), t.type, t.span)
+      names.name(n, list: qualified(ref))
+      return n
     case .table(let ref):
       return add(.table(table(ref)), t.type, t.span)
     case .enumCase(let name):
@@ -128,6 +156,7 @@ struct GraphCompiler {
         if case .text(let s) = item, let i = e.cases.firstIndex(of: s) { return .enumCase(i) }
         return .missing
       })), .list(a.type.unwrapped), b.span)
+      if case .namedList(let ref) = b.kind { names.name(r, list: qualified(ref)) }
     } else {
       r = lower(b)
     }

@@ -22,6 +22,7 @@ extension GraphCompiler {
       rowSpans: t.table.rows.map(\.span))
     tables.append(compiled)
     tableIndexes[ref] = tables.count - 1
+    names.tables[tables.count - 1] = qualified(ref)
     return tables.count - 1
   }
 
@@ -33,12 +34,21 @@ extension GraphCompiler {
     var children: [TraceTemplate] = []
     var fact: String?
     var definition: String?
+    var matchNodes: [Int] = []
     switch t.kind {
     case .fact(let path): fact = path.joined(separator: ".")
     case .definition(let ref):
       definition = ref.name
       if expandDefinitions, let def = checked.definitions[ref] { children = [template(def, expandDefinitions: false)] }
-    case .filter(let xs, _), .quantifier(_, _, let xs, _): children = [template(xs, expandDefinitions: expandDefinitions)]
+    case .filter(let xs, let body), .quantifier(_, _, let xs, let body):
+      children = [template(xs, expandDefinitions: expandDefinitions)]
+      // Look the body's nodes up inside the same loop frame they were lowered in.
+      if case .quantifier(_, let name, _, _) = t.kind { frames.append(name) } else { frames.append(nil) }
+      matchNodes = textTests(in: body)
+      frames.removeLast()
+    case .binary(let op, _, _) where op == .contains || op == .containsAny || op == .containsAll:
+      matchNodes = [node]
+      children = t.children.map { template($0, expandDefinitions: expandDefinitions) }
     case .literal, .enumCase, .namedList, .today, .item, .variable, .error: break
     case .call(let f, let args):
       let shown = (f == .window || f == .perDay) ? Array(args.prefix(f == .window ? 2 : 1)) : args
@@ -46,7 +56,17 @@ extension GraphCompiler {
     default:
       children = t.children.map { template($0, expandDefinitions: expandDefinitions) }
     }
-    return TraceTemplate(node: node, text: text(t.span), type: t.type, fact: fact, definition: definition, children: children)
+    return TraceTemplate(
+      node: node, text: text(t.span), type: t.type, fact: fact, definition: definition, matchNodes: matchNodes, children: children)
+  }
+
+  /// The nodes of the text tests inside an expression (already lowered, so this only looks them up).
+  private mutating func textTests(in t: Typed) -> [Int] {
+    var out: [Int] = []
+    if case .binary(let op, _, _) = t.kind, op == .contains || op == .containsAny || op == .containsAll { out.append(lower(t)) }
+    if case .definition(let ref) = t.kind, let d = checked.definitions[ref] { out += textTests(in: d) }
+    for c in t.children { out += textTests(in: c) }
+    return out
   }
 
   func text(_ span: Span) -> String {
@@ -102,7 +122,7 @@ extension Compile {
       digest: Digest.sources(checked.project, unit: u), path: book.file.path, roots: compiler.roots, rules: rules,
       effective: book.effective.flatMap { CivilDate.parse($0.value).ok },
       timezoneOffset: book.timezone.flatMap { UTCOffset.parse($0.value) } ?? 0,
-      nodes: compiler.nodes, tables: compiler.tables,
+      nodes: compiler.nodes, tables: compiler.tables, names: compiler.names,
       sources: Dictionary(uniqueKeysWithValues: Digest.units(checked.project, from: u).map { i in
         let f = checked.project.units[i].rulebook.file
         return (f.path, f)

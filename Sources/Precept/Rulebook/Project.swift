@@ -2,6 +2,7 @@
 public struct Project: Sendable {
   /// One rulebook file and what its import aliases refer to.
   public struct Unit: Sendable {
+    /// The rulebook as read.
     public var rulebook: Rulebook
     /// The file's resolved absolute path (identity for import de-duplication).
     public var realPath: String
@@ -9,6 +10,7 @@ public struct Project: Sendable {
     public var imports: [String: Int]
   }
 
+  /// Every rulebook read, requested or imported, once each.
   public var units: [Unit] = []
   /// The units the user asked for (directly or through a directory), in the order given.
   public var requested: [Int] = []

@@ -104,6 +104,7 @@ extension NodeReader {
       verb: verb, condition: condition, verbSpan: pair.key.span,
       message: m["message"].flatMap { message($0.value) },
       cite: m["cite"].flatMap { scalar($0.value, "`cite`")?.value },
+      justification: m["justification"].flatMap { text($0.value, "`justification`")?.value },
       overrides: overrides, effectiveFrom: from, effectiveUntil: until,
       span: id.span, severityAssumed: severityAssumed)
   }

@@ -1,7 +1,10 @@
 /// A value with the place it was written.
 public struct Located<T: Sendable>: Sendable {
+  /// The value as written.
   public var value: T
+  /// Where it is written.
   public var span: Span
+  /// A value and the place it was written.
   public init(_ value: T, _ span: Span) {
     self.value = value
     self.span = span
@@ -10,36 +13,52 @@ public struct Located<T: Sendable>: Sendable {
 
 /// One rulebook file, read and structurally validated (names and types are checked later).
 public struct Rulebook: Sendable {
+  /// The file the rulebook was read from.
   public var file: SourceFile
+  /// The rulebook id (`cn.consumer-credit`) and where it is written.
   public var id: Located<String>
+  /// The human-readable title, if given.
   public var title: String?
+  /// The rulebook's version (`2026.11.0`), if given.
   public var version: String?
+  /// The jurisdiction it applies in (`CN`), if given.
   public var jurisdiction: String?
   /// The date the rulebook takes effect, as written (checked as a date by the checker).
   public var effective: Located<String>?
   /// UTC offset for calendar-day grouping (`per_day`), e.g. `+08:00`; default UTC.
   public var timezone: Located<String>?
+  /// The rulebooks this one imports, in the order written.
   public var imports: [Import]
   /// Aliases that a second import also claimed (reported as P0304; that import is dropped). A name
   /// read through such an alias may have been meant for the dropped import, so it is not reported.
   public var reusedAliases: Set<String> = []
+  /// The fact roots this rulebook declares (`applicant`, `product`), in the order written.
   public var schema: [SchemaRoot]
+  /// The named lists of constants.
   public var lists: [NamedList]
+  /// The named derived values.
   public var definitions: [Definition]
+  /// The decision tables.
   public var tables: [DecisionTable]
+  /// The rules, in the order written.
   public var rules: [Rule]
+  /// The cases under `tests:`.
   public var tests: [RulebookTest]
 }
 
 /// `imports: - { path: ../common/cn-lists.yaml, as: cn }`.
 public struct Import: Sendable {
+  /// The imported file's path, relative to this rulebook.
   public var path: Located<String>
+  /// The name its declarations are visible under (`cn` in `cn.prohibited_claims`).
   public var alias: Located<String>
 }
 
 /// A top-level key of the schema (`applicant`, `product`) and its record of fields.
 public struct SchemaRoot: Sendable {
+  /// The root's name and where it is written.
   public var name: Located<String>
+  /// The root's type, usually a record of fields.
   public var type: ValueType
   /// Every declared field path below this root with the place its name is written, for
   /// "unused field" warnings and "declared here" notes.
@@ -48,29 +67,41 @@ public struct SchemaRoot: Sendable {
 
 /// A declared field, by its full path (`applicant.age`).
 public struct SchemaField: Sendable {
+  /// The field's path from its root (`["applicant", "age"]`).
   public var path: [String]
+  /// Where the field's name is written.
   public var span: Span
+  /// The field's declared type.
   public var type: ValueType
 }
 
 /// A named list of constants (`prohibited_claims: [保本, 零风险]`).
 public struct NamedList: Sendable {
+  /// The list's name and where it is written.
   public var name: Located<String>
+  /// The items, in the order written.
   public var items: [ListItem]
+  /// The whole list as written.
   public var span: Span
 }
 
 /// One item of a named list, as written.
 public struct ListItem: Sendable {
+  /// The item's text as written.
   public var text: String
+  /// How the item was written (a quoted item is always text).
   public var style: ScalarStyle
+  /// The item's text for parsing it as a literal, with offsets into its file.
   public var source: ExprSource
+  /// Where the item is written.
   public var span: Span
 }
 
 /// `name: expression`.
 public struct Definition: Sendable {
+  /// The definition's name and where it is written.
   public var name: Located<String>
+  /// The expression it names.
   public var expr: Expr
 }
 
@@ -81,18 +112,27 @@ public enum HitPolicy: String, Sendable, CaseIterable {
 
 /// A DMN-style decision table.
 public struct DecisionTable: Sendable {
+  /// The table's name and where it is written.
   public var name: Located<String>
+  /// How several matching rows are resolved.
   public var hit: HitPolicy
+  /// The expressions each row's cells test, in column order.
   public var inputs: [Expr]
+  /// The rows, in the order written.
   public var rows: [TableRow]
+  /// The output when no row matches, if given.
   public var defaultValue: Expr?
+  /// The whole table as written.
   public var span: Span
 }
 
 /// One row: a test per input, then the output.
 public struct TableRow: Sendable {
+  /// One test per input, in column order.
   public var cells: [TableCell]
+  /// The row's result when every cell matches.
   public var output: Expr
+  /// The row as written.
   public var span: Span
 }
 
@@ -111,7 +151,9 @@ public struct TableCell: Sendable {
     /// `A, B`: one of.
     case oneOf([Expr])
   }
+  /// What the cell tests its input against.
   public var test: Test
+  /// Where the cell is written.
   public var span: Span
 }
 
@@ -125,6 +167,7 @@ public enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
   case info, warning, review, block
 
   var rank: Int { Severity.allCases.firstIndex(of: self) ?? 0 }
+  /// Orders severities from `info` to `block`.
   public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 }
 
@@ -135,21 +178,37 @@ public enum Verb: String, Sendable, CaseIterable, Codable {
 
 /// A rule of the rulebook.
 public struct Rule: Sendable {
+  /// The rule's id (`ELIG-DTI`) and where it is written.
   public var id: Located<String>
+  /// A one-line statement of the rule, if given.
   public var title: String?
+  /// The rule's category (`eligibility`, `disclosure`, …), if given.
   public var category: Located<String>?
+  /// The department that signs off (`risk`, `compliance`, …), if given.
   public var owner: Located<String>?
+  /// The lifecycle stages in which the rule applies.
   public var stages: [Stage]
+  /// How serious a violation is.
   public var severity: Severity
+  /// The rule's applicability condition (`when:`), if given.
   public var when: Expr?
+  /// Whether the condition is required, forbidden or flagged.
   public var verb: Verb
+  /// The condition after the verb.
   public var condition: Expr
+  /// Where the verb (`require:`, `forbid:`, `flag:`) is written.
   public var verbSpan: Span
+  /// The message shown when the rule is violated or unknown, if given.
   public var message: Message?
+  /// The regulation or policy the rule implements, if given.
   public var cite: String?
+  /// Why an eligibility or suitability rule may read a protected attribute (fair-lending lint).
+  public var justification: String?
+  /// The ids of the rules this exception sets aside when it applies.
   public var overrides: [Located<String>]
   /// Dates within which the rule applies (either end optional), as written.
   public var effectiveFrom: Located<String>?
+  /// The last date on which the rule applies, as written.
   public var effectiveUntil: Located<String>?
   /// The rule's `- id:` line, for "declared here" notes and the decision's `source`.
   public var span: Span
@@ -164,7 +223,9 @@ public struct Message: Sendable {
     case text(String)
     case placeholder(Expr)
   }
+  /// The text runs and placeholders, in order.
   public var parts: [Part]
+  /// Where the message is written.
   public var span: Span
 }
 
@@ -175,12 +236,18 @@ public struct RulebookTest: Sendable {
     case inline(YAMLNode)
     case file(Located<String>)
   }
+  /// The test case's name and where it is written.
   public var name: Located<String>
+  /// The facts the case evaluates.
   public var facts: Facts
+  /// The evaluation date (`as_of:`), as written, if given.
   public var asOf: Located<String>?
+  /// The lifecycle stage to evaluate at, if given.
   public var stage: Stage?
+  /// The expected outcome (`pass`, `block`, …), as written, if given.
   public var expectedOutcome: Located<String>?
   /// Rule ids expected in each status; nil when the test does not say.
   public var expectedStatuses: [(status: String, rules: [Located<String>])]
+  /// The test case as written.
   public var span: Span
 }

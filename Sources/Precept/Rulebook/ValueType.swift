@@ -21,6 +21,7 @@ public indirect enum ValueType: Sendable, Hashable {
     return self
   }
 
+  /// Whether the type is `T?`.
   public var isOptional: Bool {
     if case .optional = self { return true }
     return false
@@ -42,6 +43,7 @@ public indirect enum ValueType: Sendable, Hashable {
     }
   }
 
+  /// Whether the type stands for an expression that already failed to check.
   public var isError: Bool {
     if case .error = unwrapped { return true }
     return false
@@ -59,22 +61,30 @@ public indirect enum ValueType: Sendable, Hashable {
 
 /// An enumeration: a closed set of case names, written `enum(C1, C2, C3)`.
 public struct EnumType: Sendable, Hashable {
+  /// The case names, in the order written.
   public var cases: [String]
+  /// An enumeration of `cases`.
   public init(_ cases: [String]) { self.cases = cases }
 }
 
 /// A record: named fields in the order written.
 public struct RecordType: Sendable, Hashable {
+  /// The fields, in the order written.
   public var fields: [Field]
+  /// A record of `fields`.
   public init(_ fields: [Field]) { self.fields = fields }
 
+  /// The type of the field called `name`, if the record has one.
   public func field(_ name: String) -> ValueType? { fields.first { $0.name == name }?.type }
 }
 
 /// A named, typed field of a record.
 public struct Field: Sendable, Hashable {
+  /// The field's name.
   public var name: String
+  /// The field's type.
   public var type: ValueType
+  /// A field called `name` of `type`.
   public init(name: String, type: ValueType) {
     self.name = name
     self.type = type

@@ -11,29 +11,37 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
       case .error: 2
       }
     }
+    /// Orders severities from `note` to `error`.
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
   }
 
   /// A remark attached to a diagnostic, usually pointing at a second place ("first declared here").
   public struct Note: Sendable, Hashable, Codable {
+    /// The remark.
     public var message: String
+    /// The place it points at, if any.
     public var span: Span?
+    /// A note, pointing at `span` if given.
     public init(_ message: String, at span: Span? = nil) {
       self.message = message
       self.span = span
     }
   }
 
+  /// The stable code (`P0504`), explained in docs/diagnostics.md.
   public var code: DiagnosticCode
+  /// Error, warning or note.
   public var severity: Severity
   /// Written for a compliance author, not a compiler engineer.
   public var message: String
   /// Where the problem is. Every diagnostic about a file has one.
   public var span: Span
+  /// Remarks pointing at related places ("first declared here").
   public var notes: [Note]
   /// Concrete fixes: "did you mean `applicant.income`?".
   public var help: [String]
 
+  /// A diagnostic with its code, place and message.
   public init(
     _ code: DiagnosticCode, _ span: Span, _ message: String,
     severity: Severity? = nil, notes: [Note] = [], help: [String] = []

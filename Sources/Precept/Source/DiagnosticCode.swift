@@ -71,6 +71,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case duplicateCondition = "P0606"
   case unreachableRow = "P0607"
   case blockWithoutCite = "P0608"
+  case protectedAttribute = "P0609"
 
   /// The severity a diagnostic with this code has unless the pass says otherwise.
   public var defaultSeverity: Diagnostic.Severity {
@@ -137,6 +138,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .duplicateCondition: "two rules test the same condition"
     case .unreachableRow: "decision-table row can never be reached"
     case .blockWithoutCite: "blocking rule without a citation"
+    case .protectedAttribute: "eligibility rule reads a protected attribute"
     }
   }
 }

@@ -46,11 +46,13 @@ public enum Disk {
     return String(cString: p)
   }
 
+  /// Whether `path` names a directory (following symbolic links).
   public static func isDirectory(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// Whether anything exists at `path`.
   public static func exists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0
@@ -70,6 +72,7 @@ public enum Disk {
     return names.sorted()
   }
 
+  /// The process's working directory, or `.` if it cannot be found.
   public static func currentDirectory() -> String {
     guard let p = getcwd(nil, 0) else { return "." }
     defer { free(p) }
@@ -88,12 +91,15 @@ public enum Disk {
 
 /// Why a file could not be read.
 public struct DiskError: Error, Sendable, Hashable {
+  /// The path as given.
   public var path: String
+  /// Why it could not be read, in words.
   public var reason: String
 }
 
 /// Path arithmetic on strings, lexical only (the disk is asked separately where links matter).
 public enum PathName {
+  /// The directory part of `path` (`.` when there is none).
   public static func directory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
@@ -105,6 +111,7 @@ public enum PathName {
     return normalize(base == "." ? relative : base + "/" + relative)
   }
 
+  /// `path` with `.` and `..` resolved lexically and repeated slashes removed.
   public static func normalize(_ path: String) -> String {
     let absolute = path.hasPrefix("/")
     var parts: [Substring] = []
@@ -121,6 +128,7 @@ public enum PathName {
     return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
   }
 
+  /// Whether a file name ends in `.yaml` or `.yml`.
   public static func isYAML(_ name: String) -> Bool { name.hasSuffix(".yaml") || name.hasSuffix(".yml") }
 
   /// Whether `path` is `root` or lies below it (both absolute and resolved).

@@ -8,12 +8,14 @@ public struct Position: Sendable, Hashable, Comparable, Codable {
   /// 0-based offset from the start of the file, in Unicode scalars (a byte-order mark is not counted).
   public var offset: Int
 
+  /// A position from its 1-based line and column and 0-based scalar offset.
   public init(line: Int, column: Int, offset: Int) {
     self.line = line
     self.column = column
     self.offset = offset
   }
 
+  /// Orders positions by offset.
   public static func < (a: Position, b: Position) -> Bool { a.offset < b.offset }
 }
 
@@ -21,9 +23,12 @@ public struct Position: Sendable, Hashable, Comparable, Codable {
 public struct Span: Sendable, Hashable, Codable {
   /// The file's path as the user named it (relative paths stay relative).
   public var file: String
+  /// The first character covered.
   public var start: Position
+  /// Just past the last character covered.
   public var end: Position
 
+  /// A span of `file` from `start` to `end` (an `end` before `start` is taken as `start`).
   public init(file: String, start: Position, end: Position) {
     self.file = file
     self.start = start

@@ -15,12 +15,14 @@ public struct YAMLNode: Sendable {
     case mapping([YAMLPair])
   }
 
+  /// A scalar, a sequence or a mapping.
   public var kind: Kind
   /// From the node's first character up to, not including, its end mark.
   public var span: Span
   /// An explicit tag such as `!!str`, if the author wrote one.
   public var tag: String?
 
+  /// A node of `kind` covering `span`.
   public init(kind: Kind, span: Span, tag: String? = nil) {
     self.kind = kind
     self.span = span
@@ -57,9 +59,12 @@ public struct YAMLNode: Sendable {
 
 /// A key and its value in a YAML mapping. Keys are scalars (others are rejected on load).
 public struct YAMLPair: Sendable {
+  /// The key, a scalar.
   public var key: YAMLNode
+  /// The value.
   public var value: YAMLNode
 
+  /// A pair of `key` and `value`.
   public init(key: YAMLNode, value: YAMLNode) {
     self.key = key
     self.value = value

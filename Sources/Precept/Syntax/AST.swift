@@ -1,8 +1,11 @@
 /// An expression node and the span of file text it was parsed from.
 public struct Expr: Sendable {
+  /// What the expression is: a literal, a name, an operation, a call, …
   public var kind: ExprKind
+  /// Where it is written.
   public var span: Span
 
+  /// An expression of `kind` written at `span`.
   public init(_ kind: ExprKind, _ span: Span) {
     self.kind = kind
     self.span = span
@@ -56,7 +59,9 @@ public enum Literal: Sendable, Hashable {
 
 /// A call argument, optionally labelled (`by: .at`).
 public struct Argument: Sendable {
+  /// The label (`by` in `by: .at`), if any.
   public var label: String?
+  /// The argument's expression.
   public var value: Expr
 }
 
@@ -87,6 +92,7 @@ public enum Quantifier: String, Sendable, Hashable {
 public enum Precedence: Int, Comparable, Sendable {
   case lowest = 0, filter, or, and, not, comparison, coalesce, additive, multiplicative, unary, postfix
 
+  /// Orders precedences from loosest to tightest.
   public static func < (a: Precedence, b: Precedence) -> Bool { a.rawValue < b.rawValue }
 
   static func of(_ op: BinaryOp) -> Precedence {

@@ -4,10 +4,14 @@
 /// the file (quotes, escapes, block-scalar indentation). `offsets[i]` is the file offset of the
 /// expression's i-th scalar; one extra entry marks the end.
 public struct ExprSource: Sendable {
+  /// The file the expression is written in.
   public let file: SourceFile
+  /// The expression's text, decoded.
   public let text: [Unicode.Scalar]
+  /// The file offset of each scalar of `text`, plus one for the end.
   public let offsets: [Int]
 
+  /// An expression's text with the file offsets of its scalars.
   public init(file: SourceFile, text: [Unicode.Scalar], offsets: [Int]) {
     self.file = file
     self.text = text

@@ -6,6 +6,7 @@ public struct Lexer {
   private var i = 0
   private(set) var diagnostics: [Diagnostic] = []
 
+  /// A lexer over one expression's text.
   public init(_ source: ExprSource) {
     self.source = source
     self.text = source.text

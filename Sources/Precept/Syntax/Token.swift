@@ -9,11 +9,13 @@ public struct Token: Sendable, Hashable {
     case end
   }
 
+  /// What the token is.
   public var kind: Kind
   /// The token's text as written (for strings: the decoded content).
   public var text: String
   /// Local offsets in the expression text: `start..<end`.
   public var start: Int
+  /// Just past the token's last scalar, as a local offset.
   public var end: Int
 }
 

@@ -35,6 +35,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     return date
   }
 
+  /// Reads a date written `YYYY-MM-DD`.
   public static func parse(_ text: String) -> Result<CivilDate, ValueParseError> {
     parse(text[...])
   }
@@ -73,8 +74,11 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
   /// Year, month (1…12) and day (1…31) together, computed once.
   public var components: (year: Int, month: Int, day: Int) { CivilDate.civilFromDays(daysSinceEpoch) }
+  /// The year.
   public var year: Int { components.year }
+  /// The month, 1…12.
   public var month: Int { components.month }
+  /// The day of the month, 1…31.
   public var day: Int { components.day }
 
   /// ISO 8601 weekday: 1 is Monday, 7 is Sunday.
@@ -84,10 +88,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     return (fromMonday < 0 ? fromMonday + 7 : fromMonday) + 1
   }
 
+  /// Whether `year` is a leap year in the proleptic Gregorian calendar.
   public static func isLeapYear(_ year: Int) -> Bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
   }
 
+  /// How many days `month` (1…12) has in `year`.
   public static func daysInMonth(year: Int, month: Int) -> Int {
     switch month {
     case 2: isLeapYear(year) ? 29 : 28
@@ -108,10 +114,12 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
   }
 
+  /// Orders dates from earliest to latest.
   public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
   // MARK: Arithmetic
 
+  /// The date `days` later (earlier when negative); throws when out of range.
   public func adding(days: Int) throws(ArithmeticError) -> CivilDate {
     let (sum, overflow) = daysSinceEpoch.addingReportingOverflow(days)
     guard !overflow, let date = CivilDate(daysSinceEpoch: sum) else { throw .overflow }

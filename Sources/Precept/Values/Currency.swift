@@ -23,12 +23,15 @@ public struct Currency: Sendable, Hashable, Comparable, CustomStringConvertible 
     self.packed = packed
   }
 
+  /// The three-letter ISO 4217 code (`CNY`).
   public var code: String {
     let bytes = [UInt8(truncatingIfNeeded: packed >> 16), UInt8(truncatingIfNeeded: packed >> 8), UInt8(truncatingIfNeeded: packed)]
     return String(decoding: bytes, as: UTF8.self)
   }
 
+  /// The ISO 4217 code.
   public var description: String { code }
 
+  /// Orders currencies by code.
   public static func < (a: Currency, b: Currency) -> Bool { a.packed < b.packed }
 }

@@ -34,15 +34,18 @@ public struct DateTime: Sendable, Hashable, Comparable, CustomStringConvertible 
     self.offsetSeconds = offsetSeconds
   }
 
+  /// Equal when they are the same instant, whatever their offsets.
   public static func == (a: DateTime, b: DateTime) -> Bool {
     a.seconds == b.seconds && a.nanoseconds == b.nanoseconds
   }
 
+  /// Hashes the instant, not the offset.
   public func hash(into hasher: inout Hasher) {
     hasher.combine(seconds)
     hasher.combine(nanoseconds)
   }
 
+  /// Orders instants from earliest to latest.
   public static func < (a: DateTime, b: DateTime) -> Bool {
     a.seconds != b.seconds ? a.seconds < b.seconds : a.nanoseconds < b.nanoseconds
   }
@@ -103,6 +106,7 @@ public struct DateTime: Sendable, Hashable, Comparable, CustomStringConvertible 
     return .success(DateTime(unchecked: local - Int64(offset), nanoseconds, Int32(offset)))
   }
 
+  /// Reads an ISO 8601 date-time with an offset (`2026-01-01T09:30:00+08:00`).
   public static func parse(_ text: String) -> Result<DateTime, ValueParseError> {
     parse(text[...])
   }

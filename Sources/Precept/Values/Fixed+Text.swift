@@ -6,6 +6,7 @@ extension Fixed {
     parseUnits(text.utf8, fractionDigits: scale, kind: .number).map { Fixed(units: $0) }
   }
 
+  /// Reads an exact decimal (`1_000.25`, `-3`) from its text.
   public static func parse(_ text: String) -> Result<Fixed, ValueParseError> {
     parse(text[...])
   }

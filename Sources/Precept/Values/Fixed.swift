@@ -24,17 +24,22 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
     units = Int128(int) * Fixed.unitsPerWhole
   }
 
+  /// Zero.
   public static let zero = Fixed(units: 0)
+  /// One.
   public static let one = Fixed(units: unitsPerWhole)
   /// The largest representable value, about 1.7 × 10²⁶.
   public static let max = Fixed(units: .max)
   /// The most negative representable value, `-max`.
   public static let min = Fixed(units: -.max)
 
+  /// Whether the value has no fractional part.
   public var isInteger: Bool { units % Fixed.unitsPerWhole == 0 }
+  /// Whether the value is below zero.
   public var isNegative: Bool { units < 0 }
   /// Never traps: the range is symmetric.
   public var negated: Fixed { Fixed(units: -units) }
+  /// The absolute value; never traps.
   public var magnitude: Fixed { Fixed(units: units < 0 ? -units : units) }
 
   /// The value as an `Int` when it is whole and fits.
@@ -43,16 +48,19 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
     return Int(exactly: units / Fixed.unitsPerWhole)
   }
 
+  /// Orders values numerically.
   public static func < (a: Fixed, b: Fixed) -> Bool { a.units < b.units }
 
   // MARK: Arithmetic
 
+  /// The exact sum; throws on overflow.
   public func adding(_ other: Fixed) throws(ArithmeticError) -> Fixed {
     let (sum, overflow) = units.addingReportingOverflow(other.units)
     guard !overflow, sum != .min else { throw .overflow }
     return Fixed(units: sum)
   }
 
+  /// The exact difference; throws on overflow.
   public func subtracting(_ other: Fixed) throws(ArithmeticError) -> Fixed {
     let (difference, overflow) = units.subtractingReportingOverflow(other.units)
     guard !overflow, difference != .min else { throw .overflow }

@@ -1,8 +1,11 @@
 /// An exact amount in one currency. Amounts in different currencies never combine implicitly.
 public struct Money: Sendable, Hashable, CustomStringConvertible {
+  /// The exact amount.
   public var amount: Fixed
+  /// The amount's currency.
   public var currency: Currency
 
+  /// An amount of `currency`.
   public init(_ amount: Fixed, _ currency: Currency) {
     self.amount = amount
     self.currency = currency
@@ -28,15 +31,18 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     return .success(Money(amount, currency))
   }
 
+  /// Reads an amount with its currency (`20000 CNY`, `-913.12 CNY`).
   public static func parse(_ text: String) -> Result<Money, ValueParseError> {
     parse(text[...])
   }
 
+  /// The sum; throws if the currencies differ or on overflow.
   public func adding(_ other: Money) throws(ArithmeticError) -> Money {
     try requireSameCurrency(other)
     return Money(try amount.adding(other.amount), currency)
   }
 
+  /// The difference; throws if the currencies differ or on overflow.
   public func subtracting(_ other: Money) throws(ArithmeticError) -> Money {
     try requireSameCurrency(other)
     return Money(try amount.subtracting(other.amount), currency)
@@ -58,8 +64,10 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     return try amount.divided(by: other.amount)
   }
 
+  /// The amount with its sign flipped, in the same currency.
   public var negated: Money { Money(amount.negated, currency) }
 
+  /// The amount rounded to `places` decimal places by `rule`; throws on overflow.
   public func rounded(places: Int, rule: RoundingRule = .halfEven) throws(ArithmeticError) -> Money {
     Money(try amount.rounded(places: places, rule: rule), currency)
   }

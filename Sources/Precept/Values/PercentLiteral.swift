@@ -13,6 +13,7 @@ public enum PercentLiteral {
       .map { Fixed(units: $0 / 100) }
   }
 
+  /// Reads a percentage (`18%`, `17.9%`) as its fraction (0.18, 0.179).
   public static func parse(_ text: String) -> Result<Fixed, ValueParseError> {
     parse(text[...])
   }

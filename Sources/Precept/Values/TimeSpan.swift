@@ -7,6 +7,7 @@ public struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
   public let seconds: Int64
 
   static let secondsPerDay: Int64 = 86_400
+  /// No time at all.
   public static let zero = TimeSpan(months: 0, seconds: 0)
 
   /// Neither part may be its type's `min` (outside the symmetric range).
@@ -69,6 +70,7 @@ public struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
     return .success(TimeSpan(months: months32, seconds: seconds))
   }
 
+  /// Reads a duration such as `24h`, `30d`, `2w`, `6mo` or `1y`.
   public static func parse(_ text: String) -> Result<TimeSpan, ValueParseError> {
     parse(text[...])
   }
@@ -79,20 +81,24 @@ public struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
 
   // MARK: Arithmetic
 
+  /// Both parts with their signs flipped.
   public var negated: TimeSpan { TimeSpan(months: -months, seconds: -seconds) }
 
+  /// The part-wise sum; throws on overflow.
   public func adding(_ other: TimeSpan) throws(ArithmeticError) -> TimeSpan {
     let (m, o1) = months.addingReportingOverflow(other.months)
     let (s, o2) = seconds.addingReportingOverflow(other.seconds)
     return try TimeSpan.checked(m, s, overflow: o1 || o2)
   }
 
+  /// The part-wise difference; throws on overflow.
   public func subtracting(_ other: TimeSpan) throws(ArithmeticError) -> TimeSpan {
     let (m, o1) = months.subtractingReportingOverflow(other.months)
     let (s, o2) = seconds.subtractingReportingOverflow(other.seconds)
     return try TimeSpan.checked(m, s, overflow: o1 || o2)
   }
 
+  /// Both parts multiplied by `factor`; throws on overflow.
   public func multiplied(by factor: Int) throws(ArithmeticError) -> TimeSpan {
     let (m, o1) = Int64(months).multipliedReportingOverflow(by: Int64(factor))
     let (s, o2) = seconds.multipliedReportingOverflow(by: Int64(factor))

@@ -1,0 +1,131 @@
+/// The outcome of one case under a rulebook's `tests:`.
+public struct TestCaseResult: Sendable {
+  /// The id of the rulebook the case belongs to.
+  public let rulebook: String
+  /// The rulebook's file.
+  public let file: String
+  /// The case's name.
+  public let name: String
+  /// Where the case is written.
+  public let source: Span
+  /// What differed from the expectation, one line each; empty when the case passed.
+  public let failures: [String]
+  /// Whether the decision matched every expectation.
+  public var passed: Bool { failures.isEmpty }
+}
+
+/// What the tests exercised: each rule's statuses seen, and table rows chosen.
+public struct Coverage: Sendable {
+  /// Rule → statuses it reached in some test, per rulebook id.
+  public var statuses: [String: [String: Set<RuleStatus>]] = [:]
+  /// Table rows never chosen, as "rulebook: table `name` row N (file:line)".
+  public var unusedRows: [String] = []
+
+  /// Rules never seen passing, never seen violated, and never applicable, in rule order.
+  public func gaps(_ book: CompiledRulebook) -> [(rule: String, missing: [String])] {
+    book.rules.compactMap { r in
+      let seen = statuses[book.id]?[r.id] ?? []
+      var missing: [String] = []
+      if seen.isEmpty || seen == [.notApplicable] {
+        missing.append("never applied")
+      } else {
+        if !seen.contains(.passed) { missing.append("never passed") }
+        if !seen.contains(.violated) { missing.append(r.verb == .flag ? "never raised" : "never violated") }
+        if r.when != nil, !seen.contains(.notApplicable) { missing.append("`when` never false") }
+      }
+      return missing.isEmpty ? nil : (r.id, missing)
+    }
+  }
+}
+
+/// Every test case of a set of rulebooks, and what they covered.
+public struct TestReport: Sendable {
+  /// Each case's result, in the order run.
+  public var results: [TestCaseResult] = []
+  /// Which statuses each rule reached, and which table rows were never chosen.
+  public var coverage = Coverage()
+  /// The rulebooks whose tests were run.
+  public var rulebooks: [CompiledRulebook] = []
+  /// How many cases passed.
+  public var passedCount: Int { results.filter(\.passed).count }
+  /// How many cases failed.
+  public var failedCount: Int { results.count - passedCount }
+}
+
+/// Runs rulebooks' own tests (`precept test`).
+public enum RulebookTests {
+  /// Loads the rulebooks at `paths` and runs each case; throws when a rulebook cannot be used.
+  /// A case without `as_of` is evaluated as of `defaultAsOf`.
+  public static func run(paths: [String], root: String? = nil, defaultAsOf: CivilDate) throws(LoadError) -> TestReport {
+    let checked = Check.project(Project.load(paths: paths, root: root))
+    if !checked.project.unreadable.isEmpty || checked.diagnostics.hasErrors {
+      throw LoadError(diagnostics: checked.diagnostics, unreadable: checked.project.unreadable, files: checked.project.files)
+    }
+    var report = TestReport()
+    for u in checked.project.requested {
+      let source = checked.project.units[u].rulebook
+      guard !source.rules.isEmpty else { continue }
+      let book = Compile.rulebook(checked, unit: u)
+      report.rulebooks.append(book)
+      let evaluator = Evaluator(book)
+      evaluator.recordTableRows = true
+      for test in source.tests {
+        report.results.append(run(test, book, evaluator, defaultAsOf: defaultAsOf, coverage: &report.coverage))
+      }
+      for (t, table) in book.tables.enumerated() {
+        for (r, span) in table.rowSpans.enumerated() where !(evaluator.tableRowsChosen[t][r]) {
+          report.coverage.unusedRows.append("\(book.id): table `\(table.name)` row \(r + 1) (\(span.description))")
+        }
+      }
+    }
+    return report
+  }
+
+  private static func run(
+    _ test: RulebookTest, _ book: CompiledRulebook, _ evaluator: Evaluator, defaultAsOf: CivilDate, coverage: inout Coverage
+  ) -> TestCaseResult {
+    func result(_ failures: [String]) -> TestCaseResult {
+      TestCaseResult(rulebook: book.id, file: book.path, name: test.name.value, source: test.name.span, failures: failures)
+    }
+    let node: YAMLNode
+    switch test.facts {
+    case .inline(let n): node = n
+    case .file(let path):
+      let target = PathName.join(PathName.directory(of: book.path), path.value)
+      switch FactsDocument.read(path: target) {
+      case .success(let doc): node = doc.root
+      case .failure(let e):
+        let why = e.unreadable.first.map { "cannot read \($0.path): \($0.reason)" } ?? e.diagnostics.first?.message ?? "unreadable"
+        return result(["facts file: " + why])
+      }
+    }
+    let values: [Value]
+    switch FactsReader.read(node, schema: book.schema) {
+    case .success(let v): values = v
+    case .failure(let e): return result(e.errors.map { "facts do not fit the schema: " + $0.description })
+    }
+    let asOf = test.asOf.flatMap { CivilDate.parse($0.value).ok } ?? defaultAsOf
+    let stage = test.stage ?? FactsDocument(root: node, file: book.sources[book.path] ?? SourceFile(path: book.path, text: "")).text(at: ["product", "stage"]).flatMap(Stage.init(rawValue:))
+    evaluator.run(values, asOf: asOf, stage: stage)
+    let decision = evaluator.decision(asOf: asOf, stage: stage, trace: false)
+    for r in decision.results { coverage.statuses[book.id, default: [:]][r.rule.id, default: []].insert(r.status) }
+    var failures: [String] = []
+    if let want = test.expectedOutcome, want.value != decision.outcome.rawValue {
+      let blamed = decision.results.filter { $0.outcome == decision.outcome && $0.outcome > .pass }.map(\.rule.id)
+      failures.append("outcome: expected \(want.value), got \(decision.outcome.rawValue)" + (blamed.isEmpty ? "" : " (from " + blamed.joined(separator: ", ") + ")"))
+    }
+    for (status, ids) in test.expectedStatuses {
+      let want = Set(ids.map(\.value))
+      let got = Set(decision.results.filter { $0.status.rawValue == status }.map(\.rule.id))
+      if want != got {
+        var line = "\(status): expected [\(want.sorted().joined(separator: ", "))], got [\(got.sorted().joined(separator: ", "))]"
+        let unexpected = got.subtracting(want).sorted()
+        if let first = unexpected.first, let r = decision.results.first(where: { $0.rule.id == first }), let why = r.message ?? r.reason {
+          line += " — \(first): \(why)"
+        }
+        failures.append(line)
+      }
+    }
+    return result(failures)
+  }
+}
