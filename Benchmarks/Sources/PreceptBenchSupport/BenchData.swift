@@ -70,8 +70,9 @@ public struct BenchError: Error, CustomStringConvertible, Sendable {
   public init(_ d: String) { description = d }
 }
 
-/// Reading JSONL facts the way `precept eval` does: a line keyed by the rulebook's roots is read as
-/// is; a line whose keys are not the roots, for a rulebook with exactly one root, is that root's value.
+/// Reading JSONL facts as `precept eval` does, with its reader (`JSONFactsReader`): a line keyed by
+/// the rulebook's roots is read as is; a line whose keys are not the roots, for a rulebook with exactly
+/// one root, is that root's value (a flat applicant record for a rulebook over `applicant`).
 public enum JSONLFacts {
   /// Loads a single rulebook file (the workloads have one rulebook each).
   public static func rulebook(_ path: String) throws -> CompiledRulebook {
@@ -86,18 +87,7 @@ public enum JSONLFacts {
 
   /// One line's facts as values of `book.roots`, in order.
   public static func values(line: Substring, book: CompiledRulebook) -> Result<[Value], BenchError> {
-    let doc: FactsDocument
-    switch FactsDocument.parse(text: String(line)) {
-    case .success(let d): doc = d
-    case .failure(let e):
-      return .failure(BenchError(e.diagnostics.map { "\($0.message)" }.joined(separator: "; ")))
-    }
-    var root = doc.root
-    if book.roots.count == 1, !book.applies(to: doc) {
-      let key = YAMLNode(kind: .scalar(book.roots[0].name, .plain), span: root.span)
-      root = YAMLNode(kind: .mapping([YAMLPair(key: key, value: root)]), span: root.span)
-    }
-    return FactsReader.read(root, schema: book.schema).mapError { BenchError($0.errors.map(\.description).joined(separator: "; ")) }
+    JSONFactsReader.read(Array(line.utf8), schema: book.roots).mapError { BenchError($0.errors.map(\.description).joined(separator: "; ")) }
   }
 
   /// Every line of a JSONL file (up to `limit`), read as facts; the first bad line throws.
