@@ -112,4 +112,40 @@ private func statuses(_ book: CompiledRulebook, _ facts: String) throws -> [Stri
       "IN": .passed, "NOT-IN": .violated, "CONTAINS": .passed, "ANY": .passed, "ALL": .passed,
     ])
   }
+
+  /// A list literal of constants was rebuilt (one allocation) on every evaluation, so evaluating
+  /// benchmark workload A allocated 3 times per decision though `run` promises none. It is now a
+  /// constant; a list with a fact in it is still built, and traces show both as before.
+  @Test func constantListLiteralsAreConstants() throws {
+    let book = try compile("""
+      precept: 1
+      rulebook: regress.lists
+      version: 1.0.0
+      schema:
+        a:
+          status: enum(employed, retired, student)
+          term: int
+          other: int
+      rules:
+        - id: STATUS
+          severity: block
+          require: a.status in [employed, retired]
+        - id: TERM
+          severity: block
+          require: a.term in [12, 24, 36]
+        - id: MIXED
+          severity: block
+          require: a.term in [a.other, 60]
+      """)
+    let lists = book.program.instructions.filter { $0.code == .list }
+    #expect(lists.count == 1)
+    let asOf = try #require(CivilDate(year: 2026, month: 11, day: 23))
+    let facts = #"{"a": {"status": "student", "term": 60, "other": 1}}"#
+    let decision = try book.evaluate(facts: facts, asOf: asOf, trace: true)
+    #expect(decision.results.map(\.status) == [.violated, .violated, .passed])
+    let listTrace = try #require(decision.results[0].trace?.children.last)
+    #expect(listTrace.value == "[employed, retired]")
+    #expect(listTrace.children.map(\.value) == ["employed", "retired"])
+    #expect(decision.results[2].trace?.children.last?.value == "[1, 60]")
+  }
 }
