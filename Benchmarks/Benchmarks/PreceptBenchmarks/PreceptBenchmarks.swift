@@ -80,7 +80,7 @@ let benchmarks: @Sendable () -> Void = {
 
   // Load + check + compile the 1,000-rule rulebook from workloads/gen_rulebook.py (target < 100 ms).
   let whole = Benchmark.Configuration(
-    metrics: [.wallClock, .mallocCountTotal, .peakMemoryResident, .instructions],
+    metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .instructions],
     warmupIterations: 1, scalingFactor: .one, maxDuration: .seconds(10), maxIterations: 50)
   Benchmark("Compile.thousandRules", configuration: whole) { benchmark, path in
     let loaded = try Rulebooks.load(paths: [path])
