@@ -171,7 +171,12 @@ extension Evaluator {
     var previousEnd = -1
     for i in keyed.indices {
       if end < i { end = i }
-      while end < keyed.count, keyed[end].key - keyed[i].key < span.seconds { end += 1 }
+      while end < keyed.count {
+        // Keys are sorted, so a gap too large for Int64 is wider than any span.
+        let (gap, overflow) = keyed[end].key.subtractingReportingOverflow(keyed[i].key)
+        guard !overflow, gap < span.seconds else { break }
+        end += 1
+      }
       if end > previousEnd {
         groups.append(.list(keyed[i..<end].map(\.item)))
         previousEnd = end
@@ -188,9 +193,15 @@ extension Evaluator {
     case .number(let n):
       guard let s = n.intValue else { return nil }
       let seconds = Int64(s)
-      return perDay ? (seconds + Int64(offset)).floorDiv(86_400) : seconds
+      guard perDay else { return seconds }
+      // The day of `seconds + offset`, without forming that sum (it may not fit near the ends of Int64):
+      // seconds = whole × 86,400 + rest, with |rest| < 86,400.
+      let (whole, rest) = seconds.quotientAndRemainder(dividingBy: 86_400)
+      return whole + (rest + Int64(offset)).floorDiv(86_400)
     case .date(let d):
-      return perDay ? Int64(d.daysSinceEpoch) : Int64(d.daysSinceEpoch) * 86_400
+      if perDay { return Int64(d.daysSinceEpoch) }
+      let (seconds, overflow) = Int64(d.daysSinceEpoch).multipliedReportingOverflow(by: 86_400)
+      return overflow ? nil : seconds
     default:
       return nil
     }

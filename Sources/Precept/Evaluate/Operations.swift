@@ -25,6 +25,20 @@ extension Evaluator {
     return a == b
   }
 
+  /// Whether `x` equals an item of `xs`, by Kleene logic: true when one is equal; unknown (nil) when
+  /// none is but some comparison is unknown (a missing item); false otherwise.
+  static func membership(_ x: Value, in xs: [Value]) -> Bool? {
+    var unknown = false
+    for y in xs {
+      switch equal(x, y) {
+      case true?: return true
+      case false?: continue
+      case nil: unknown = true
+      }
+    }
+    return unknown ? nil : false
+  }
+
   func compare(_ op: BinaryOp, _ a: Value, _ b: Value, node: Int) -> Value {
     if a.isMissing || b.isMissing { return .missing }
     if op == .eq || op == .ne {
@@ -131,9 +145,19 @@ extension Evaluator {
     if b.isMissing { return .missing }
     switch (ins.code, a, b) {
     case (.startsWith, .text(let s), .text(let t)): return .bool(s.hasPrefix(t))
-    case (.contains, .list(let xs), let x): return .bool(xs.contains { Evaluator.equal($0, x) == true })
-    case (.containsAny, .list(let xs), .list(let ys)): return .bool(ys.contains { y in xs.contains { Evaluator.equal($0, y) == true } })
-    case (.containsAll, .list(let xs), .list(let ys)): return .bool(ys.allSatisfy { y in xs.contains { Evaluator.equal($0, y) == true } })
+    case (.contains, .list(let xs), let x): return Evaluator.membership(x, in: xs).map { .bool($0) } ?? .missing
+    case (.containsAny, .list(let xs), .list(let ys)), (.containsAll, .list(let xs), .list(let ys)):
+      // Kleene `or` (any) or `and` (all) over each wanted item's membership.
+      let decisive = ins.code == .containsAny
+      var unknown = false
+      for y in ys {
+        switch Evaluator.membership(y, in: xs) {
+        case decisive?: return .bool(decisive)
+        case nil: unknown = true
+        default: continue
+        }
+      }
+      return unknown ? .missing : .bool(!decisive)
     default: return .missing
     }
   }

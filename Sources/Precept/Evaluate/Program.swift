@@ -75,7 +75,16 @@ struct Program: Sendable {
       case .quantifier(let q, let xs, let body, let level):
         (ins.code, ins.a, ins.b, ins.c) = (.quantifier, Int32(xs), Int32(body), Int32(level))
         ins.flag = UInt8(Program.quantifiers.firstIndex(of: q) ?? 0)
-      case .list(let xs): (ins.code, ins.aux, ins.c) = (.list, run(xs), Int32(xs.count))
+      case .list(let xs):
+        // A list written of constants (`[employed, retired]`, `[12, 24, 36]`) is itself a constant,
+        // so evaluating it allocates nothing; traces read it, and its items, as constants.
+        let items = xs.compactMap { x -> Value? in if case .constant(let v) = nodes[x].op { v } else { nil } }
+        if items.count == xs.count {
+          ins.aux = Int32(constants.count)
+          constants.append(.list(items))
+        } else {
+          (ins.code, ins.aux, ins.c) = (.list, run(xs), Int32(xs.count))
+        }
       case .contains(let x, let y), .containsAny(let x, let y), .containsAll(let x, let y):
         switch node.op {
         case .contains: ins.code = .contains
