@@ -83,12 +83,7 @@ import Testing
 
   /// Cases whose one mistake still gives several diagnostics: the golden text records today's
   /// output, and these are bugs to fix (in `Syntax/Lexer.swift`, owned elsewhere), not intent.
-  static let knownCascades: [String: String] = [
-    "P0401-full-width-comparison.yaml":
-      "`＞=` gives two errors, one for `＞` and one for `=`; it should be one, suggesting `>=`",
-    "P0401-unquoted-chinese-text.yaml":
-      "unquoted `保本保息` gives one error per character; it should be one for the word, suggesting \"保本保息\"",
-  ]
+  static let knownCascades: [String: String] = [:]
 
   // MARK: - Running a case
 

@@ -57,22 +57,38 @@ public struct Lexer {
     }
     if c == "\"" || c == "'" { return string(quote: c) }
     if let sym = symbol() { return Token(kind: .symbol(sym), text: sym.rawValue, start: start, end: i) }
-    // Anything else: report it, skip it, and go on so later problems are found too.
+    // Anything else: report it, skip it, and go on so later problems are found too. A run of
+    // such characters (an unquoted Chinese word, `＞=`) is one mistake and gets one diagnostic.
     i += 1
-    let shown = String(c)
+    let shown: String
     var help: [String] = []
-    var message = "unexpected character `\(shown)` in an expression"
+    var message: String
     if let ascii = c.halfWidthEquivalent {
-      help.append("`\(shown)` is a full-width character; write the ASCII `\(ascii)` instead")
-    } else if c == "=" {
-      help.append("to compare, write `==`")
-    } else if c == "!" {
-      help.append("write `not` for negation, `!=` for “not equal”")
-    } else if c == "&" || c == "|" {
-      help.append("write `and` / `or`")
+      // Full-width forms, and an ASCII `=` typed after one (`＞=`), are written out as ASCII together.
+      var fixed = String(ascii)
+      while let d = peek(), let a = d.halfWidthEquivalent ?? (d == "=" ? "=" : nil), !d.isSpace, d != "\"", d != "'" {
+        fixed.append(a)
+        i += 1
+      }
+      shown = slice(start, i)
+      message = "unexpected character\(i - start > 1 ? "s" : "") `\(shown)` in an expression"
+      let what = i - start > 1 ? "is written with full-width characters" : "is a full-width character"
+      help.append("`\(shown)` \(what); write the ASCII `\(fixed)` instead")
     } else if !c.isASCII {
-      message = "unexpected character `\(shown)`: text in an expression must be in quotes"
-      help.append("write \"\(shown)…\" with double quotes")
+      while let d = peek(), !d.isASCII, !d.isSpace, d.halfWidthEquivalent == nil { i += 1 }
+      shown = slice(start, i)
+      message = "unexpected text `\(shown)`: text in an expression must be in quotes"
+      help.append("write \"\(shown)\" with double quotes")
+    } else {
+      shown = String(c)
+      message = "unexpected character `\(shown)` in an expression"
+      if c == "=" {
+        help.append("to compare, write `==`")
+      } else if c == "!" {
+        help.append("write `not` for negation, `!=` for “not equal”")
+      } else if c == "&" || c == "|" {
+        help.append("write `and` / `or`")
+      }
     }
     error(.unexpectedCharacter, start, i, message, help: help)
     return nil
