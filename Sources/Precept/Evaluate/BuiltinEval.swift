@@ -7,6 +7,13 @@ extension Evaluator {
     switch f {
     case .window, .perDay:
       return group(f, ins, node: node)
+    case .count:
+      // The commonest calls take one list: read it directly instead of building an argument array.
+      guard case .list(let xs) = eval(arg(0)) else { return .missing }
+      return .number(Fixed(xs.count))
+    case .sum:
+      guard case .list(let xs) = eval(arg(0)) else { return .missing }
+      do { return try sum(xs, node: node) } catch { return fail(node, error) }
     default:
       break
     }

@@ -39,7 +39,10 @@ public final class Evaluator {
   }
   var generation: UInt32 = 0
   /// The current item of each enclosing loop, by level.
-  var frames: [Value] = []
+  /// The item of each enclosing loop, by level, in a raw buffer sized to the deepest loop:
+  /// a Swift array here paid an exclusivity check on every item of every loop.
+  let frames: UnsafeMutablePointer<Value>
+  let frameCount: Int
   var facts: [Value] = []
   var today = CivilDate(uncheckedDays: 0)
   /// Failures met while evaluating the current rule: node and reason.
@@ -104,7 +107,19 @@ public final class Evaluator {
       bytes += Array(#","status":""#.utf8)
       return bytes
     }
-    frames.reserveCapacity(8)
+    // Loop levels are fixed at compile time; the deepest one bounds the frames needed.
+    var deepest = 0
+    for ins in book.program.instructions {
+      switch ins.code {
+      case .item: deepest = Swift.max(deepest, Int(ins.a) + 1)
+      case .filter, .quantifier: deepest = Swift.max(deepest, Int(ins.c) + 1)
+      case .call: deepest = Swift.max(deepest, Int(ins.b) + 1)
+      default: break
+      }
+    }
+    frameCount = Swift.max(deepest, 1)
+    frames = .allocate(capacity: frameCount)
+    frames.initialize(repeating: .missing, count: frameCount)
     statuses.reserveCapacity(book.rules.count)
   }
 
@@ -114,6 +129,8 @@ public final class Evaluator {
     constants.deinitialize(count: constantCount)
     constants.deallocate()
     pool.deallocate()
+    frames.deinitialize(count: frameCount)
+    frames.deallocate()
     memo.deinitialize(count: nodeCount)
     memo.deallocate()
     stamps.deallocate()
@@ -133,7 +150,6 @@ public final class Evaluator {
     }
     self.facts = facts
     self.today = asOf
-    frames.removeAll(keepingCapacity: true)
     failures.removeAll(keepingCapacity: true)
     witnesses.removeAll(keepingCapacity: true)
     if !matchedSpans.isEmpty { matchedSpans.removeAll(keepingCapacity: true) }
@@ -189,7 +205,7 @@ public final class Evaluator {
       return .date(today)
     case .item:
       let level = Int(ins.a)
-      return level < frames.count ? frames[level] : .missing
+      return level < frameCount ? frames[level] : .missing
     case .field:
       guard case .record(let fields) = eval(ins.a) else { return .missing }
       return fields[Int(ins.b)]
@@ -270,7 +286,7 @@ public final class Evaluator {
 
   /// Sets the item of loop `level`, growing the frame stack as needed.
   func setFrame(_ level: Int, _ item: Value) {
-    while frames.count <= level { frames.append(.missing) }
+    guard level < frameCount else { return }
     frames[level] = item
   }
 
