@@ -82,7 +82,6 @@ extension Checker {
 extension Checker {
   /// The file text a span covers, for messages that quote an expression.
   func text(of span: Span) -> String {
-    guard let file = project.units.first(where: { $0.rulebook.file.path == span.file })?.rulebook.file else { return "" }
-    return file.text(span.start.offset, span.end.offset)
+    project.text(of: span)
   }
 }

@@ -125,7 +125,8 @@ extension Evaluator {
     return book.sourceText(span)
   }
 
-  private func formatMessage(_ rule: CompiledRule) -> String? {
+  /// The rule's message with its placeholders filled, or its title when it has no message.
+  func formatMessage(_ rule: CompiledRule) -> String? {
     guard !rule.message.isEmpty else { return rule.title }
     return rule.message.map { piece in
       switch piece {

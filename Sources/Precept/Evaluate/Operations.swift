@@ -112,11 +112,10 @@ extension Evaluator {
     if case .text(let s) = a, ins.code != .startsWith {
       if ins.aux >= 0 {
         let copy = NormalizedText(s)
-        if ins.code == .containsAll, let terms = program.matcherTerms[Int(ins.aux)] {
+        if ins.code == .containsAll {
           var spans: [TextSpan] = []
-          for t in terms {
-            let found = WordMatcher([t]).find(in: copy)
-            guard let first = found.first else { return .bool(false) }
+          for m in program.matchers[Int(ins.aux)..<Int(ins.aux + ins.c)] {
+            guard let first = m.find(in: copy).first else { return .bool(false) }
             spans.append(first)
           }
           if recordWitnesses { matchedSpans[node] = spans }

@@ -27,8 +27,6 @@ struct Program: Sendable {
   var patterns: [Pattern] = []
   /// Term lists compiled for `contains`, `contains any`, `contains all` on text, when the terms are constant.
   var matchers: [WordMatcher] = []
-  /// For `contains all`: the terms, each matched on its own.
-  var matcherTerms: [Int: [String]] = [:]
   /// Patterns that failed to compile, by instruction, with the reason (reported when used).
   var badPatterns: [Int: String] = [:]
 
@@ -102,9 +100,11 @@ struct Program: Sendable {
             default: nil
             }
           if let terms {
+            // `aux` is the first of `c` matchers: one for the whole list, or one per term for `contains all`.
             ins.aux = Int32(matchers.count)
-            matchers.append(WordMatcher(ins.code == .containsAll ? [] : terms))
-            if ins.code == .containsAll { matcherTerms[matchers.count - 1] = terms }
+            let compiled = ins.code == .containsAll ? terms.map { WordMatcher([$0]) } : [WordMatcher(terms)]
+            matchers += compiled
+            ins.c = Int32(compiled.count)
           }
         }
       case .startsWith(let x, let y): (ins.code, ins.a, ins.b) = (.startsWith, Int32(x), Int32(y))

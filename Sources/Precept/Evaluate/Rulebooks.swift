@@ -64,14 +64,7 @@ public struct FactsDocument: Sendable {
   }
 
   /// A top-level text value at a path such as `product.stage`, if present.
-  public func text(at path: [String]) -> String? {
-    var node = root
-    for key in path {
-      guard case .mapping(let pairs) = node.kind, let next = pairs.first(where: { $0.name == key }) else { return nil }
-      node = next.value
-    }
-    return node.scalarValue
-  }
+  public func text(at path: [String]) -> String? { root.text(at: path) }
 }
 
 extension CompiledRulebook {

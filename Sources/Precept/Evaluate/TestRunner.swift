@@ -105,7 +105,7 @@ public enum RulebookTests {
     case .failure(let e): return result(e.errors.map { "facts do not fit the schema: " + $0.description })
     }
     let asOf = test.asOf.flatMap { CivilDate.parse($0.value).ok } ?? defaultAsOf
-    let stage = test.stage ?? FactsDocument(root: node, file: book.sources[book.path] ?? SourceFile(path: book.path, text: "")).text(at: ["product", "stage"]).flatMap(Stage.init(rawValue:))
+    let stage = test.stage ?? node.text(at: ["product", "stage"]).flatMap(Stage.init(rawValue:))
     evaluator.run(values, asOf: asOf, stage: stage)
     let decision = evaluator.decision(asOf: asOf, stage: stage, trace: false)
     for r in decision.results { coverage.statuses[book.id, default: [:]][r.rule.id, default: []].insert(r.status) }

@@ -32,7 +32,7 @@ extension Evaluator {
       if status == .violated {
         if let fixed = fixedMessages[k] {
           out.append(contentsOf: fixed)
-        } else if let m = formattedMessage(k) {
+        } else if let m = formatMessage(book.rules[k]) {
           out.append(contentsOf: #","message":"#.utf8)
           appendString(m, to: &out)
         }
@@ -51,19 +51,6 @@ extension Evaluator {
     out.append(contentsOf: #","error":"#.utf8)
     appendString(message, to: &out)
     out.append(contentsOf: "}\n".utf8)
-  }
-
-  private func formattedMessage(_ k: Int) -> String? {
-    let rule = book.rules[k]
-    guard !rule.message.isEmpty else { return rule.title }
-    var s = ""
-    for piece in rule.message {
-      switch piece {
-      case .text(let t): s += t
-      case .value(let n, let t): s += value(ofPlaceholder: n).formatted(as: t)
-      }
-    }
-    return s
   }
 }
 

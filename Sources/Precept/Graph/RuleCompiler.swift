@@ -70,8 +70,7 @@ extension GraphCompiler {
   }
 
   func text(_ span: Span) -> String {
-    guard let file = checked.project.files[span.file] else { return "" }
-    return file.text(span.start.offset, span.end.offset)
+    checked.project.text(of: span)
   }
 
   /// Compiles every rule of the unit.

@@ -18,6 +18,11 @@ public struct Project: Sendable {
   public var diagnostics: [Diagnostic] = []
   /// Every file read, by the path diagnostics name it with (for showing source lines).
   public var files: [String: SourceFile] = [:]
+  /// The file text a span covers (empty when the file is not part of the project).
+  public func text(of span: Span) -> String {
+    files[span.file]?.text(span.start.offset, span.end.offset) ?? ""
+  }
+
   /// Paths that could not be read at all (exit code 2).
   public var unreadable: [DiskError] = []
 

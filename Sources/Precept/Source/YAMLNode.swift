@@ -35,6 +35,16 @@ public struct YAMLNode: Sendable {
     return nil
   }
 
+  /// The scalar found by following mapping keys from this node (`["product", "stage"]`), if any.
+  public func text(at path: [String]) -> String? {
+    var node = self
+    for key in path {
+      guard case .mapping(let pairs) = node.kind, let next = pairs.first(where: { $0.name == key }) else { return nil }
+      node = next.value
+    }
+    return node.scalarValue
+  }
+
   /// The scalar's style, if this node is a scalar.
   public var scalarStyle: ScalarStyle? {
     if case .scalar(_, let s) = kind { return s }
