@@ -4,36 +4,38 @@ extension Evaluator {
   public func run(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil) {
     begin(facts, asOf: asOf)
     let rules = book.rules
-    if overriddenBy.count != rules.count {
-      overriddenBy = [Int](repeating: -1, count: rules.count)
-      ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: rules.count)
-    }
-    // Work on local copies of the per-run buffers (swapped out and back, so no copy is made):
-    // each write to a class's stored array pays a dynamic exclusivity check.
+    // Work on a local copy of the statuses (swapped out and back, so no copy is made), written
+    // through its buffer: each write to a class's stored array pays a dynamic exclusivity check.
     var statuses: [RuleStatus] = []
     swap(&statuses, &self.statuses)
-    statuses.removeAll(keepingCapacity: true)
     defer { swap(&statuses, &self.statuses) }
     var anyFailures = false
     let bookActive = book.effective.map { asOf >= $0 } ?? true
-    for i in 0..<plan.count {
-      if !failures.isEmpty { failures.removeAll(keepingCapacity: true) }
-      let p = plan[i]
-      let status: RuleStatus
-      if !bookActive || (p.hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: bookActive)) {
-        status = .notApplicable
-      } else {
-        status = verdict(p)
+    statuses.withUnsafeMutableBufferPointer { out in
+      plan.withUnsafeBufferPointer { plan in
+        for i in 0..<plan.count {
+          if state.pointee.failed {
+            state.pointee.failures.removeAll(keepingCapacity: true)
+            state.pointee.failed = false
+          }
+          let p = plan[i]
+          let status: RuleStatus
+          if !bookActive || (p.hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: bookActive)) {
+            status = .notApplicable
+          } else {
+            status = verdict(p)
+          }
+          if state.pointee.failed, status == .unknown {
+            if !anyFailures { clearRuleFailures() }
+            anyFailures = true
+            ruleFailures[i] = failures
+          }
+          out[i] = status
+        }
       }
-      if !failures.isEmpty, status == .unknown {
-        if !anyFailures { clearRuleFailures() }
-        anyFailures = true
-        ruleFailures[i] = failures
-      }
-      statuses.append(status)
     }
-    if !anyFailures, hadFailures { clearRuleFailures() }
-    hadFailures = anyFailures
+    if !anyFailures, state.pointee.hadFailures { clearRuleFailures() }
+    state.pointee.hadFailures = anyFailures
     if !overriders.isEmpty {
       for i in overriddenBy.indices { overriddenBy[i] = -1 }
     }
@@ -55,13 +57,15 @@ extension Evaluator {
 
   private func verdict(_ p: RulePlan) -> RuleStatus {
     if p.when >= 0 {
-      switch eval(p.when) {
-      case .bool(false): return .notApplicable
-      case .bool(true): break
+      switch truth(p.when) {
+      case 0: return .notApplicable
+      case 1: break
       default: return .unknown
       }
     }
-    guard case .bool(let holds) = eval(p.condition) else { return .unknown }
+    let t = truth(p.condition)
+    guard t != 2 else { return .unknown }
+    let holds = t == 1
     switch p.verb {
     case .require: return holds ? .passed : .violated
     case .forbid, .flag: return holds ? .violated : .passed

@@ -12,6 +12,49 @@ public final class Evaluator {
   let pool: UnsafeMutablePointer<Int32>
   let poolCount: Int
   let memo: UnsafeMutablePointer<Value>
+  /// Unboxed values of `bool` slots (0 false, 1 true, 2 missing), and the missing flag (2) of
+  /// `number` and `enumCase` slots, whose values are in `units`.
+  let truths: UnsafeMutablePointer<UInt8>
+  /// Unboxed values of `number` slots (`Fixed` units) and `enumCase` slots (case index).
+  let units: UnsafeMutablePointer<Int128>
+  /// Enum case sets of `member` instructions (see `Program.enumSets`).
+  let enumSets: UnsafeMutablePointer<UInt64>
+  /// Constant text lists of `member` instructions (see `Program.texts`).
+  let texts: UnsafeMutablePointer<String>
+  let textCount: Int
+  /// Constant number lists of `member` instructions (see `Program.units`).
+  let unitItems: UnsafeMutablePointer<Int128>
+  /// The fields of each record root that the rules read, taken out of the facts at `begin`
+  /// (root r's field j is at `rootBase[r] + j`), so that reading a fact is one load: bools,
+  /// numbers, enum cases and missing fields unboxed (`leafTags`, `leafUnits`), others boxed
+  /// (`rootFields`).
+  let rootFields: UnsafeMutablePointer<Value>
+  /// 0 false, 1 true, 2 missing, 3 a number, 4 an enum case (both in `leafUnits`), 5 boxed.
+  let leafTags: UnsafeMutablePointer<UInt8>
+  let leafUnits: UnsafeMutablePointer<Int128>
+  let rootFieldCount: Int
+  let rootBase: UnsafeMutablePointer<Int>
+  let rootWidth: UnsafeMutablePointer<Int>
+  let rootCount: Int
+  /// The per-evaluation state, behind a pointer rather than in class properties: every access
+  /// to a class's stored `var` pays a dynamic exclusivity check, which cost more than the work.
+  struct State {
+    var generation: UInt32 = 0
+    /// Whether `failures` is not empty.
+    var failed = false
+    var recordWitnesses = false
+    /// Whether the previous run recorded any failure (so a clean run need not clear them).
+    var hadFailures = false
+    var facts: [Value] = []
+    var today = CivilDate(uncheckedDays: 0)
+    /// Failures met while evaluating the current rule: node and reason.
+    var failures: [(node: Int, error: ArithmeticError)] = []
+    /// For traces: the item index that decided each quantifier (`any` true, `all` false).
+    var witnesses: [Int: Int] = [:]
+    /// For traces: where in the copy each text test last matched.
+    var matchedSpans: [Int: [TextSpan]] = [:]
+  }
+  let state: UnsafeMutablePointer<State>
   /// `stamps[i] == generation` when `memo[i]` holds this evaluation's value.
   let stamps: UnsafeMutablePointer<UInt32>
   /// `failedAt[i] == generation` when node i failed (overflow, division by zero) in this evaluation.
@@ -37,21 +80,30 @@ public final class Evaluator {
     var severity: Severity
     var hasLimits: Bool
   }
-  var generation: UInt32 = 0
-  /// The current item of each enclosing loop, by level.
   /// The item of each enclosing loop, by level, in a raw buffer sized to the deepest loop:
   /// a Swift array here paid an exclusivity check on every item of every loop.
   let frames: UnsafeMutablePointer<Value>
   let frameCount: Int
-  var facts: [Value] = []
-  var today = CivilDate(uncheckedDays: 0)
-  /// Failures met while evaluating the current rule: node and reason.
-  var failures: [(node: Int, error: ArithmeticError)] = []
-  /// For traces: the item index that decided each quantifier (`any` true, `all` false).
-  var witnesses: [Int: Int] = [:]
-  var recordWitnesses = false
-  /// For traces: where in the copy each text test last matched.
-  var matchedSpans: [Int: [TextSpan]] = [:]
+  /// The facts of the current evaluation.
+  var facts: [Value] { state.pointee.facts }
+  var today: CivilDate { state.pointee.today }
+  var failures: [(node: Int, error: ArithmeticError)] {
+    get { state.pointee.failures }
+    _modify { yield &state.pointee.failures }
+  }
+  var witnesses: [Int: Int] {
+    get { state.pointee.witnesses }
+    _modify { yield &state.pointee.witnesses }
+  }
+  /// Whether to record, for traces, the items that decided quantifiers and where text tests matched.
+  var recordWitnesses: Bool {
+    get { state.pointee.recordWitnesses }
+    set { state.pointee.recordWitnesses = newValue }
+  }
+  var matchedSpans: [Int: [TextSpan]] {
+    get { state.pointee.matchedSpans }
+    _modify { yield &state.pointee.matchedSpans }
+  }
   /// For test coverage: record which decision-table rows are chosen.
   var recordTableRows = false {
     didSet { tableRowsChosen = book.tables.map { [Bool](repeating: false, count: $0.rows.count) } }
@@ -63,8 +115,6 @@ public final class Evaluator {
   var overriddenBy: [Int] = []
   /// Failures per rule, for rules whose verdict is unknown because arithmetic failed.
   var ruleFailures: [[(node: Int, error: ArithmeticError)]] = []
-  /// Whether the previous run recorded any failure (so a clean run need not clear them).
-  var hadFailures = false
 
   /// An evaluator for `book`; keep one per thread or task and reuse it for many evaluations.
   public init(_ book: CompiledRulebook) {
@@ -86,6 +136,50 @@ public final class Evaluator {
     stamps.initialize(repeating: 0, count: n)
     failedAt = .allocate(capacity: Swift.max(n, 1))
     failedAt.initialize(repeating: 0, count: n)
+    truths = .allocate(capacity: Swift.max(n, 1))
+    truths.initialize(repeating: 2, count: n)
+    units = .allocate(capacity: Swift.max(n, 1))
+    units.initialize(repeating: 0, count: n)
+    let sets = book.program.enumSets
+    enumSets = .allocate(capacity: Swift.max(sets.count, 1))
+    _ = UnsafeMutableBufferPointer(start: enumSets, count: sets.count).initialize(from: sets)
+    textCount = book.program.texts.count
+    texts = .allocate(capacity: Swift.max(textCount, 1))
+    _ = UnsafeMutableBufferPointer(start: texts, count: textCount).initialize(from: book.program.texts)
+    unitItems = .allocate(capacity: Swift.max(book.program.units.count, 1))
+    _ = UnsafeMutableBufferPointer(start: unitItems, count: book.program.units.count).initialize(from: book.program.units)
+    state = .allocate(capacity: 1)
+    state.initialize(to: State())
+    // Constants of unboxed slots are unboxed once, here.
+    for (k, ins) in book.program.instructions.enumerated() where ins.code == .constant {
+      (truths[k], units[k]) = Evaluator.unbox(book.program.constants[Int(ins.aux)], ins.slot)
+    }
+    // Each root is as wide as the furthest field a fact path reads first.
+    rootCount = book.roots.count
+    rootWidth = .allocate(capacity: Swift.max(rootCount, 1))
+    rootWidth.initialize(repeating: 0, count: rootCount)
+    for ins in book.program.instructions where ins.code == .fact && ins.c > 0 && Int(ins.a) < rootCount {
+      rootWidth[Int(ins.a)] = Swift.max(rootWidth[Int(ins.a)], Int(book.program.pool[Int(ins.aux)]) + 1)
+    }
+    rootBase = .allocate(capacity: Swift.max(rootCount, 1))
+    var width = 0
+    for r in 0..<rootCount {
+      rootBase[r] = width
+      width += rootWidth[r]
+    }
+    rootFieldCount = width
+    // A fact that is a root's field reads its leaf directly: `b` is the leaf's slot (else −1).
+    for k in 0..<n where instructions[k].code == .fact {
+      let ins = instructions[k]
+      let root = Int(ins.a)
+      instructions[k].b = ins.c == 1 && root < rootCount ? Int32(rootBase[root] + Int(book.program.pool[Int(ins.aux)])) : -1
+    }
+    rootFields = .allocate(capacity: Swift.max(width, 1))
+    rootFields.initialize(repeating: .missing, count: width)
+    leafTags = .allocate(capacity: Swift.max(width, 1))
+    leafTags.initialize(repeating: 2, count: width)
+    leafUnits = .allocate(capacity: Swift.max(width, 1))
+    leafUnits.initialize(repeating: 0, count: width)
     plan = book.rules.map { r in
       RulePlan(
         when: Int32(r.when ?? -1), condition: Int32(r.condition), verb: r.verb, severity: r.severity,
@@ -120,7 +214,9 @@ public final class Evaluator {
     frameCount = Swift.max(deepest, 1)
     frames = .allocate(capacity: frameCount)
     frames.initialize(repeating: .missing, count: frameCount)
-    statuses.reserveCapacity(book.rules.count)
+    statuses = [RuleStatus](repeating: .notApplicable, count: book.rules.count)
+    overriddenBy = [Int](repeating: -1, count: book.rules.count)
+    ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: book.rules.count)
   }
 
   deinit {
@@ -133,27 +229,65 @@ public final class Evaluator {
     frames.deallocate()
     memo.deinitialize(count: nodeCount)
     memo.deallocate()
+    truths.deallocate()
+    units.deallocate()
+    enumSets.deallocate()
+    texts.deinitialize(count: textCount)
+    texts.deallocate()
+    unitItems.deallocate()
+    state.deinitialize(count: 1)
+    state.deallocate()
+    rootFields.deinitialize(count: rootFieldCount)
+    rootFields.deallocate()
+    leafTags.deallocate()
+    leafUnits.deallocate()
+    rootBase.deallocate()
+    rootWidth.deallocate()
     stamps.deallocate()
     failedAt.deallocate()
   }
 
   /// Starts a fresh evaluation over `facts` (values of `book.roots`, in order).
   func begin(_ facts: [Value], asOf: CivilDate) {
-    generation &+= 1
-    if generation == 0 {
+    state.pointee.generation &+= 1
+    if state.pointee.generation == 0 {
       // After 2³² evaluations the stamps wrap; clear them once rather than misread an old value.
       for i in 0..<nodeCount {
         stamps[i] = 0
         failedAt[i] = 0
       }
-      generation = 1
+      state.pointee.generation = 1
     }
-    self.facts = facts
-    self.today = asOf
-    failures.removeAll(keepingCapacity: true)
-    witnesses.removeAll(keepingCapacity: true)
-    if !matchedSpans.isEmpty { matchedSpans.removeAll(keepingCapacity: true) }
+    state.pointee.facts = facts
+    state.pointee.today = asOf
+    for r in 0..<rootCount where rootWidth[r] > 0 {
+      let base = rootBase[r]
+      let width = rootWidth[r]
+      if r < facts.count, case .record(let fields) = facts[r] {
+        for j in 0..<Swift.min(width, fields.count) {
+          let slot = base + j
+          switch fields[j] {
+          case .missing: leafTags[slot] = 2
+          case .bool(let b): leafTags[slot] = b ? 1 : 0
+          case .number(let n): (leafTags[slot], leafUnits[slot]) = (3, n.units)
+          case .enumCase(let e): (leafTags[slot], leafUnits[slot]) = (4, Int128(e))
+          default:
+            leafTags[slot] = 5
+            rootFields[slot] = fields[j]
+          }
+        }
+        for j in fields.count..<Swift.max(width, fields.count) { leafTags[base + j] = 2 }
+      } else {
+        for j in 0..<width { leafTags[base + j] = 2 }
+      }
+    }
+    if !state.pointee.failures.isEmpty { state.pointee.failures.removeAll(keepingCapacity: true) }
+    state.pointee.failed = false
+    if !state.pointee.witnesses.isEmpty { state.pointee.witnesses.removeAll(keepingCapacity: true) }
+    if !state.pointee.matchedSpans.isEmpty { state.pointee.matchedSpans.removeAll(keepingCapacity: true) }
   }
+
+  var generation: UInt32 { state.pointee.generation }
 
   /// The value of node `i`, computed at most once per evaluation unless it reads a loop item.
   func eval(_ i: Int32) -> Value {
@@ -161,6 +295,19 @@ public final class Evaluator {
     let ins = instructions[k]
     // A constant costs less to read than to memoize.
     if ins.code == .constant { return constants[Int(ins.aux)] }
+    switch ins.slot {
+    case .bool:
+      let t = truth(i)
+      return t == 2 ? .missing : .bool(t == 1)
+    case .number:
+      guard let u = number(i) else { return .missing }
+      return .number(Fixed(units: u))
+    case .enumCase:
+      guard let u = number(i) else { return .missing }
+      return .enumCase(Int(u))
+    case .value:
+      break
+    }
     if !ins.inLoop, stamps[k] == generation {
       if failedAt[k] == generation { noteFailure(k) }
       return memo[k]
@@ -177,17 +324,233 @@ public final class Evaluator {
   func computedValue(_ i: Int) -> Value? {
     let ins = instructions[i]
     if ins.code == .constant { return constants[Int(ins.aux)] }
-    return stamps[i] == generation ? memo[i] : nil
+    guard stamps[i] == generation else { return nil }
+    switch ins.slot {
+    case .value: return memo[i]
+    case .bool: return truths[i] == 2 ? .missing : .bool(truths[i] == 1)
+    case .number: return truths[i] == 2 ? .missing : .number(Fixed(units: units[i]))
+    case .enumCase: return truths[i] == 2 ? .missing : .enumCase(Int(units[i]))
+    }
+  }
+
+  /// A value as an unboxed slot holds it: (truth or missing flag, units).
+  static func unbox(_ v: Value, _ slot: Program.Slot) -> (UInt8, Int128) {
+    switch (slot, v) {
+    case (.bool, .bool(let b)): (b ? 1 : 0, 0)
+    case (.number, .number(let n)): (0, n.units)
+    case (.enumCase, .enumCase(let i)): (0, Int128(i))
+    default: (2, 0)
+    }
   }
 
   func fail(_ node: Int, _ error: ArithmeticError) -> Value {
     failedAt[node] = generation
     failures.append((node, error))
+    state.pointee.failed = true
     return .missing
   }
 
   private func noteFailure(_ node: Int) {
     if !failures.contains(where: { $0.node == node }) { failures.append((node, .overflow)) }
+    state.pointee.failed = true
+  }
+
+  /// A fact: the root's field, then on down the path.
+  private func fact(_ ins: Program.Instruction) -> Value {
+    let root = Int(ins.a)
+    guard ins.c > 0, root < rootCount else { return root < state.pointee.facts.count ? state.pointee.facts[root] : .missing }
+    var v = leaf(ins.b >= 0 ? Int(ins.b) : rootBase[root] + Int(pool[Int(ins.aux)]))
+    for step in 1..<Int(ins.c) {
+      guard case .record(let fields) = v else { return .missing }
+      v = fields[Int(pool[Int(ins.aux) + step])]
+    }
+    return v
+  }
+
+  /// A root's field, boxed.
+  private func leaf(_ slot: Int) -> Value {
+    switch leafTags[slot] {
+    case 0: .bool(false)
+    case 1: .bool(true)
+    case 3: .number(Fixed(units: leafUnits[slot]))
+    case 4: .enumCase(Int(leafUnits[slot]))
+    case 5: rootFields[slot]
+    default: .missing
+    }
+  }
+
+  /// The slot of a fact that is a root's field (a path of one step), or nil.
+  @inline(__always)
+  private func leafSlot(_ ins: Program.Instruction) -> Int? {
+    ins.b >= 0 ? Int(ins.b) : nil
+  }
+
+  // MARK: Unboxed evaluation
+
+  /// The truth of a `bool` node: 0 false, 1 true, 2 missing. Memoized like `eval`.
+  @inline(__always)
+  func truth(_ i: Int32) -> UInt8 {
+    let k = Int(i)
+    let ins = instructions[k]
+    guard ins.slot == .bool else {
+      let (t, _) = Evaluator.unbox(eval(i), .bool)
+      return t
+    }
+    if ins.code == .constant { return truths[k] }
+    if !ins.inLoop, stamps[k] == generation {
+      if failedAt[k] == generation { noteFailure(k) }
+      return truths[k]
+    }
+    let t = computeTruth(ins, k)
+    if !ins.inLoop {
+      truths[k] = t
+      stamps[k] = generation
+    }
+    return t
+  }
+
+  /// The units of a `number` node or the index of an `enumCase` node; nil when missing.
+  @inline(__always)
+  func number(_ i: Int32) -> Int128? {
+    let k = Int(i)
+    let ins = instructions[k]
+    if ins.code == .constant { return truths[k] == 2 ? nil : units[k] }
+    if ins.code == .fact, ins.b >= 0 {
+      // A root's field: already unboxed by `begin`; stamped only so traces see it was read.
+      let tag = leafTags[Int(ins.b)]
+      if tag == 5 { return readBoxedLeaf(ins, k) }
+      let present = tag == (ins.slot == .number ? 3 : 4)
+      truths[k] = present ? 0 : 2
+      units[k] = leafUnits[Int(ins.b)]
+      stamps[k] = generation
+      return present ? units[k] : nil
+    }
+    if !ins.inLoop, stamps[k] == generation {
+      if failedAt[k] == generation { noteFailure(k) }
+      return truths[k] == 2 ? nil : units[k]
+    }
+    let (t, u) = computeNumber(ins, k)
+    if !ins.inLoop {
+      truths[k] = t
+      units[k] = u
+      stamps[k] = generation
+    }
+    return t == 2 ? nil : u
+  }
+
+  /// A root's field kept boxed (a mistyped value given through the Swift API), unboxed as its node's slot.
+  private func readBoxedLeaf(_ ins: Program.Instruction, _ k: Int) -> Int128? {
+    let (t, u) = Evaluator.unbox(rootFields[Int(ins.b)], ins.slot)
+    (truths[k], units[k], stamps[k]) = (t, u, generation)
+    return t == 2 ? nil : u
+  }
+
+  private func computeTruth(_ ins: Program.Instruction, _ k: Int) -> UInt8 {
+    switch ins.code {
+    case .not:
+      let t = truth(ins.a)
+      return t == 2 ? 2 : 1 - t
+    case .and:
+      // Kleene logic: false wins over missing; the right side is not evaluated after a false.
+      let l = truth(ins.a)
+      if l == 0 { return 0 }
+      let r = truth(ins.b)
+      if r == 0 { return 0 }
+      return l == 1 && r == 1 ? 1 : 2
+    case .or:
+      let l = truth(ins.a)
+      if l == 1 { return 1 }
+      let r = truth(ins.b)
+      if r == 1 { return 1 }
+      return l == 0 && r == 0 ? 0 : 2
+    case .compare where isUnboxedNumber(ins.a) && isUnboxedNumber(ins.b):
+      // Numbers with numbers and enum cases with enum cases: order the units.
+      guard let x = number(ins.a), let y = number(ins.b) else { return 2 }
+      let ordering = x < y ? 0 : (x == y ? 1 : 2)
+      return UInt8((ins.aux >> ordering) & 1)
+    case .between where instructions[Int(ins.a)].slot == .number && instructions[Int(ins.b)].slot == .number
+      && instructions[Int(ins.c)].slot == .number:
+      guard let x = number(ins.a) else { return 2 }
+      let lo = number(ins.b)
+      let hi = number(ins.c)
+      guard let lo, let hi else { return 2 }
+      return (lo <= x && x <= hi) != (ins.flag == 1) ? 1 : 0
+    case .member where ins.flag > 1:
+      // Against a constant list (see `Program`): bit 0 of `flag` is "not in".
+      let found: Bool
+      switch ins.flag & ~1 {
+      case Program.memberEnumSet:
+        guard let x = number(ins.a) else { return 2 }
+        found = x >= 0 && x < 64 && enumSets[Int(ins.c)] & (1 << UInt64(x)) != 0
+      case Program.memberUnits:
+        guard let x = number(ins.a) else { return 2 }
+        found = (Int(ins.c)..<Int(ins.c + ins.aux)).contains { unitItems[$0] == x }
+      default:
+        guard case .text(let x) = eval(ins.a) else { return 2 }
+        found = (Int(ins.c)..<Int(ins.c + ins.aux)).contains { texts[$0] == x }
+      }
+      return found != (ins.flag & 1 == 1) ? 1 : 0
+    case .compare where ins.aux == 0b010 || ins.aux == 0b101:
+      // `==` and `!=` on boxed values; text is the common case.
+      let a = eval(ins.a)
+      let b = eval(ins.b)
+      if case .text(let x) = a, case .text(let y) = b { return (x == y) == (ins.aux == 0b010) ? 1 : 0 }
+      return Evaluator.unbox(compare(Program.operators[Int(ins.flag)], a, b, node: k), .bool).0
+    case .presence where instructions[Int(ins.a)].slot != .value:
+      let present = instructions[Int(ins.a)].slot == .bool ? truth(ins.a) != 2 : number(ins.a) != nil
+      return present == (ins.flag == 1) ? 0 : 1
+    case .fact:
+      if let j = leafSlot(ins), leafTags[j] != 5 { return leafTags[j] <= 1 ? leafTags[j] : 2 }
+      if case .bool(let b) = fact(ins) { return b ? 1 : 0 }
+      return 2
+    default:
+      return Evaluator.unbox(compute(ins, k), .bool).0
+    }
+  }
+
+  /// Whether a node is kept unboxed as units (a number or an enum case).
+  @inline(__always)
+  private func isUnboxedNumber(_ i: Int32) -> Bool {
+    let slot = instructions[Int(i)].slot
+    return slot == .number || slot == .enumCase
+  }
+
+  private func computeNumber(_ ins: Program.Instruction, _ k: Int) -> (UInt8, Int128) {
+    switch ins.code {
+    case .fact:
+      if let j = leafSlot(ins), leafTags[j] != 5 {
+        let tag = leafTags[j]
+        let wanted: UInt8 = ins.slot == .number ? 3 : 4
+        return tag == wanted ? (0, leafUnits[j]) : (2, 0)
+      }
+      switch fact(ins) {
+      case .number(let n): return (0, n.units)
+      case .enumCase(let e): return (0, Int128(e))
+      default: return (2, 0)
+      }
+    case .arithmetic where ins.slot == .number && instructions[Int(ins.a)].slot == .number && instructions[Int(ins.b)].slot == .number:
+      guard let x = number(ins.a), let y = number(ins.b) else { return (2, 0) }
+      let (a, b) = (Fixed(units: x), Fixed(units: y))
+      do {
+        let r: Fixed
+        switch Program.operators[Int(ins.flag)] {
+        case .add: r = try a.adding(b)
+        case .sub: r = try a.subtracting(b)
+        case .mul: r = try a.multiplied(by: b)
+        case .div: r = try a.divided(by: b)
+        case .rem: r = try a.remainder(dividingBy: b)
+        default:
+          _ = fail(k, .invalidOperands)
+          return (2, 0)
+        }
+        return (0, r.units)
+      } catch {
+        _ = fail(k, error)
+        return (2, 0)
+      }
+    default:
+      return Evaluator.unbox(compute(ins, k), ins.slot)
+    }
   }
 
   private func compute(_ ins: Program.Instruction, _ k: Int) -> Value {
@@ -195,12 +558,7 @@ public final class Evaluator {
     case .constant:
       return constants[Int(ins.aux)]
     case .fact:
-      var v = facts[Int(ins.a)]
-      for step in 0..<Int(ins.c) {
-        guard case .record(let fields) = v else { return .missing }
-        v = fields[Int(pool[Int(ins.aux) + step])]
-      }
-      return v
+      return fact(ins)
     case .today:
       return .date(today)
     case .item:
@@ -254,7 +612,7 @@ public final class Evaluator {
     case .member:
       let x = eval(ins.a)
       guard !x.isMissing, case .list(let xs) = eval(ins.b), let found = Evaluator.membership(x, in: xs) else { return .missing }
-      return .bool(found != (ins.flag == 1))
+      return .bool(found != (ins.flag & 1 == 1))
     case .between:
       let x = eval(ins.a)
       guard case .bool(let lo) = compare(.ge, x, eval(ins.b), node: k), case .bool(let hi) = compare(.le, x, eval(ins.c), node: k) else {

@@ -7,12 +7,35 @@ struct Program: Sendable {
     case containsAll, startsWith, matches, call, table
   }
 
+  /// How the evaluator keeps a node's value: unboxed for the commonest static types, so that
+  /// reading and comparing them touches no enum copies and no reference counts.
+  enum Slot: UInt8, Sendable {
+    /// A `Value` (text, money, dates, lists, records, …).
+    case value
+    /// A truth value: 0 false, 1 true, 2 missing.
+    case bool
+    /// An int, decimal or percent, as `Fixed` units.
+    case number
+    /// An enum case, as its index.
+    case enumCase
+
+    init(_ type: ValueType) {
+      switch type.unwrapped {
+      case .bool: self = .bool
+      case .int, .decimal, .percent: self = .number
+      case .enumeration: self = .enumCase
+      default: self = .value
+      }
+    }
+  }
+
   /// One node. Operand meaning depends on `code` (see `Program.init`).
   struct Instruction: Sendable {
     var code: Code
     /// A sub-code: the operator, quantifier or builtin; or 1 for "negated" / "missing".
     var flag: UInt8
     var inLoop: Bool
+    var slot: Slot
     var a: Int32
     var b: Int32
     var c: Int32
@@ -27,6 +50,12 @@ struct Program: Sendable {
   var patterns: [Pattern] = []
   /// Term lists compiled for `contains`, `contains any`, `contains all` on text, when the terms are constant.
   var matchers: [WordMatcher] = []
+  /// Sets of enum cases written as constant lists (`x in [employed, retired]`), as bit masks.
+  var enumSets: [UInt64] = []
+  /// The items of constant lists of text that `member` tests (`country in lending_countries`), end to end.
+  var texts: [String] = []
+  /// The items of constant lists of numbers that `member` tests (`term in [12, 24, 36]`), as units.
+  var units: [Int128] = []
   /// Patterns that failed to compile, by instruction, with the reason (reported when used).
   var badPatterns: [Int: String] = [:]
 
@@ -35,7 +64,7 @@ struct Program: Sendable {
 
   init(_ nodes: [Node]) {
     for (i, node) in nodes.enumerated() {
-      var ins = Instruction(code: .constant, flag: 0, inLoop: node.inLoop, a: 0, b: 0, c: 0, aux: 0)
+      var ins = Instruction(code: .constant, flag: 0, inLoop: node.inLoop, slot: Slot(node.type), a: 0, b: 0, c: 0, aux: 0)
       func run(_ xs: [Int]) -> Int32 {
         let start = Int32(pool.count)
         pool += xs.map { Int32($0) }
@@ -60,11 +89,43 @@ struct Program: Sendable {
       case .and(let x, let y): (ins.code, ins.a, ins.b) = (.and, Int32(x), Int32(y))
       case .or(let x, let y): (ins.code, ins.a, ins.b) = (.or, Int32(x), Int32(y))
       case .compare(let op, let x, let y), .arithmetic(let op, let x, let y):
-        if case .compare = node.op { ins.code = .compare } else { ins.code = .arithmetic }
+        if case .compare = node.op {
+          ins.code = .compare
+          // Which orderings (below, equal, above) make the comparison true, as bits 0, 1, 2.
+          ins.aux = Program.orderings(op)
+        } else {
+          ins.code = .arithmetic
+        }
         ins.flag = UInt8(Program.operators.firstIndex(of: op) ?? 0)
         (ins.a, ins.b) = (Int32(x), Int32(y))
       case .coalesce(let x, let y): (ins.code, ins.a, ins.b) = (.coalesce, Int32(x), Int32(y))
-      case .member(let x, let y, let negated): (ins.code, ins.a, ins.b, ins.flag) = (.member, Int32(x), Int32(y), negated ? 1 : 0)
+      case .member(let x, let y, let negated):
+        (ins.code, ins.a, ins.b, ins.flag) = (.member, Int32(x), Int32(y), negated ? 1 : 0)
+        // Against a constant list, the test needs no boxed values. `flag` bits 1–2 say how the list
+        // is kept: 1 an enum set (`c` its index in `enumSets`), 2 text (`texts[c..<c+aux]`),
+        // 3 numbers (`units[c..<c+aux]`).
+        let items = Program.constantList(nodes[y], in: nodes) ?? []
+        switch (ins.slot, nodes[x].type.unwrapped) {
+        case _ where items.isEmpty: break
+        case (_, .enumeration(let e)) where e.cases.count <= 64:
+          if let set = Program.enumSet(items) {
+            (ins.flag, ins.c) = (ins.flag | Program.memberEnumSet, Int32(enumSets.count))
+            enumSets.append(set)
+          }
+        case (_, .text):
+          let words = items.compactMap { if case .text(let t) = $0 { t } else { nil } }
+          if words.count == items.count {
+            (ins.flag, ins.c, ins.aux) = (ins.flag | Program.memberTexts, Int32(texts.count), Int32(words.count))
+            texts += words
+          }
+        case (_, .int), (_, .decimal), (_, .percent):
+          let numbers = items.compactMap { if case .number(let n) = $0 { n.units } else { nil } }
+          if numbers.count == items.count {
+            (ins.flag, ins.c, ins.aux) = (ins.flag | Program.memberUnits, Int32(units.count), Int32(numbers.count))
+            units += numbers
+          }
+        default: break
+        }
       case .between(let x, let lo, let hi, let negated):
         (ins.code, ins.a, ins.b, ins.c, ins.flag) = (.between, Int32(x), Int32(lo), Int32(hi), negated ? 1 : 0)
       case .presence(let x, let missing): (ins.code, ins.a, ins.flag) = (.presence, Int32(x), missing ? 1 : 0)
@@ -126,4 +187,49 @@ struct Program: Sendable {
       instructions.append(ins)
     }
   }
+}
+
+extension Program {
+  /// The orderings for which `op` holds: bit 0 below, bit 1 equal, bit 2 above.
+  static func orderings(_ op: BinaryOp) -> Int32 {
+    switch op {
+    case .lt: 0b001
+    case .le: 0b011
+    case .eq: 0b010
+    case .ne: 0b101
+    case .gt: 0b100
+    case .ge: 0b110
+    default: 0
+    }
+  }
+
+  /// The items of a constant list: folded, or written as a list of constants.
+  static func constantList(_ node: Node, in nodes: [Node]) -> [Value]? {
+    switch node.op {
+    case .constant(.list(let values)): return values
+    case .list(let xs):
+      var values: [Value] = []
+      for x in xs {
+        guard case .constant(let v) = nodes[x].op else { return nil }
+        values.append(v)
+      }
+      return values
+    default: return nil
+    }
+  }
+
+  /// A constant list of enum cases, as a bit mask; nil when an item is not a case.
+  static func enumSet(_ values: [Value]) -> UInt64? {
+    var mask: UInt64 = 0
+    for v in values {
+      guard case .enumCase(let i) = v, i >= 0, i < 64 else { return nil }
+      mask |= 1 << UInt64(i)
+    }
+    return mask
+  }
+
+  /// How a `member` instruction keeps its constant list (in `flag` bits 1–2).
+  static let memberEnumSet: UInt8 = 1 << 1
+  static let memberTexts: UInt8 = 2 << 1
+  static let memberUnits: UInt8 = 3 << 1
 }
