@@ -12,6 +12,12 @@ extension Evaluator {
       guard case .list(let xs) = eval(arg(0)) else { return .missing }
       return .number(Fixed(xs.count))
     case .sum:
+      let list = instructions[Int(arg(0))]
+      if list.code == .projection, !recordWitnesses {
+        // `sum(xs.f)`: add the field of each record, without building the list of fields.
+        guard case .list(let records) = eval(list.a) else { return .missing }
+        do { return try sum(records, field: Int(list.b), node: node) } catch { return fail(node, error) }
+      }
       guard case .list(let xs) = eval(arg(0)) else { return .missing }
       do { return try sum(xs, node: node) } catch { return fail(node, error) }
     default:
@@ -127,9 +133,16 @@ extension Evaluator {
     return (date, amount)
   }
 
-  private func sum(_ xs: [Value], node: Int) throws(ArithmeticError) -> Value {
+  private func sum(_ xs: [Value], field: Int? = nil, node: Int) throws(ArithmeticError) -> Value {
     var total: Value = .missing
-    for x in xs {
+    for item in xs {
+      let x: Value
+      if let field {
+        guard case .record(let fields) = item else { return .missing }
+        x = fields[field]
+      } else {
+        x = item
+      }
       switch (total, x) {
       case (.missing, _): total = x
       case (.number(let a), .number(let b)): total = .number(try a.adding(b))
@@ -143,34 +156,80 @@ extension Evaluator {
     return total.isMissing ? .number(.zero) : total
   }
 
+  /// The groups of `window` and `per_day`: the items, their order by key, and each group as a
+  /// range of that order.
+  struct Groups {
+    var items: [Value]
+    var order: [Int32]
+    var ranges: [Range<Int>]
+
+    func group(_ g: Int, into out: inout [Value]) {
+      for p in ranges[g] { out.append(items[Int(order[p])]) }
+    }
+  }
+
   /// `window(xs, d, by: .k)` and `per_day(xs, by: .k)`: items sorted by their key, then grouped —
   /// O(n log n) for the sort and linear for the grouping.
   private func group(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Value {
+    guard let groups = groups(f, ins, node: node) else { return .missing }
+    var out: [Value] = []
+    out.reserveCapacity(groups.ranges.count)
+    for g in groups.ranges.indices {
+      var members: [Value] = []
+      members.reserveCapacity(groups.ranges[g].count)
+      groups.group(g, into: &members)
+      out.append(.list(members))
+    }
+    return .list(out)
+  }
+
+  /// The groups of a `window` or `per_day` call, or nil when its value is missing (failures are recorded).
+  func groups(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Groups? {
     let start = Int(ins.aux)
-    guard case .list(let items) = eval(pool[start]) else { return .missing }
+    guard case .list(let items) = eval(pool[start]) else { return nil }
     let keyNode = pool[start + Int(ins.c) - 1]
     let level = Int(ins.b)
-    var keyed: [(key: Int64, item: Value)] = []
+    var keyed: [(key: Int64, index: Int32)] = []
     keyed.reserveCapacity(items.count)
-    for item in items {
-      setFrame(level, item)
-      guard let k = Evaluator.instantKey(eval(keyNode), perDay: f == .perDay, offset: book.timezoneOffset) else { return .missing }
-      keyed.append((k, item))
+    let unboxedKey = instructions[Int(keyNode)].slot == .number
+    guard level < frameCount else { return nil }
+    let enclosing = current[level]
+    defer { current[level] = enclosing }
+    let complete = items.withUnsafeBufferPointer { items -> Bool in
+      guard let first = items.baseAddress else { return true }
+      for i in 0..<items.count {
+        current[level] = first + i
+        // Seconds as a number (the commonest key) are read unboxed.
+        let key: Value
+        if unboxedKey {
+          guard let units = number(keyNode) else { return false }
+          key = .number(Fixed(units: units))
+        } else {
+          key = eval(keyNode)
+        }
+        guard let k = Evaluator.instantKey(key, perDay: f == .perDay, offset: book.timezoneOffset) else { return false }
+        keyed.append((k, Int32(i)))
+      }
+      return true
     }
-    keyed.sort { $0.key < $1.key }
-    var groups: [Value] = []
+    guard complete else { return nil }
+    // Stable: items with equal keys keep their order in the list.
+    keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+    let order = keyed.map(\.index)
+    var ranges: [Range<Int>] = []
     if f == .perDay {
       var i = 0
       while i < keyed.count {
         var j = i
         while j < keyed.count, keyed[j].key == keyed[i].key { j += 1 }
-        groups.append(.list(keyed[i..<j].map(\.item)))
+        ranges.append(i..<j)
         i = j
       }
-      return .list(groups)
+      return Groups(items: items, order: order, ranges: ranges)
     }
     guard case .duration(let span) = eval(pool[start + 1]), span.months == 0, span.seconds > 0 else {
-      return fail(node, .invalidOperands)
+      _ = fail(node, .invalidOperands)
+      return nil
     }
     // Each maximal run of items less than `span` apart from its first item; a run inside the
     // previous one adds nothing and is skipped.
@@ -185,11 +244,11 @@ extension Evaluator {
         end += 1
       }
       if end > previousEnd {
-        groups.append(.list(keyed[i..<end].map(\.item)))
+        ranges.append(i..<end)
         previousEnd = end
       }
     }
-    return .list(groups)
+    return Groups(items: items, order: order, ranges: ranges)
   }
 
   /// Seconds since the epoch (or the calendar day, for `per_day`) of a window key.

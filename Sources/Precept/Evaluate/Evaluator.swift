@@ -82,8 +82,12 @@ public final class Evaluator {
   }
   /// The item of each enclosing loop, by level, in a raw buffer sized to the deepest loop:
   /// a Swift array here paid an exclusivity check on every item of every loop.
-  let frames: UnsafeMutablePointer<Value>
   let frameCount: Int
+  /// Where each loop level's item is: in the list being iterated (read in place, never copied),
+  /// or a group of `window` being visited; `nothing` outside any loop.
+  let current: UnsafeMutablePointer<UnsafePointer<Value>>
+  /// What an item read outside its loop finds.
+  let nothing: UnsafeMutablePointer<Value>
   /// The facts of the current evaluation.
   var facts: [Value] { state.pointee.facts }
   var today: CivilDate { state.pointee.today }
@@ -212,8 +216,10 @@ public final class Evaluator {
       }
     }
     frameCount = Swift.max(deepest, 1)
-    frames = .allocate(capacity: frameCount)
-    frames.initialize(repeating: .missing, count: frameCount)
+    nothing = .allocate(capacity: 1)
+    nothing.initialize(to: .missing)
+    current = .allocate(capacity: frameCount)
+    current.initialize(repeating: UnsafePointer(nothing), count: frameCount)
     statuses = [RuleStatus](repeating: .notApplicable, count: book.rules.count)
     overriddenBy = [Int](repeating: -1, count: book.rules.count)
     ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: book.rules.count)
@@ -225,8 +231,9 @@ public final class Evaluator {
     constants.deinitialize(count: constantCount)
     constants.deallocate()
     pool.deallocate()
-    frames.deinitialize(count: frameCount)
-    frames.deallocate()
+    nothing.deinitialize(count: 1)
+    nothing.deallocate()
+    current.deallocate()
     memo.deinitialize(count: nodeCount)
     memo.deallocate()
     truths.deallocate()
@@ -490,6 +497,15 @@ public final class Evaluator {
         found = (Int(ins.c)..<Int(ins.c + ins.aux)).contains { texts[$0] == x }
       }
       return found != (ins.flag & 1 == 1) ? 1 : 0
+    case .compare where (ins.aux == 0b010 || ins.aux == 0b101) && instructions[Int(ins.a)].code == .field
+      && itemRecord(instructions[Int(ins.a)].a) != nil && instructions[Int(ins.b)].code == .constant:
+      // `.channel == "cash"`: the loop item's field against a constant, read in place.
+      let field = instructions[Int(ins.a)]
+      guard let level = itemRecord(field.a), case .record(let fields) = current[level].pointee else { return 2 }
+      if case .text(let x) = fields[Int(field.b)], case .text(let y) = constants[Int(instructions[Int(ins.b)].aux)] {
+        return (x == y) == (ins.aux == 0b010) ? 1 : 0
+      }
+      return Evaluator.unbox(compare(Program.operators[Int(ins.flag)], fields[Int(field.b)], eval(ins.b), node: k), .bool).0
     case .compare where ins.aux == 0b010 || ins.aux == 0b101:
       // `==` and `!=` on boxed values; text is the common case.
       let a = eval(ins.a)
@@ -515,8 +531,23 @@ public final class Evaluator {
     return slot == .number || slot == .enumCase
   }
 
+  /// The frame of a loop item node, when `i` is one (`.amount` reads the item in place).
+  @inline(__always)
+  func itemRecord(_ i: Int32) -> Int? {
+    let item = instructions[Int(i)]
+    guard item.code == .item, Int(item.a) < frameCount else { return nil }
+    return Int(item.a)
+  }
+
   private func computeNumber(_ ins: Program.Instruction, _ k: Int) -> (UInt8, Int128) {
     switch ins.code {
+    case .field where itemRecord(ins.a) != nil:
+      guard let level = itemRecord(ins.a), case .record(let fields) = current[level].pointee else { return (2, 0) }
+      switch fields[Int(ins.b)] {
+      case .number(let n) where ins.slot == .number: return (0, n.units)
+      case .enumCase(let e) where ins.slot == .enumCase: return (0, Int128(e))
+      default: return (2, 0)
+      }
     case .fact:
       if let j = leafSlot(ins), leafTags[j] != 5 {
         let tag = leafTags[j]
@@ -563,8 +594,13 @@ public final class Evaluator {
       return .date(today)
     case .item:
       let level = Int(ins.a)
-      return level < frameCount ? frames[level] : .missing
+      return level < frameCount ? current[level].pointee : .missing
     case .field:
+      if let record = itemRecord(ins.a) {
+        // A loop item's field, read in place.
+        guard case .record(let fields) = current[record].pointee else { return .missing }
+        return fields[Int(ins.b)]
+      }
       guard case .record(let fields) = eval(ins.a) else { return .missing }
       return fields[Int(ins.b)]
     case .projection:
@@ -642,46 +678,87 @@ public final class Evaluator {
     }
   }
 
-  /// Sets the item of loop `level`, growing the frame stack as needed.
-  func setFrame(_ level: Int, _ item: Value) {
-    guard level < frameCount else { return }
-    frames[level] = item
-  }
-
   private func filter(_ ins: Program.Instruction) -> Value {
     guard case .list(let items) = eval(ins.a) else { return .missing }
     let level = Int(ins.c)
-    var kept: [Value] = []
-    for item in items {
-      setFrame(level, item)
-      switch eval(ins.b) {
-      case .bool(true): kept.append(item)
-      case .bool(false): continue
-      // Not knowing whether an item belongs makes the whole selection unknown, never smaller.
-      default: return .missing
+    guard level < frameCount else { return .missing }
+    // A loop met while evaluating another loop's body at the same level (a definition's `where`,
+    // first needed there) must leave that loop's item as it found it.
+    let enclosing = current[level]
+    defer { current[level] = enclosing }
+    return items.withUnsafeBufferPointer { items -> Value in
+      guard let first = items.baseAddress else { return .list([]) }
+      var kept: [Value] = []
+      kept.reserveCapacity(items.count)
+      for i in 0..<items.count {
+        // The item is read where it lies in the list, not copied into the frame.
+        current[level] = first + i
+        switch truth(ins.b) {
+        case 1: kept.append(items[i])
+        case 0: continue
+        // Not knowing whether an item belongs makes the whole selection unknown, never smaller.
+        default: return .missing
+        }
       }
+      return .list(kept)
     }
-    return .list(kept)
   }
 
   private func quantify(_ ins: Program.Instruction, node: Int) -> Value {
-    guard case .list(let items) = eval(ins.a) else { return .missing }
     let q = Program.quantifiers[Int(ins.flag)]
     let level = Int(ins.c)
     // any/none look for a true item; all looks for a false one.
     let decisive = q != .all
-    var sawMissing = false
-    for (i, item) in items.enumerated() {
-      setFrame(level, item)
-      switch eval(ins.b) {
-      case .bool(let b) where b == decisive:
-        if recordWitnesses { witnesses[node] = i }
-        return .bool(q == .any ? true : (q == .all ? false : false))
-      case .bool: continue
-      default: sawMissing = true
+    let source = instructions[Int(ins.a)]
+    if source.code == .call, !recordWitnesses, source.flag == Evaluator.windowCode || source.flag == Evaluator.perDayCode {
+      // Over `window`/`per_day` groups: build one group at a time in one reused buffer, instead
+      // of every group as a list of its own (traces take the general path, which keeps the groups).
+      guard let groups = groups(source.flag == Evaluator.windowCode ? .window : .perDay, source, node: Int(ins.a)) else { return .missing }
+      guard level < frameCount else { return .missing }
+      let enclosing = current[level]
+      defer { current[level] = enclosing }
+      var buffer: [Value] = []
+      var sawMissing = false
+      for g in groups.ranges.indices {
+        buffer.removeAll(keepingCapacity: true)
+        groups.group(g, into: &buffer)
+        var group = Value.list(buffer)
+        let t = withUnsafePointer(to: &group) { item in
+          current[level] = item
+          return truth(ins.b)
+        }
+        current[level] = enclosing
+        // Let go of the group, so the buffer is refilled in place.
+        group = .missing
+        switch t {
+        case 2: sawMissing = true
+        case let t where (t == 1) == decisive: return .bool(q == .any)
+        default: continue
+        }
       }
+      return sawMissing ? .missing : .bool(q != .any)
     }
-    if sawMissing { return .missing }
-    return .bool(q != .any)
+    guard case .list(let items) = eval(ins.a) else { return .missing }
+    guard level < frameCount else { return .missing }
+    let enclosing = current[level]
+    defer { current[level] = enclosing }
+    return items.withUnsafeBufferPointer { items -> Value in
+      guard let first = items.baseAddress else { return .bool(q != .any) }
+      var sawMissing = false
+      for i in 0..<items.count {
+        current[level] = first + i
+        switch truth(ins.b) {
+        case 2: sawMissing = true
+        case let t where (t == 1) == decisive:
+          if recordWitnesses { witnesses[node] = i }
+          return .bool(q == .any)
+        default: continue
+        }
+      }
+      return sawMissing ? .missing : .bool(q != .any)
+    }
   }
+
+  static let windowCode = UInt8(Builtin.allCases.firstIndex(of: .window) ?? 0)
+  static let perDayCode = UInt8(Builtin.allCases.firstIndex(of: .perDay) ?? 0)
 }
