@@ -172,6 +172,7 @@ extension Evaluator {
   /// O(n log n) for the sort and linear for the grouping.
   private func group(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Value {
     guard let groups = groups(f, ins, node: node) else { return .missing }
+    defer { recycle(groups) }
     var out: [Value] = []
     out.reserveCapacity(groups.ranges.count)
     for g in groups.ranges.indices {
@@ -183,13 +184,26 @@ extension Evaluator {
     return .list(out)
   }
 
+  /// Gives a grouping's scratch arrays back to the evaluator for the next one.
+  func recycle(_ groups: Groups) {
+    if groups.order.capacity > state.pointee.spareOrder.capacity { state.pointee.spareOrder = groups.order }
+    if groups.ranges.capacity > state.pointee.spareRanges.capacity { state.pointee.spareRanges = groups.ranges }
+  }
+
   /// The groups of a `window` or `per_day` call, or nil when its value is missing (failures are recorded).
   func groups(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Groups? {
     let start = Int(ins.aux)
     guard case .list(let items) = eval(pool[start]) else { return nil }
     let keyNode = pool[start + Int(ins.c) - 1]
     let level = Int(ins.b)
+    // Scratch arrays are borrowed from the evaluator and given back, so that evaluations
+    // reuse their storage (a nested grouping finds them taken and makes its own).
     var keyed: [(key: Int64, index: Int32)] = []
+    swap(&keyed, &state.pointee.spareKeys)
+    defer {
+      keyed.removeAll(keepingCapacity: true)
+      swap(&keyed, &state.pointee.spareKeys)
+    }
     keyed.reserveCapacity(items.count)
     let unboxedKey = instructions[Int(keyNode)].slot == .number
     guard level < frameCount else { return nil }
@@ -215,8 +229,13 @@ extension Evaluator {
     guard complete else { return nil }
     // Stable: items with equal keys keep their order in the list.
     keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-    let order = keyed.map(\.index)
+    var order: [Int32] = []
+    swap(&order, &state.pointee.spareOrder)
+    order.removeAll(keepingCapacity: true)
+    for k in keyed { order.append(k.index) }
     var ranges: [Range<Int>] = []
+    swap(&ranges, &state.pointee.spareRanges)
+    ranges.removeAll(keepingCapacity: true)
     if f == .perDay {
       var i = 0
       while i < keyed.count {
@@ -228,6 +247,7 @@ extension Evaluator {
       return Groups(items: items, order: order, ranges: ranges)
     }
     guard case .duration(let span) = eval(pool[start + 1]), span.months == 0, span.seconds > 0 else {
+      recycle(Groups(items: [], order: order, ranges: ranges))
       _ = fail(node, .invalidOperands)
       return nil
     }

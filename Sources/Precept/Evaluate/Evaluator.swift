@@ -53,6 +53,11 @@ public final class Evaluator {
     var witnesses: [Int: Int] = [:]
     /// For traces: where in the copy each text test last matched.
     var matchedSpans: [Int: [TextSpan]] = [:]
+    /// Scratch storage of `window` and `per_day`, kept from one evaluation to the next.
+    var spareKeys: [(key: Int64, index: Int32)] = []
+    var spareOrder: [Int32] = []
+    var spareRanges: [Range<Int>] = []
+    var spareGroup: [Value] = []
   }
   let state: UnsafeMutablePointer<State>
   /// `stamps[i] == generation` when `memo[i]` holds this evaluation's value.
@@ -713,11 +718,17 @@ public final class Evaluator {
     if source.code == .call, !recordWitnesses, source.flag == Evaluator.windowCode || source.flag == Evaluator.perDayCode {
       // Over `window`/`per_day` groups: build one group at a time in one reused buffer, instead
       // of every group as a list of its own (traces take the general path, which keeps the groups).
-      guard let groups = groups(source.flag == Evaluator.windowCode ? .window : .perDay, source, node: Int(ins.a)) else { return .missing }
       guard level < frameCount else { return .missing }
+      guard let groups = groups(source.flag == Evaluator.windowCode ? .window : .perDay, source, node: Int(ins.a)) else { return .missing }
       let enclosing = current[level]
-      defer { current[level] = enclosing }
       var buffer: [Value] = []
+      swap(&buffer, &state.pointee.spareGroup)
+      defer {
+        current[level] = enclosing
+        recycle(groups)
+        buffer.removeAll(keepingCapacity: true)
+        swap(&buffer, &state.pointee.spareGroup)
+      }
       var sawMissing = false
       for g in groups.ranges.indices {
         buffer.removeAll(keepingCapacity: true)
