@@ -104,6 +104,7 @@ struct EvalCommand: ParsableCommand {
       _ = results.deinitialize()
       results.deallocate()
     }
+    let plans = books.map { JSONFactsReader.Plan($0.roots) }
     batch.bytes.withUnsafeBufferPointer { all in
       // Each worker reads its own lines and writes only its own slot of `results`.
       let shared = Shared(all: all, results: results)
@@ -119,8 +120,8 @@ struct EvalCommand: ParsableCommand {
         for k in lo..<hi {
           let range = batch.lines[k]
           let line = UnsafeBufferPointer(rebasing: all[range])
-          for e in evaluators {
-            switch JSONFactsReader.read(line, schema: e.book.roots) {
+          for (e, plan) in zip(evaluators, plans) {
+            switch JSONFactsReader.read(line, plan: plan) {
             case .success(let facts):
               e.run(facts, asOf: asOf, stage: stage)
               e.appendCompactDecision(to: &out, line: firstLine + k, asOf: asOf)
