@@ -39,6 +39,25 @@ import Testing
     ])
   }
 
+  @Test func inOrderLinesThatStrayAreReadTheGeneralWay() throws {
+    let plan = JSONFactsReader.Plan(Self.applicant)
+    // In order up to a point, then: a null, an extra key after the last field, a key repeated.
+    #expect(Self.errors(Self.read(#"{"age":30,"income":null,"status":"retired"}"#, plan)) == [
+      "applicant.income: expected decimal, found null"
+    ])
+    let extra = Self.read(#"{"age":30,"income":1,"status":"retired","note":"n","more":{"x":[1]}}"#, plan)
+    #expect(try extra.get() == [.record([.number(Fixed(30)), .number(Fixed(1)), .enumCase(1), .text("n")])])
+    #expect(Self.errors(Self.read(#"{"age":30,"age":"x","status":"retired"}"#, plan)) == [
+      "applicant.age: expected int, found \"x\"", "applicant.income: required fact is missing (expected decimal)",
+    ])
+    // A problem in a nested value is reported once, with its path.
+    let nested = [Field(name: "c", type: .record(RecordType([
+      Field(name: "xs", type: .list(.record(RecordType([Field(name: "a", type: .int)])))), Field(name: "b", type: .bool),
+    ])))]
+    let r = Self.read(#"{"xs":[{"a":1},{"a":true},{"a":3}],"b":true}"#, JSONFactsReader.Plan(nested))
+    #expect(Self.errors(r) == ["c.xs[1].a: expected int, found true/false"])
+  }
+
   @Test func wholeNumbersForInts() throws {
     let plan = JSONFactsReader.Plan(Self.applicant)
     for (age, value) in [("30.0", 30), ("3e1", 30), ("300e-1", 30), ("-0", 0), ("30.000000000000", 30)] {

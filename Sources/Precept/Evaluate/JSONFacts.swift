@@ -28,7 +28,36 @@ public struct JSONFactsReader {
 
   /// A schema compiled for reading: every type of the schema as a node, every record field and
   /// enum case with its name as bytes. Immutable; compile once and share across threads.
-  public struct Plan: Sendable {
+  public final class Plan: Sendable {
+    fileprivate let layout: Layout
+
+    /// Compiles `schema` (the roots of a rulebook).
+    public init(_ schema: [Field]) { layout = Layout(schema) }
+
+    /// The plan's tables as raw buffers, valid while `body` runs.
+    fileprivate func withTables<R>(_ body: (Tables) -> R) -> R {
+      layout.nodes.withUnsafeBufferPointer { nodes in
+        layout.fields.withUnsafeBufferPointer { fields in
+          layout.cases.withUnsafeBufferPointer { cases in
+            layout.names.withUnsafeBufferPointer { names in
+              body(Tables(plan: self, nodes: nodes, fields: fields, cases: cases, names: names))
+            }
+          }
+        }
+      }
+    }
+
+    fileprivate struct Tables {
+      let plan: Plan
+      let nodes: UnsafeBufferPointer<Layout.Node>
+      let fields: UnsafeBufferPointer<Layout.FieldEntry>
+      let cases: UnsafeBufferPointer<Layout.Name>
+      let names: UnsafeBufferPointer<UInt8>
+    }
+  }
+
+  /// The tables of a plan.
+  fileprivate struct Layout: Sendable {
     fileprivate enum Kind: UInt8 {
       case bool, int, decimal, percent, money, date, datetime, duration, text, enumeration, list, record, optional, skip
     }
@@ -73,8 +102,7 @@ public struct JSONFactsReader {
     /// The longest path a value of the schema can have.
     fileprivate var depth = 1
 
-    /// Compiles `schema` (the roots of a rulebook).
-    public init(_ schema: [Field]) {
+    init(_ schema: [Field]) {
       moneyRecord = add(.record(RecordType([Field(name: "amount", type: .decimal), Field(name: "currency", type: .text)])), level: 0)
       rootRecord = add(.record(RecordType(schema)), level: 0)
       singleRoot = schema.count == 1
@@ -142,33 +170,13 @@ public struct JSONFactsReader {
       return n
     }
 
-    /// The plan's tables as raw buffers, valid while `body` runs.
-    fileprivate func withTables<R>(_ body: (Tables) -> R) -> R {
-      nodes.withUnsafeBufferPointer { nodes in
-        fields.withUnsafeBufferPointer { fields in
-          cases.withUnsafeBufferPointer { cases in
-            names.withUnsafeBufferPointer { names in
-              body(Tables(plan: self, nodes: nodes, fields: fields, cases: cases, names: names))
-            }
-          }
-        }
-      }
-    }
-
-    fileprivate struct Tables {
-      let plan: Plan
-      let nodes: UnsafeBufferPointer<Node>
-      let fields: UnsafeBufferPointer<FieldEntry>
-      let cases: UnsafeBufferPointer<Name>
-      let names: UnsafeBufferPointer<UInt8>
-    }
   }
 
   /// Reads `line` against `plan`. If the line's first key is not the single root of the schema, the
   /// whole line is that root (a flat applicant record for a rulebook over `applicant`).
   public static func read(_ line: UnsafeBufferPointer<UInt8>, plan: Plan) -> Result<[Value], FactsErrors> {
     plan.withTables { tables in
-      withUnsafeTemporaryAllocation(of: PathStep.self, capacity: plan.depth) { path in
+      withUnsafeTemporaryAllocation(of: PathStep.self, capacity: plan.layout.depth) { path in
         guard let stack = path.baseAddress else { return .failure(FactsErrors(errors: [FactsError(path: "", message: "not valid JSON")])) }
         var r = JSONFactsReader(bytes: line, plan: tables, path: stack)
         let values = r.document()
@@ -201,9 +209,9 @@ public struct JSONFactsReader {
       return nil
     }
     // Keyed by roots when the object starts with the root; otherwise a single root is the whole object.
-    let rootRecord = plan.nodes[Int(plan.plan.rootRecord)]
+    let rootRecord = plan.nodes[Int(plan.plan.layout.rootRecord)]
     let start = i
-    let wrapped = plan.plan.singleRoot && !hasKey(plan.fields[Int(rootRecord.a)].name)
+    let wrapped = plan.plan.layout.singleRoot && !hasKey(plan.fields[Int(rootRecord.a)].name)
     i = start
     let v: Value
     if wrapped {
@@ -214,7 +222,7 @@ public struct JSONFactsReader {
       if i < bytes.count { _ = fail("unexpected text after the JSON object") }
       return [v]
     }
-    v = value(plan.plan.rootRecord)
+    v = value(plan.plan.layout.rootRecord)
     skipSpace()
     if i < bytes.count { _ = fail("unexpected text after the JSON object") }
     guard case .record(let fields) = v else { return nil }
@@ -222,7 +230,7 @@ public struct JSONFactsReader {
   }
 
   /// Whether the top-level object's first key is `key` (followed by its `:`).
-  private mutating func hasKey(_ key: Plan.Name) -> Bool {
+  private mutating func hasKey(_ key: Layout.Name) -> Bool {
     i += 1
     skipSpace()
     guard peek == UInt8(ascii: "\""), keyEquals(key) else { return false }
@@ -290,9 +298,9 @@ public struct JSONFactsReader {
       if literal("false") { return .bool(false) }
       return mismatch(k)
     case .money:
-      let currency = node.a < 0 ? nil : plan.plan.currencies[Int(node.a)]
+      let currency = node.a < 0 ? nil : plan.plan.layout.currencies[Int(node.a)]
       if peek == UInt8(ascii: "{") {
-        let v = record(plan.plan.moneyRecord)
+        let v = record(plan.plan.layout.moneyRecord)
         guard case .record(let f) = v, case .number(let a) = f[0], case .text(let c) = f[1], let code = Currency(c) else {
           return errors.isEmpty ? fail("an amount written as an object needs `amount` and `currency`") : .missing
         }
@@ -319,7 +327,7 @@ public struct JSONFactsReader {
       return .text(s)
     case .enumeration:
       guard peek == UInt8(ascii: "\""), let raw = plainString() else { return mismatch(k) }
-      for c in Int(node.a)..<Int(node.b) where same(plan.cases[c], raw) { return .enumCase(c - Int(node.a)) }
+      if let c = enumCase(node, raw) { return .enumCase(c) }
       let s = String(decoding: raw, as: UTF8.self)
       guard case .enumeration(let e) = type(k) else { return .missing }
       return fail("expected one of \(e.cases.joined(separator: ", ")), found \"\(s)\"")
@@ -339,8 +347,18 @@ public struct JSONFactsReader {
       buffer.initialize(repeating: .missing)
       initialized = count
     }
+    if count > 0, node.distinct {
+      // Records almost always arrive with every field once, in schema order: read them so, and
+      // if this one does not, read it again from its `{` the general way.
+      let start = i
+      let errorCount = errors.count
+      if fields.withUnsafeMutableBufferPointer({ inOrder(first, into: $0) }) { return .record(fields) }
+      i = start
+      errors.removeSubrange(errorCount...)
+      fields.withUnsafeMutableBufferPointer { $0.update(repeating: .missing) }
+    }
     var seen: UInt64 = 0
-    // Records almost always arrive with their fields in schema order: try the next one first.
+    // Otherwise fields still mostly come in schema order: try the next one first.
     var expected = node.distinct ? 0 : count
     skipSpace()
     if peek == UInt8(ascii: "}") {
@@ -363,7 +381,7 @@ public struct JSONFactsReader {
           // A key with escapes: decode it, then compare.
           i = keyStart
           guard let key = string() else { return fail("invalid key") }
-          found = (0..<count).first { plan.plan.fieldNames[first + $0] == key } ?? -1
+          found = (0..<count).first { plan.plan.layout.fieldNames[first + $0] == key } ?? -1
         }
         skipSpace()
         guard peek == UInt8(ascii: ":") else { return fail("expected `:` after a key") }
@@ -406,28 +424,93 @@ public struct JSONFactsReader {
     return .record(fields)
   }
 
+  /// Reads the fields of a record (after its `{`, through its `}`) when each comes once, in schema
+  /// order, under a key without escapes, and has no problem; false as soon as one does not. The
+  /// caller then reads the record again the general way, which finds the same values and reports
+  /// exactly what is wrong.
+  private mutating func inOrder(_ first: Int, into fields: UnsafeMutableBufferPointer<Value>) -> Bool {
+    let errorCount = errors.count
+    for f in 0..<fields.count {
+      let field = plan.fields[first + f]
+      skipSpace()
+      guard field.plain, keyEquals(field.name) else { return false }
+      skipSpace()
+      guard peek == UInt8(ascii: ":") else { return false }
+      i += 1
+      skipSpace()
+      // Plain scalars are read here as `value` reads them; anything else (null, escapes, a
+      // problem) is left to the general way.
+      let node = plan.nodes[Int(field.node)]
+      switch node.kind {
+      case .int, .decimal:
+        guard let (n, whole) = number(), whole || node.kind == .decimal else { return false }
+        fields[f] = .number(n)
+      case .text:
+        guard let raw = plainString() else { return false }
+        fields[f] = .text(String(decoding: raw, as: UTF8.self))
+      case .enumeration:
+        guard let raw = plainString(), let c = enumCase(node, raw) else { return false }
+        fields[f] = .enumCase(c)
+      case .bool:
+        if literal("true") {
+          fields[f] = .bool(true)
+        } else if literal("false") {
+          fields[f] = .bool(false)
+        } else {
+          return false
+        }
+      default:
+        push(.key(Int32(first + f)))
+        fields[f] = value(field.node)
+        pop()
+        if errors.count != errorCount { return false }
+      }
+      skipSpace()
+      let close = f + 1 < fields.count ? UInt8(ascii: ",") : UInt8(ascii: "}")
+      guard i < bytes.count, bytes[i] == close else { return false }
+      i += 1
+    }
+    return true
+  }
+
+  /// The index of the case of enum node `node` spelled `raw`.
+  @inline(__always)
+  private func enumCase(_ node: Layout.Node, _ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+    for c in Int(node.a)..<Int(node.b) where same(plan.cases[c], raw) { return c - Int(node.a) }
+    return nil
+  }
+
   private mutating func checked(_ m: Money, _ currency: String?) -> Value {
     if let currency, m.currency.code != currency { return fail("expected an amount in \(currency), found \(m)") }
     return .money(m)
   }
 
-  private func type(_ k: Int32) -> ValueType { plan.plan.types[Int(k)] }
+  private func type(_ k: Int32) -> ValueType { plan.plan.layout.types[Int(k)] }
 
+  @inline(__always)
   private mutating func push(_ step: PathStep) {
     path[depth] = step
     depth += 1
   }
 
+  @inline(__always)
   private mutating func pop() { depth -= 1 }
 
   // MARK: - Lexing
 
+  @inline(__always)
   private var peek: UInt8? { i < bytes.count ? bytes[i] : nil }
 
+  @inline(__always)
   private mutating func skipSpace() {
-    while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+    while i < bytes.count {
+      let b = bytes[i]
+      guard b <= 0x20, b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D else { return }
+      i += 1
+    }
   }
 
+  @inline(__always)
   private mutating func literal(_ word: StaticString) -> Bool {
     let n = word.utf8CodeUnitCount
     guard i + n <= bytes.count else { return false }
@@ -438,6 +521,7 @@ public struct JSONFactsReader {
   }
 
   /// The bytes of the string at the cursor when it has no escapes (consumed); nil otherwise (not consumed).
+  @inline(__always)
   private mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
     guard peek == UInt8(ascii: "\"") else { return nil }
     var j = i + 1
@@ -455,7 +539,8 @@ public struct JSONFactsReader {
   }
 
   /// Whether the plan's name equals `raw`, byte for byte.
-  private func same(_ name: Plan.Name, _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+  @inline(__always)
+  private func same(_ name: Layout.Name, _ raw: UnsafeBufferPointer<UInt8>) -> Bool {
     let n = Int(name.count)
     guard n == raw.count, let a = plan.names.baseAddress, let b = raw.baseAddress else { return n == raw.count }
     return JSONFactsReader.equal(UnsafeRawPointer(a + Int(name.start)), UnsafeRawPointer(b), n)
@@ -463,6 +548,7 @@ public struct JSONFactsReader {
 
   /// Byte equality of two ranges of `n` bytes, compared a word at a time; a short tail is compared
   /// as one word that overlaps the previous one, so no byte outside either range is read.
+  @inline(__always)
   private static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
     func same<T: FixedWidthInteger>(_ at: Int, _: T.Type) -> Bool {
       a.loadUnaligned(fromByteOffset: at, as: T.self) == b.loadUnaligned(fromByteOffset: at, as: T.self)
@@ -481,7 +567,8 @@ public struct JSONFactsReader {
   }
 
   /// Whether the string at the cursor equals `key` (no escapes); consumes it if so.
-  private mutating func keyEquals(_ key: Plan.Name) -> Bool {
+  @inline(__always)
+  private mutating func keyEquals(_ key: Layout.Name) -> Bool {
     guard peek == UInt8(ascii: "\"") else { return false }
     let n = Int(key.count)
     let j = i + 1
@@ -497,32 +584,41 @@ public struct JSONFactsReader {
   private mutating func number() -> (Fixed, Bool)? {
     // Fast path: up to 18 digits with an optional fraction and no exponent, scaled once.
     let start = i
+    let end = bytes.count
     var j = i
     var negative = false
-    if j < bytes.count, bytes[j] == UInt8(ascii: "-") {
+    if j < end, bytes[j] == UInt8(ascii: "-") {
       negative = true
       j += 1
     }
+    // Digits, then a point and more digits (wrapping is harmless: more than 18 digits go the slow way).
     var acc: UInt64 = 0
-    var digits = 0
-    var fraction = -1
-    while j < bytes.count {
-      let c = bytes[j]
-      if c >= 0x30 && c <= 0x39 {
-        acc = acc &* 10 &+ UInt64(c - 0x30)
-        digits += 1
-        if fraction >= 0 { fraction += 1 }
-      } else if c == UInt8(ascii: "."), fraction < 0 {
-        fraction = 0
-      } else {
-        break
-      }
+    let integerStart = j
+    while j < end {
+      let d = bytes[j] &- 0x30
+      if d > 9 { break }
+      acc = acc &* 10 &+ UInt64(d)
       j += 1
     }
-    let next = j < bytes.count ? bytes[j] : 0
+    var digits = j - integerStart
+    var fraction = -1
+    if j < end, bytes[j] == UInt8(ascii: ".") {
+      j += 1
+      let fractionStart = j
+      while j < end {
+        let d = bytes[j] &- 0x30
+        if d > 9 { break }
+        acc = acc &* 10 &+ UInt64(d)
+        j += 1
+      }
+      fraction = j - fractionStart
+      digits += fraction
+    }
+    let next = j < end ? bytes[j] : 0
     if digits > 0, digits <= 18, fraction != 0, next != UInt8(ascii: "e"), next != UInt8(ascii: "E"), fraction <= Fixed.scale {
       i = j
-      let units = Int128(acc) * JSONFactsReader.powerOfTen(Fixed.scale - Swift.max(fraction, 0))
+      // At most 18 digits times at most 10¹²: far inside Int128.
+      let units = Int128(acc) &* JSONFactsReader.powerOfTen(Fixed.scale - Swift.max(fraction, 0))
       // Whole when there are no fraction digits or they are all zeros (`30.0`).
       let whole = fraction < 0 || acc % UInt64(JSONFactsReader.powerOfTen(fraction)) == 0
       return (Fixed(units: negative ? -units : units), whole)
@@ -532,6 +628,7 @@ public struct JSONFactsReader {
   }
 
   /// 10^k for 0 ≤ k ≤ 12 (the scale of `Fixed`; larger k are never asked for).
+  @inline(__always)
   private static func powerOfTen(_ k: Int) -> Int128 {
     switch k {
     case 0: 1
@@ -738,7 +835,7 @@ public struct JSONFactsReader {
     for step in UnsafeBufferPointer(start: path, count: depth) {
       switch step {
       case .key(let f):
-        let k = plan.plan.fieldNames[Int(f)]
+        let k = plan.plan.layout.fieldNames[Int(f)]
         s += s.isEmpty ? k : "." + k
       case .index(let n): s += "[\(n)]"
       }

@@ -34,7 +34,7 @@ extension Evaluator {
 
 /// The fixed parts of a rulebook's streamed decision lines for one evaluation date, as bytes.
 /// Immutable; prepare once per rulebook and date, share across threads.
-public struct CompactDecisionFormat: Sendable {
+public final class CompactDecisionFormat: Sendable {
   private let statusCount = RuleStatus.allCases.count
 
   /// `,"rulebook":"…","as_of":"…","outcome":"`.
@@ -65,7 +65,8 @@ public struct CompactDecisionFormat: Sendable {
     JSON.escape(book.id, into: &h)
     h += Array(#","as_of":""#.utf8) + Array(asOf.description.utf8) + Array(#"","outcome":""#.utf8)
     header = h
-    outcomes = Outcome.allCases.map { Array($0.rawValue.utf8) + Array(#"","results":["#.utf8) }
+    let outcomes = Outcome.allCases.map { Array($0.rawValue.utf8) + Array(#"","results":["#.utf8) }
+    self.outcomes = outcomes
     var results: [UInt8] = []
     var starts: [Int] = []
     var ranks: [UInt8] = []
@@ -119,7 +120,7 @@ public struct CompactDecisionFormat: Sendable {
     self.starts = starts
     self.ranks = ranks
     self.messages = messages
-    fixedBound = bound + header.count + (outcomes.map(\.count).max() ?? 0) + 32
+    fixedBound = bound + h.count + (outcomes.map(\.count).max() ?? 0) + 32
   }
 
   /// Appends `e`'s last decision as line `line` (with its newline).
