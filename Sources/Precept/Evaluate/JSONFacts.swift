@@ -84,6 +84,8 @@ public struct JSONFactsReader {
       var name: Name
       var node: Int32
       var plain: Bool
+      /// `"name":` as written when nothing separates the key from its colon.
+      var key: Name
     }
 
     fileprivate var nodes: [Node] = []
@@ -148,7 +150,7 @@ public struct JSONFactsReader {
         let first = fields.count
         for f in r.fields {
           let plain = !f.name.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-          fields.append(FieldEntry(name: name(f.name), node: 0, plain: plain))
+          fields.append(FieldEntry(name: name(f.name), node: 0, plain: plain, key: name("\"" + f.name + "\":")))
           fieldNames.append(f.name)
         }
         for (n, f) in r.fields.enumerated() {
@@ -433,10 +435,13 @@ public struct JSONFactsReader {
     for f in 0..<fields.count {
       let field = plan.fields[first + f]
       skipSpace()
-      guard field.plain, keyEquals(field.name) else { return false }
-      skipSpace()
-      guard peek == UInt8(ascii: ":") else { return false }
-      i += 1
+      guard field.plain else { return false }
+      if !startsWith(field.key) {
+        guard keyEquals(field.name) else { return false }
+        skipSpace()
+        guard peek == UInt8(ascii: ":") else { return false }
+        i += 1
+      }
       skipSpace()
       // Plain scalars are read here as `value` reads them; anything else (null, escapes, a
       // problem) is left to the general way.
@@ -566,6 +571,15 @@ public struct JSONFactsReader {
     return n == 0 || same(0, UInt8.self)
   }
 
+  /// Whether the bytes at the cursor are `name`; consumes them if so.
+  @inline(__always)
+  private mutating func startsWith(_ name: Layout.Name) -> Bool {
+    let n = Int(name.count)
+    guard i + n <= bytes.count, same(name, UnsafeBufferPointer(rebasing: bytes[i..<(i + n)])) else { return false }
+    i += n
+    return true
+  }
+
   /// Whether the string at the cursor equals `key` (no escapes); consumes it if so.
   @inline(__always)
   private mutating func keyEquals(_ key: Layout.Name) -> Bool {
@@ -581,6 +595,7 @@ public struct JSONFactsReader {
 
   /// An exact decimal from JSON number syntax (an exponent shifts the decimal point exactly), and
   /// whether it is whole.
+  @inline(__always)
   private mutating func number() -> (Fixed, Bool)? {
     // Fast path: up to 18 digits with an optional fraction and no exponent, scaled once.
     let start = i
