@@ -107,12 +107,13 @@ struct EvalCommand: ParsableCommand {
   /// Decides the lines `range` of a batch, appending their output to `out`; true if any line was unusable.
   static func decide(_ batch: LineStream.Batch, _ range: Range<Int>, firstLine: Int, run: Run, into out: inout OutputBytes) -> Bool {
     let evaluators = run.books.map { Evaluator($0) }
+    let readers = run.plans.map { JSONFactsReader.LineReader($0) }
     var bad = false
     for k in range {
       let line = UnsafeBufferPointer(rebasing: batch.bytes[batch.lines[k]])
       for b in evaluators.indices {
         let e = evaluators[b]
-        switch JSONFactsReader.read(line, plan: run.plans[b]) {
+        switch readers[b].read(line) {
         case .success(let facts):
           e.run(facts, asOf: run.asOf, stage: run.stage)
           run.formats[b].append(e, line: firstLine + k, to: &out)

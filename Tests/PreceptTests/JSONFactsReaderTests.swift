@@ -103,6 +103,36 @@ import Testing
     ])
   }
 
+  @Test func aLineReaderReadsLineAfterLineAsAPlanDoes() throws {
+    let schema = [Field(name: "c", type: .record(RecordType([
+      Field(name: "xs", type: .list(.record(RecordType([Field(name: "a", type: .int), Field(name: "ys", type: .list(.int))])))),
+      Field(name: "zs", type: .list(.text)),
+    ])))]
+    let plan = JSONFactsReader.Plan(schema)
+    let reader = JSONFactsReader.LineReader(plan)
+    let lines = [
+      #"{"xs":[{"a":1,"ys":[1,2,3]},{"a":2,"ys":[]}],"zs":["p","q"]}"#,
+      #"{"xs":[{"a":1,"ys":[1,2 3]},{"a":2,"ys":[4]}],"zs":["p"]}"#,
+      #"{"xs":[{"a":1,"ys":[1,2,3]},{"a":2,"ys":[4]"#,
+      #"{"xs":[{"a":1,"ys":[5]},{"a":2,"ys":[6,7]},{"a":3,"ys":[8]}],"zs":[]}"#,
+      #"{"xs":[],"zs":["r"]}"#,
+    ]
+    for line in lines {
+      let once = Self.read(line, plan)
+      let again = Array(line.utf8).withUnsafeBufferPointer { reader.read($0) }
+      #expect(again == once, "\(line)")
+    }
+    let last = Array(lines[3].utf8).withUnsafeBufferPointer { reader.read($0) }
+    let ys: [[Int]] = [[5], [6, 7], [8]]
+    #expect(try last.get() == [.record([
+      .list(ys.enumerated().map { k, y in .record([.number(Fixed(k + 1)), .list(y.map { .number(Fixed($0)) })]) }), .list([]),
+    ])])
+    #expect(Self.errors(Array(lines[1].utf8).withUnsafeBufferPointer { reader.read($0) }) == [
+      "c.xs[0].ys: expected `,` or `]` in a list", "c.xs[0]: expected `,` or `}` in an object",
+      "c.xs: expected `,` or `]` in a list", "c: expected `,` or `}` in an object", "unexpected text after the JSON object",
+    ])
+  }
+
   @Test func schemaAndPlanReadAlike() throws {
     for line in [
       #"{"age":30,"income":1500,"status":"retired"}"#, #"{"age":"x"}"#, "[]", #"{"age":30,"#, #"{"age":30} x"#,

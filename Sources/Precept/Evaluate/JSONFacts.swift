@@ -19,6 +19,9 @@ public struct JSONFactsReader {
   private let path: UnsafeMutablePointer<PathStep>
   private var depth = 0
   private(set) var errors: [FactsError] = []
+  /// The items of the lists being read, innermost last: a list's items are gathered here and
+  /// moved into an array of their exact count when the list ends (kept from line to line by a `LineReader`).
+  private var items: [Value] = []
 
   private enum PathStep {
     /// Field `field` (an index into the plan's fields).
@@ -177,11 +180,35 @@ public struct JSONFactsReader {
   /// Reads `line` against `plan`. If the line's first key is not the single root of the schema, the
   /// whole line is that root (a flat applicant record for a rulebook over `applicant`).
   public static func read(_ line: UnsafeBufferPointer<UInt8>, plan: Plan) -> Result<[Value], FactsErrors> {
+    var items: [Value] = []
+    return read(line, plan: plan, items: &items)
+  }
+
+  /// Reads lines against one plan, keeping its working storage from one line to the next. Not
+  /// for sharing: one per thread.
+  public final class LineReader {
+    /// The plan lines are read with.
+    public let plan: Plan
+    private var items: [Value] = []
+
+    /// A reader of lines against `plan`.
+    public init(_ plan: Plan) { self.plan = plan }
+
+    /// Reads `line` (as `JSONFactsReader.read(_:plan:)` does).
+    public func read(_ line: UnsafeBufferPointer<UInt8>) -> Result<[Value], FactsErrors> {
+      JSONFactsReader.read(line, plan: plan, items: &items)
+    }
+  }
+
+  private static func read(_ line: UnsafeBufferPointer<UInt8>, plan: Plan, items: inout [Value]) -> Result<[Value], FactsErrors> {
     plan.withTables { tables in
       withUnsafeTemporaryAllocation(of: PathStep.self, capacity: plan.layout.depth) { path in
         guard let stack = path.baseAddress else { return .failure(FactsErrors(errors: [FactsError(path: "", message: "not valid JSON")])) }
         var r = JSONFactsReader(bytes: line, plan: tables, path: stack)
+        swap(&r.items, &items)
         let values = r.document()
+        // Every list ends, one way or another, by taking its items back off.
+        swap(&r.items, &items)
         if r.errors.isEmpty, let values { return .success(values) }
         return .failure(FactsErrors(errors: r.errors.isEmpty ? [FactsError(path: "", message: "not valid JSON")] : r.errors))
       }
@@ -258,15 +285,16 @@ public struct JSONFactsReader {
     case .list:
       guard peek == UInt8(ascii: "[") else { return mismatch(k) }
       i += 1
-      var items: [Value] = []
       skipSpace()
       if peek == UInt8(ascii: "]") {
         i += 1
-        return .list(items)
+        return .list([])
       }
+      let base = items.count
       while true {
-        push(.index(items.count))
-        items.append(value(node.a))
+        push(.index(items.count - base))
+        let item = value(node.a)
+        items.append(item)
         pop()
         skipSpace()
         if peek == UInt8(ascii: ",") {
@@ -275,8 +303,9 @@ public struct JSONFactsReader {
         }
         if peek == UInt8(ascii: "]") {
           i += 1
-          return .list(items)
+          return .list(takeItems(from: base))
         }
+        items.removeSubrange(base...)
         return fail("expected `,` or `]` in a list")
       }
     case .int:
@@ -483,6 +512,23 @@ public struct JSONFactsReader {
   private func enumCase(_ node: Layout.Node, _ raw: UnsafeBufferPointer<UInt8>) -> Int? {
     for c in Int(node.a)..<Int(node.b) where same(plan.cases[c], raw) { return c - Int(node.a) }
     return nil
+  }
+
+  /// The items from `base` on, moved out of `items` into an array of their own.
+  private mutating func takeItems(from base: Int) -> [Value] {
+    let n = items.count - base
+    let list = items.withUnsafeMutableBufferPointer { all in
+      let mine = UnsafeMutableBufferPointer(rebasing: all[base...])
+      let list = [Value](unsafeUninitializedCapacity: n) { buffer, initialized in
+        _ = buffer.moveInitialize(fromContentsOf: mine)
+        initialized = n
+      }
+      // The moved-from places hold nothing now: give them a value again before they are removed.
+      mine.initialize(repeating: .missing)
+      return list
+    }
+    items.removeSubrange(base...)
+    return list
   }
 
   private mutating func checked(_ m: Money, _ currency: String?) -> Value {
