@@ -66,148 +66,171 @@ struct EvalCommand: ParsableCommand {
     }
     defer { if input != nil { fclose(source) } }
     let stream = LineStream(source)
+    let run = Run(
+      books: books, plans: books.map { JSONFactsReader.Plan($0.roots) },
+      formats: books.map { CompactDecisionFormat($0, asOf: date) }, asOf: date, stage: stageValue)
+    var out = OutputBytes(capacity: 1 << 21)
     var lineNumber = 0
     var anyBad = false
     while let batch = stream.nextBatch(maxLines: 8192) {
-      let output = Self.evaluate(batch, firstLine: lineNumber + 1, books: books, asOf: date, stage: stageValue, jobs: jobs)
+      let bad = Self.evaluate(batch, firstLine: lineNumber + 1, run: run, jobs: jobs, into: &out)
       lineNumber += batch.lines.count
-      anyBad = anyBad || output.bad
-      Self.writeAll(output.bytes)
+      anyBad = anyBad || bad
+      out.withUnsafeBytes { Self.writeAll($0) }
+      out.removeAll()
     }
     if anyBad { throw ExitCode(2) }
   }
 
+  /// What every line of a run is decided with: the rulebooks, their compiled readers and output formats.
+  struct Run: Sendable {
+    let books: [CompiledRulebook]
+    let plans: [JSONFactsReader.Plan]
+    let formats: [CompactDecisionFormat]
+    let asOf: CivilDate
+    let stage: Stage?
+  }
+
   /// Writes bytes straight to standard output with write(2), retrying short writes.
-  static func writeAll(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { raw in
-      var done = 0
-      while done < raw.count, let base = raw.baseAddress {
-        let n = write(1, base + done, raw.count - done)
-        if n <= 0 {
-          if errno == EINTR { continue }
-          return  // the reader went away (a closed pipe); nothing more can be written
-        }
-        done += n
+  static func writeAll(_ raw: UnsafeRawBufferPointer) {
+    var done = 0
+    while done < raw.count, let base = raw.baseAddress {
+      let n = write(1, base + done, raw.count - done)
+      if n <= 0 {
+        if errno == EINTR { continue }
+        return  // the reader went away (a closed pipe); nothing more can be written
       }
+      done += n
     }
   }
 
-  /// Decides every line of a batch, split across `jobs` workers, and joins their output in order.
-  static func evaluate(
-    _ batch: LineStream.Batch, firstLine: Int, books: [CompiledRulebook], asOf: CivilDate, stage: Stage?, jobs: Int
-  ) -> (bytes: [UInt8], bad: Bool) {
+  /// Decides the lines `range` of a batch, appending their output to `out`; true if any line was unusable.
+  static func decide(_ batch: LineStream.Batch, _ range: Range<Int>, firstLine: Int, run: Run, into out: inout OutputBytes) -> Bool {
+    let evaluators = run.books.map { Evaluator($0) }
+    let readers = run.plans.map { JSONFactsReader.LineReader($0) }
+    var bad = false
+    for k in range {
+      let line = UnsafeBufferPointer(rebasing: batch.bytes[batch.lines[k]])
+      for b in evaluators.indices {
+        let e = evaluators[b]
+        switch readers[b].read(line) {
+        case .success(let facts):
+          e.run(facts, asOf: run.asOf, stage: run.stage)
+          run.formats[b].append(e, line: firstLine + k, to: &out)
+        case .failure(let problems):
+          bad = true
+          Evaluator.appendError(problems.errors.map(\.description).joined(separator: "; "), line: firstLine + k, to: &out)
+        }
+      }
+    }
+    return bad
+  }
+
+  /// Decides every line of a batch, split across `jobs` workers, and appends their output to `out`
+  /// in input order; true if any line was unusable.
+  static func evaluate(_ batch: LineStream.Batch, firstLine: Int, run: Run, jobs: Int, into out: inout OutputBytes) -> Bool {
     let n = batch.lines.count
     let workers = Swift.max(1, Swift.min(jobs, n / 256 + 1))
+    if workers == 1 { return decide(batch, 0..<n, firstLine: firstLine, run: run, into: &out) }
     let results = UnsafeMutableBufferPointer<([UInt8], Bool)>.allocate(capacity: workers)
     results.initialize(repeating: ([], false))
     defer {
       _ = results.deinitialize()
       results.deallocate()
     }
-    batch.bytes.withUnsafeBufferPointer { all in
-      // Each worker reads its own lines and writes only its own slot of `results`.
-      let shared = Shared(all: all, results: results)
-      let work = { @Sendable (w: Int) in
-        let all = shared.all
-        let results = shared.results
-        let lo = n * w / workers
-        let hi = n * (w + 1) / workers
-        let evaluators = books.map { Evaluator($0) }
-        var out: [UInt8] = []
-        out.reserveCapacity((hi - lo) * 160 * books.count)
-        var bad = false
-        for k in lo..<hi {
-          let range = batch.lines[k]
-          let line = UnsafeBufferPointer(rebasing: all[range])
-          for e in evaluators {
-            switch JSONFactsReader.read(line, schema: e.book.roots) {
-            case .success(let facts):
-              e.run(facts, asOf: asOf, stage: stage)
-              e.appendCompactDecision(to: &out, line: firstLine + k, asOf: asOf)
-            case .failure(let problems):
-              bad = true
-              Evaluator.appendError(problems.errors.map(\.description).joined(separator: "; "), line: firstLine + k, to: &out)
-            }
-          }
-        }
-        results[w] = (out, bad)
-      }
-      if workers == 1 {
-        work(0)
-      } else {
-        DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-      }
+    // Each worker writes only its own slot of `results`.
+    let shared = Shared(results: results)
+    DispatchQueue.concurrentPerform(iterations: workers) { w in
+      var own = OutputBytes(capacity: (n / workers + 1) * 256 * run.books.count)
+      let bad = decide(batch, (n * w / workers)..<(n * (w + 1) / workers), firstLine: firstLine, run: run, into: &own)
+      shared.results[w] = (own.withUnsafeBytes { Array($0) }, bad)
     }
-    var bytes: [UInt8] = []
     var bad = false
     for r in results {
-      bytes += r.0
+      r.0.withUnsafeBytes { out.append($0) }
       bad = bad || r.1
     }
-    return (bytes, bad)
+    return bad
   }
 }
 
-/// Reads a stream in large blocks and hands out whole lines, so memory stays bounded.
+/// Reads a stream in large blocks and hands out whole lines, so memory stays bounded. The lines of
+/// a batch are read in place, in the stream's own buffer: no line is copied.
 final class LineStream {
-  struct Batch {
-    var bytes: [UInt8]
+  /// Lines of the input, valid until the next call of `nextBatch`.
+  struct Batch: @unchecked Sendable {
+    /// The stream's buffer; the lines are ranges of it.
+    let bytes: UnsafeBufferPointer<UInt8>
     /// Each non-empty line's byte range within `bytes` (without its line break).
     var lines: [Range<Int>]
   }
 
   private let file: UnsafeMutablePointer<FILE>
-  private var carry: [UInt8] = []
+  private var buffer: UnsafeMutablePointer<UInt8>
+  private var capacity = 1 << 22
+  /// Bytes `start..<end` of `buffer` are read and not yet handed out.
+  private var start = 0
+  private var end = 0
   private var done = false
+  private var lines: [Range<Int>] = []
 
-  init(_ file: UnsafeMutablePointer<FILE>) { self.file = file }
+  init(_ file: UnsafeMutablePointer<FILE>) {
+    self.file = file
+    buffer = .allocate(capacity: capacity)
+  }
+
+  deinit { buffer.deallocate() }
 
   func nextBatch(maxLines: Int) -> Batch? {
-    var bytes = carry
-    carry = []
-    var lines: [Range<Int>] = []
-    var lineStart = 0
+    // What the last batch left (a line not yet complete) moves to the front.
+    if start > 0 {
+      if end > start { memmove(buffer, buffer + start, end - start) }
+      end -= start
+      start = 0
+    }
+    lines.removeAll(keepingCapacity: true)
     var scanned = 0
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
     while lines.count < maxLines {
       // Split what we have into lines (memchr finds each break at memory speed).
-      bytes.withUnsafeBufferPointer { buf in
-        guard let base = buf.baseAddress else { return }
-        while scanned < buf.count, lines.count < maxLines {
-          guard let hit = memchr(base + scanned, 0x0A, buf.count - scanned) else {
-            scanned = buf.count
-            break
-          }
-          let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-          var end = at
-          if end > lineStart, buf[end - 1] == 0x0D { end -= 1 }
-          if end > lineStart { lines.append(lineStart..<end) }
-          lineStart = at + 1
-          scanned = at + 1
+      while scanned < end, lines.count < maxLines {
+        guard let hit = memchr(buffer + scanned, 0x0A, end - scanned) else {
+          scanned = end
+          break
         }
+        let at = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        var last = at
+        if last > start, buffer[last - 1] == 0x0D { last -= 1 }
+        if last > start { lines.append(start..<last) }
+        start = at + 1
+        scanned = at + 1
       }
       if lines.count >= maxLines || done { break }
-      let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+      if end == capacity {
+        // The buffer is full: hand out the lines it holds, or make room for a line longer than it.
+        if !lines.isEmpty { break }
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+        bigger.update(from: buffer, count: end)
+        buffer.deallocate()
+        buffer = bigger
+        capacity *= 2
+      }
+      let n = fread(buffer + end, 1, Swift.min(capacity - end, 1 << 20), file)
       if n == 0 {
         done = true
         // A last line without a line break still counts.
-        if lineStart < bytes.count { lines.append(lineStart..<bytes.count) }
-        lineStart = bytes.count
-        scanned = bytes.count
+        if start < end { lines.append(start..<end) }
+        start = end
         break
       }
-      bytes.append(contentsOf: chunk[0..<n])
+      end += n
     }
-    carry = Array(bytes[lineStart...])
     if lines.isEmpty && done { return nil }
-    bytes.removeSubrange(lineStart...)
-    return Batch(bytes: bytes, lines: lines)
+    return Batch(bytes: UnsafeBufferPointer(start: buffer, count: end), lines: lines)
   }
 }
 
-/// Buffers handed to the workers of one batch: each worker reads its own lines and writes only
-/// its own result slot, and the batch outlives them all.
+/// The result slots of one batch's workers: each worker writes only its own slot, and the slots
+/// outlive them all.
 private struct Shared: @unchecked Sendable {
-  let all: UnsafeBufferPointer<UInt8>
   let results: UnsafeMutableBufferPointer<([UInt8], Bool)>
 }
