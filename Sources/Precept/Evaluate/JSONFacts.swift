@@ -374,20 +374,21 @@ public struct JSONFactsReader {
     let node = plan.nodes[Int(k)]
     let first = Int(node.a)
     let count = Int(node.b) - first
-    var fields = [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
-      buffer.initialize(repeating: .missing)
-      initialized = count
-    }
+    // (Reserving, rather than `Array(unsafeUninitializedCapacity:)`, allocates through code
+    // specialized for `Value`, without looking up the array's type at run time.)
+    var fields: [Value] = []
+    fields.reserveCapacity(count)
     if count > 0, node.distinct {
       // Records almost always arrive with every field once, in schema order: read them so, and
       // if this one does not, read it again from its `{` the general way.
       let start = i
       let errorCount = errors.count
-      if fields.withUnsafeMutableBufferPointer({ inOrder(first, into: $0) }) { return .record(fields) }
+      if inOrder(first, count, into: &fields) { return .record(fields) }
       i = start
       errors.removeSubrange(errorCount...)
-      fields.withUnsafeMutableBufferPointer { $0.update(repeating: .missing) }
+      fields.removeAll(keepingCapacity: true)
     }
+    for _ in 0..<count { fields.append(.missing) }
     var seen: UInt64 = 0
     // Otherwise fields still mostly come in schema order: try the next one first.
     var expected = node.distinct ? 0 : count
@@ -459,9 +460,9 @@ public struct JSONFactsReader {
   /// order, under a key without escapes, and has no problem; false as soon as one does not. The
   /// caller then reads the record again the general way, which finds the same values and reports
   /// exactly what is wrong.
-  private mutating func inOrder(_ first: Int, into fields: UnsafeMutableBufferPointer<Value>) -> Bool {
+  private mutating func inOrder(_ first: Int, _ count: Int, into fields: inout [Value]) -> Bool {
     let errorCount = errors.count
-    for f in 0..<fields.count {
+    for f in 0..<count {
       let field = plan.fields[first + f]
       skipSpace()
       guard field.plain else { return false }
@@ -478,29 +479,30 @@ public struct JSONFactsReader {
       switch node.kind {
       case .int, .decimal:
         guard let (n, whole) = number(), whole || node.kind == .decimal else { return false }
-        fields[f] = .number(n)
+        fields.append(.number(n))
       case .text:
         guard let raw = plainString() else { return false }
-        fields[f] = .text(String(decoding: raw, as: UTF8.self))
+        fields.append(.text(String(decoding: raw, as: UTF8.self)))
       case .enumeration:
         guard let raw = plainString(), let c = enumCase(node, raw) else { return false }
-        fields[f] = .enumCase(c)
+        fields.append(.enumCase(c))
       case .bool:
         if literal("true") {
-          fields[f] = .bool(true)
+          fields.append(.bool(true))
         } else if literal("false") {
-          fields[f] = .bool(false)
+          fields.append(.bool(false))
         } else {
           return false
         }
       default:
         push(.key(Int32(first + f)))
-        fields[f] = value(field.node)
+        let v = value(field.node)
+        fields.append(v)
         pop()
         if errors.count != errorCount { return false }
       }
       skipSpace()
-      let close = f + 1 < fields.count ? UInt8(ascii: ",") : UInt8(ascii: "}")
+      let close = f + 1 < count ? UInt8(ascii: ",") : UInt8(ascii: "}")
       guard i < bytes.count, bytes[i] == close else { return false }
       i += 1
     }
@@ -516,16 +518,15 @@ public struct JSONFactsReader {
 
   /// The items from `base` on, moved out of `items` into an array of their own.
   private mutating func takeItems(from base: Int) -> [Value] {
-    let n = items.count - base
-    let list = items.withUnsafeMutableBufferPointer { all in
-      let mine = UnsafeMutableBufferPointer(rebasing: all[base...])
-      let list = [Value](unsafeUninitializedCapacity: n) { buffer, initialized in
-        _ = buffer.moveInitialize(fromContentsOf: mine)
-        initialized = n
+    var list: [Value] = []
+    list.reserveCapacity(items.count - base)
+    items.withUnsafeMutableBufferPointer { all in
+      guard let p = all.baseAddress else { return }
+      for k in base..<all.count {
+        list.append((p + k).move())
+        // The moved-from place holds nothing now: give it a value again before it is removed.
+        (p + k).initialize(to: .missing)
       }
-      // The moved-from places hold nothing now: give them a value again before they are removed.
-      mine.initialize(repeating: .missing)
-      return list
     }
     items.removeSubrange(base...)
     return list
