@@ -39,6 +39,24 @@ import Testing
     ])
   }
 
+  /// A record of more than 64 fields: every field past the 64th is kept when given, and
+  /// reported when required and absent, whichever fields before it are missing.
+  @Test func recordsWiderThanSixtyFourFields() throws {
+    let fields = (0..<70).map { Field(name: "f\($0)", type: $0 == 66 ? .int : .optional(.int)) }
+    let plan = JSONFactsReader.Plan([Field(name: "wide", type: .record(RecordType(fields)))])
+    // f3 absent (optional), f66 and f69 given, out of order.
+    let given = try Self.read(#"{"f69":9,"f0":1,"f66":6}"#, plan).get()
+    guard case .record(let values) = given.first else { throw TestFailure("not a record") }
+    #expect(values[0] == .number(Fixed(1)))
+    #expect(values[3] == .missing)
+    #expect(values[66] == .number(Fixed(6)))
+    #expect(values[69] == .number(Fixed(9)))
+    #expect(values[68] == .missing)
+    // Every field before 64 given, the required f66 not: it is reported.
+    let first64 = (0..<64).map { "\"f\($0)\":\($0)" }.joined(separator: ",")
+    #expect(Self.errors(Self.read("{" + first64 + "}", plan)) == ["wide.f66: required fact is missing (expected int)"])
+  }
+
   @Test func inOrderLinesThatStrayAreReadTheGeneralWay() throws {
     let plan = JSONFactsReader.Plan(Self.applicant)
     // In order up to a point, then: a null, an extra key after the last field, a key repeated.

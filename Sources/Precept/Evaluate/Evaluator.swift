@@ -70,14 +70,6 @@ public final class Evaluator {
   let plan: [RulePlan]
   /// Rules that set others aside when they apply.
   let overriders: [Int]
-  /// `{"rule":"ID","status":"` for each rule, ready to copy into streamed output.
-  let resultPrefixes: [[UInt8]]
-  /// `,"message":"…"` for rules whose message has no placeholder, escaped once.
-  let fixedMessages: [[UInt8]?]
-  /// The streamed line's fixed middle (`"rulebook"…"outcome":"`) for `headerDate`.
-  var header: [UInt8] = []
-  var headerDate: CivilDate?
-
   struct RulePlan {
     var when: Int32
     var condition: Int32
@@ -195,21 +187,6 @@ public final class Evaluator {
         hasLimits: r.stages.count != Stage.allCases.count || r.effectiveFrom != nil || r.effectiveUntil != nil)
     }
     overriders = book.rules.indices.filter { !book.rules[$0].overrides.isEmpty }
-    fixedMessages = book.rules.map { r in
-      let placeholders = r.message.contains { if case .value = $0 { true } else { false } }
-      guard !placeholders else { return nil }
-      let text = r.message.isEmpty ? r.title : r.message.map { if case .text(let t) = $0 { t } else { "" } }.joined()
-      guard let text else { return nil }
-      var bytes = Array(#","message":"#.utf8)
-      JSON.escape(text, into: &bytes)
-      return bytes
-    }
-    resultPrefixes = book.rules.map { r in
-      var bytes = Array(#"{"rule":"#.utf8)
-      JSON.escape(r.id, into: &bytes)
-      bytes += Array(#","status":""#.utf8)
-      return bytes
-    }
     // Loop levels are fixed at compile time; the deepest one bounds the frames needed.
     var deepest = 0
     for ins in book.program.instructions {

@@ -389,7 +389,9 @@ public struct JSONFactsReader {
       fields.removeAll(keepingCapacity: true)
     }
     for _ in 0..<count { fields.append(.missing) }
+    // Which fields came: a bit each for the first 64, a flag each beyond.
     var seen: UInt64 = 0
+    var seenBeyond = [Bool](repeating: false, count: Swift.max(count - 64, 0))
     // Otherwise fields still mostly come in schema order: try the next one first.
     var expected = node.distinct ? 0 : count
     skipSpace()
@@ -421,7 +423,7 @@ public struct JSONFactsReader {
         if found >= 0 {
           push(.key(Int32(first + found)))
           fields[found] = value(plan.fields[first + found].node)
-          if found < 64 { seen |= 1 << UInt64(found) }
+          if found < 64 { seen |= 1 << UInt64(found) } else { seenBeyond[found - 64] = true }
           pop()
           if node.distinct { expected = found + 1 }
         } else {
@@ -441,8 +443,8 @@ public struct JSONFactsReader {
       }
     }
     let all: UInt64 = count >= 64 ? .max : (1 << UInt64(count)) - 1
-    if seen != all {
-      for f in 0..<count where f >= 64 || seen & (1 << UInt64(f)) == 0 {
+    if seen != all || seenBeyond.contains(false) {
+      for f in 0..<count where f < 64 ? seen & (1 << UInt64(f)) == 0 : !seenBeyond[f - 64] {
         switch plan.nodes[Int(plan.fields[first + f].node)].kind {
         case .optional: fields[f] = .missing
         case .list: fields[f] = .list([])
