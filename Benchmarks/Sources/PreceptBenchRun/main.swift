@@ -38,6 +38,7 @@ guard case .success(let asOf) = CivilDate.parse(asOfText) else { fail("bad --as-
 let book: CompiledRulebook
 do { book = try JSONLFacts.rulebook(positional[0]) } catch { fail("\(error)") }
 let evaluator = Evaluator(book)
+let reader = JSONLFacts.reader(for: book)
 
 guard let text = try? String(contentsOfFile: positional[1], encoding: .utf8) else { fail("cannot read \(positional[1])") }
 let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
@@ -47,7 +48,7 @@ if loops > 0 {
   var facts: [[Value]] = []
   facts.reserveCapacity(lines.count)
   for (n, line) in lines.enumerated() {
-    guard case .success(let v) = JSONLFacts.values(line: line, book: book) else { fail("line \(n + 1): facts do not fit the schema") }
+    guard case .success(let v) = JSONLFacts.values(line: line, reader: reader) else { fail("line \(n + 1): facts do not fit the schema") }
     facts.append(v)
   }
   var violated = 0
@@ -74,7 +75,7 @@ let ids: [String] = book.rules.map { id in
 var out = ""
 out.reserveCapacity(lines.count * 64 * max(1, ids.count))
 for line in lines {
-  switch JSONLFacts.values(line: line, book: book) {
+  switch JSONLFacts.values(line: line, reader: reader) {
   case .success(let values):
     evaluator.run(values, asOf: asOf)
     out += "{\"results\":["

@@ -85,18 +85,25 @@ public enum JSONLFacts {
     }
   }
 
-  /// One line's facts as values of `book.roots`, in order.
-  public static func values(line: Substring, book: CompiledRulebook) -> Result<[Value], BenchError> {
-    JSONFactsReader.read(Array(line.utf8), schema: book.roots).mapError { BenchError($0.errors.map(\.description).joined(separator: "; ")) }
+  /// A reader for `book`'s lines: its schema compiled once, as `precept eval` does.
+  public static func reader(for book: CompiledRulebook) -> JSONFactsReader.LineReader {
+    JSONFactsReader.LineReader(JSONFactsReader.Plan(book.roots))
+  }
+
+  /// One line's facts as values of the reader's roots, in order.
+  public static func values(line: Substring, reader: JSONFactsReader.LineReader) -> Result<[Value], BenchError> {
+    Array(line.utf8).withUnsafeBufferPointer { reader.read($0) }
+      .mapError { BenchError($0.errors.map(\.description).joined(separator: "; ")) }
   }
 
   /// Every line of a JSONL file (up to `limit`), read as facts; the first bad line throws.
   public static func load(_ path: String, book: CompiledRulebook, limit: Int = .max) throws -> [[Value]] {
     let text = try String(contentsOfFile: path, encoding: .utf8)
+    let reader = reader(for: book)
     var out: [[Value]] = []
     for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
       if out.count >= limit { break }
-      switch values(line: line, book: book) {
+      switch values(line: line, reader: reader) {
       case .success(let v): out.append(v)
       case .failure(let e): throw BenchError("\(path):\(n + 1): \(e)")
       }

@@ -14,10 +14,7 @@ extension Evaluator {
     statuses.withUnsafeMutableBufferPointer { out in
       plan.withUnsafeBufferPointer { plan in
         for i in 0..<plan.count {
-          if state.pointee.failed {
-            state.pointee.failures.removeAll(keepingCapacity: true)
-            state.pointee.failed = false
-          }
+          if !state.pointee.failures.isEmpty { state.pointee.failures.removeAll(keepingCapacity: true) }
           let p = plan[i]
           let status: RuleStatus
           if !bookActive || (p.hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: bookActive)) {
@@ -25,7 +22,7 @@ extension Evaluator {
           } else {
             status = verdict(p)
           }
-          if state.pointee.failed, status == .unknown {
+          if !state.pointee.failures.isEmpty, status == .unknown {
             if !anyFailures { clearRuleFailures() }
             anyFailures = true
             ruleFailures[i] = failures

@@ -34,6 +34,16 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable, Comparab
     case .block: self = .block
     }
   }
+
+  /// What a rule of `severity` that came to `status` contributes: its severity when violated, at
+  /// least `review` when unknown (someone must look), nothing otherwise.
+  init(_ status: RuleStatus, severity: Severity) {
+    switch status {
+    case .violated: self = Outcome(severity)
+    case .unknown: self = Swift.max(Outcome(severity), .review)
+    default: self = .pass
+    }
+  }
 }
 
 /// What one rule came to, and why.
@@ -56,13 +66,7 @@ public struct RuleResult: Sendable {
   public let whenTrace: Trace?
 
   /// What this rule contributes to the outcome.
-  public var outcome: Outcome {
-    switch status {
-    case .violated: Outcome(rule.severity)
-    case .unknown: Swift.max(Outcome(rule.severity), .review)
-    default: .pass
-    }
-  }
+  public var outcome: Outcome { Outcome(status, severity: rule.severity) }
 }
 
 /// One sub-expression of a rule's condition and the value it had.

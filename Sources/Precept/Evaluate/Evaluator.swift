@@ -4,44 +4,37 @@ public final class Evaluator {
   /// The rulebook this evaluator evaluates.
   public let book: CompiledRulebook
   let program: Program
-  // Per-node state lives in raw buffers: array stores in a class pay for exclusivity checks
-  // and uniqueness tests on every write, which dominated the hot path.
-  let instructions: UnsafeMutablePointer<Program.Instruction>
-  let constants: UnsafeMutablePointer<Value>
-  let constantCount: Int
-  let pool: UnsafeMutablePointer<Int32>
-  let poolCount: Int
-  let memo: UnsafeMutablePointer<Value>
+  // Per-node state and the program's pools live in owned raw buffers (see `OwnedBuffer`).
+  let instructions: OwnedBuffer<Program.Instruction>
+  let constants: OwnedBuffer<Value>
+  let pool: OwnedBuffer<Int32>
+  let memo: OwnedBuffer<Value>
   /// Unboxed values of `bool` slots (0 false, 1 true, 2 missing), and the missing flag (2) of
   /// `number` and `enumCase` slots, whose values are in `units`.
-  let truths: UnsafeMutablePointer<UInt8>
+  let truths: OwnedBuffer<UInt8>
   /// Unboxed values of `number` slots (`Fixed` units) and `enumCase` slots (case index).
-  let units: UnsafeMutablePointer<Int128>
+  let units: OwnedBuffer<Int128>
   /// Enum case sets of `member` instructions (see `Program.enumSets`).
-  let enumSets: UnsafeMutablePointer<UInt64>
+  let enumSets: OwnedBuffer<UInt64>
   /// Constant text lists of `member` instructions (see `Program.texts`).
-  let texts: UnsafeMutablePointer<String>
-  let textCount: Int
+  let texts: OwnedBuffer<String>
   /// Constant number lists of `member` instructions (see `Program.units`).
-  let unitItems: UnsafeMutablePointer<Int128>
+  let unitItems: OwnedBuffer<Int128>
   /// The fields of each record root that the rules read, taken out of the facts at `begin`
   /// (root r's field j is at `rootBase[r] + j`), so that reading a fact is one load: bools,
   /// numbers, enum cases and missing fields unboxed (`leafTags`, `leafUnits`), others boxed
   /// (`rootFields`).
-  let rootFields: UnsafeMutablePointer<Value>
+  let rootFields: OwnedBuffer<Value>
   /// 0 false, 1 true, 2 missing, 3 a number, 4 an enum case (both in `leafUnits`), 5 boxed.
-  let leafTags: UnsafeMutablePointer<UInt8>
-  let leafUnits: UnsafeMutablePointer<Int128>
-  let rootFieldCount: Int
-  let rootBase: UnsafeMutablePointer<Int>
-  let rootWidth: UnsafeMutablePointer<Int>
-  let rootCount: Int
+  let leafTags: OwnedBuffer<UInt8>
+  let leafUnits: OwnedBuffer<Int128>
+  let rootBase: OwnedBuffer<Int>
+  /// How many leading fields of each root the rules read.
+  let rootWidth: OwnedBuffer<Int>
   /// The per-evaluation state, behind a pointer rather than in class properties: every access
   /// to a class's stored `var` pays a dynamic exclusivity check, which cost more than the work.
   struct State {
     var generation: UInt32 = 0
-    /// Whether `failures` is not empty.
-    var failed = false
     var recordWitnesses = false
     /// Whether the previous run recorded any failure (so a clean run need not clear them).
     var hadFailures = false
@@ -60,12 +53,11 @@ public final class Evaluator {
     var spareGroup: [Value] = []
   }
   let state: UnsafeMutablePointer<State>
-  /// `stamps[i] == generation` when `memo[i]` holds this evaluation's value.
-  let stamps: UnsafeMutablePointer<UInt32>
+  /// `stamps[i] == generation` when node i's value (in `memo`, `truths`, `units`) is this evaluation's.
+  let stamps: OwnedBuffer<UInt32>
   /// `failedAt[i] == generation` when node i failed (overflow, division by zero) in this evaluation.
-  let failedAt: UnsafeMutablePointer<UInt32>
-  let nodeCount: Int
-  /// Each rule's `when`, condition (−1: none), verb and severity, copied out of `CompiledRule`
+  let failedAt: OwnedBuffer<UInt32>
+  /// Each rule's `when` (−1: none), condition, verb and severity, copied out of `CompiledRule`
   /// so the rule loop touches no strings.
   let plan: [RulePlan]
   /// Rules that set others aside when they apply.
@@ -77,14 +69,13 @@ public final class Evaluator {
     var severity: Severity
     var hasLimits: Bool
   }
-  /// The item of each enclosing loop, by level, in a raw buffer sized to the deepest loop:
-  /// a Swift array here paid an exclusivity check on every item of every loop.
-  let frameCount: Int
   /// Where each loop level's item is: in the list being iterated (read in place, never copied),
-  /// or a group of `window` being visited; `nothing` outside any loop.
-  let current: UnsafeMutablePointer<UnsafePointer<Value>>
+  /// or a group of `window` being visited; `nothing` outside any loop. One per level, down to
+  /// the deepest loop.
+  let current: OwnedBuffer<UnsafePointer<Value>>
+  var frameCount: Int { current.count }
   /// What an item read outside its loop finds.
-  let nothing: UnsafeMutablePointer<Value>
+  let nothing: OwnedBuffer<Value>
   /// The facts of the current evaluation.
   var facts: [Value] { state.pointee.facts }
   var today: CivilDate { state.pointee.today }
@@ -121,66 +112,48 @@ public final class Evaluator {
   public init(_ book: CompiledRulebook) {
     self.book = book
     self.program = book.program
+    let program = book.program
     let n = book.nodes.count
-    nodeCount = n
-    instructions = .allocate(capacity: Swift.max(n, 1))
-    _ = UnsafeMutableBufferPointer(start: instructions, count: n).initialize(from: book.program.instructions)
-    constantCount = book.program.constants.count
-    constants = .allocate(capacity: Swift.max(constantCount, 1))
-    _ = UnsafeMutableBufferPointer(start: constants, count: constantCount).initialize(from: book.program.constants)
-    poolCount = book.program.pool.count
-    pool = .allocate(capacity: Swift.max(poolCount, 1))
-    _ = UnsafeMutableBufferPointer(start: pool, count: poolCount).initialize(from: book.program.pool)
-    memo = .allocate(capacity: Swift.max(n, 1))
-    memo.initialize(repeating: .missing, count: n)
-    stamps = .allocate(capacity: Swift.max(n, 1))
-    stamps.initialize(repeating: 0, count: n)
-    failedAt = .allocate(capacity: Swift.max(n, 1))
-    failedAt.initialize(repeating: 0, count: n)
-    truths = .allocate(capacity: Swift.max(n, 1))
-    truths.initialize(repeating: 2, count: n)
-    units = .allocate(capacity: Swift.max(n, 1))
-    units.initialize(repeating: 0, count: n)
-    let sets = book.program.enumSets
-    enumSets = .allocate(capacity: Swift.max(sets.count, 1))
-    _ = UnsafeMutableBufferPointer(start: enumSets, count: sets.count).initialize(from: sets)
-    textCount = book.program.texts.count
-    texts = .allocate(capacity: Swift.max(textCount, 1))
-    _ = UnsafeMutableBufferPointer(start: texts, count: textCount).initialize(from: book.program.texts)
-    unitItems = .allocate(capacity: Swift.max(book.program.units.count, 1))
-    _ = UnsafeMutableBufferPointer(start: unitItems, count: book.program.units.count).initialize(from: book.program.units)
+    instructions = OwnedBuffer(program.instructions)
+    constants = OwnedBuffer(program.constants)
+    pool = OwnedBuffer(program.pool)
+    memo = OwnedBuffer(repeating: .missing, count: n)
+    stamps = OwnedBuffer(repeating: 0, count: n)
+    failedAt = OwnedBuffer(repeating: 0, count: n)
+    truths = OwnedBuffer(repeating: 2, count: n)
+    units = OwnedBuffer(repeating: 0, count: n)
+    enumSets = OwnedBuffer(program.enumSets)
+    texts = OwnedBuffer(program.texts)
+    unitItems = OwnedBuffer(program.units)
     state = .allocate(capacity: 1)
     state.initialize(to: State())
     // Constants of unboxed slots are unboxed once, here.
-    for (k, ins) in book.program.instructions.enumerated() where ins.code == .constant {
-      (truths[k], units[k]) = Evaluator.unbox(book.program.constants[Int(ins.aux)], ins.slot)
+    for (k, ins) in program.instructions.enumerated() where ins.code == .constant {
+      (truths[k], units[k]) = Evaluator.unbox(program.constants[Int(ins.aux)], ins.slot)
     }
     // Each root is as wide as the furthest field a fact path reads first.
-    rootCount = book.roots.count
-    rootWidth = .allocate(capacity: Swift.max(rootCount, 1))
-    rootWidth.initialize(repeating: 0, count: rootCount)
-    for ins in book.program.instructions where ins.code == .fact && ins.c > 0 && Int(ins.a) < rootCount {
-      rootWidth[Int(ins.a)] = Swift.max(rootWidth[Int(ins.a)], Int(book.program.pool[Int(ins.aux)]) + 1)
+    let roots = book.roots.count
+    var widths = [Int](repeating: 0, count: roots)
+    for ins in program.instructions where ins.code == .fact && ins.c > 0 && Int(ins.a) < roots {
+      widths[Int(ins.a)] = Swift.max(widths[Int(ins.a)], Int(program.pool[Int(ins.aux)]) + 1)
     }
-    rootBase = .allocate(capacity: Swift.max(rootCount, 1))
+    var bases: [Int] = []
     var width = 0
-    for r in 0..<rootCount {
-      rootBase[r] = width
-      width += rootWidth[r]
+    for w in widths {
+      bases.append(width)
+      width += w
     }
-    rootFieldCount = width
+    rootWidth = OwnedBuffer(widths)
+    rootBase = OwnedBuffer(bases)
     // A fact that is a root's field reads its leaf directly: `b` is the leaf's slot (else −1).
     for k in 0..<n where instructions[k].code == .fact {
       let ins = instructions[k]
       let root = Int(ins.a)
-      instructions[k].b = ins.c == 1 && root < rootCount ? Int32(rootBase[root] + Int(book.program.pool[Int(ins.aux)])) : -1
+      instructions[k].b = ins.c == 1 && root < roots ? Int32(bases[root] + Int(program.pool[Int(ins.aux)])) : -1
     }
-    rootFields = .allocate(capacity: Swift.max(width, 1))
-    rootFields.initialize(repeating: .missing, count: width)
-    leafTags = .allocate(capacity: Swift.max(width, 1))
-    leafTags.initialize(repeating: 2, count: width)
-    leafUnits = .allocate(capacity: Swift.max(width, 1))
-    leafUnits.initialize(repeating: 0, count: width)
+    rootFields = OwnedBuffer(repeating: .missing, count: width)
+    leafTags = OwnedBuffer(repeating: 2, count: width)
+    leafUnits = OwnedBuffer(repeating: 0, count: width)
     plan = book.rules.map { r in
       RulePlan(
         when: Int32(r.when ?? -1), condition: Int32(r.condition), verb: r.verb, severity: r.severity,
@@ -189,7 +162,7 @@ public final class Evaluator {
     overriders = book.rules.indices.filter { !book.rules[$0].overrides.isEmpty }
     // Loop levels are fixed at compile time; the deepest one bounds the frames needed.
     var deepest = 0
-    for ins in book.program.instructions {
+    for ins in program.instructions {
       switch ins.code {
       case .item: deepest = Swift.max(deepest, Int(ins.a) + 1)
       case .filter, .quantifier: deepest = Swift.max(deepest, Int(ins.c) + 1)
@@ -197,43 +170,34 @@ public final class Evaluator {
       default: break
       }
     }
-    frameCount = Swift.max(deepest, 1)
-    nothing = .allocate(capacity: 1)
-    nothing.initialize(to: .missing)
-    current = .allocate(capacity: frameCount)
-    current.initialize(repeating: UnsafePointer(nothing), count: frameCount)
+    nothing = OwnedBuffer(repeating: .missing, count: 1)
+    current = OwnedBuffer(repeating: UnsafePointer(nothing.base), count: Swift.max(deepest, 1))
     statuses = [RuleStatus](repeating: .notApplicable, count: book.rules.count)
     overriddenBy = [Int](repeating: -1, count: book.rules.count)
     ruleFailures = [[(node: Int, error: ArithmeticError)]](repeating: [], count: book.rules.count)
   }
 
   deinit {
-    instructions.deinitialize(count: nodeCount)
-    instructions.deallocate()
-    constants.deinitialize(count: constantCount)
-    constants.deallocate()
-    pool.deallocate()
-    nothing.deinitialize(count: 1)
-    nothing.deallocate()
-    current.deallocate()
-    memo.deinitialize(count: nodeCount)
-    memo.deallocate()
-    truths.deallocate()
-    units.deallocate()
-    enumSets.deallocate()
-    texts.deinitialize(count: textCount)
-    texts.deallocate()
-    unitItems.deallocate()
+    instructions.free()
+    constants.free()
+    pool.free()
+    memo.free()
+    truths.free()
+    units.free()
+    enumSets.free()
+    texts.free()
+    unitItems.free()
+    rootFields.free()
+    leafTags.free()
+    leafUnits.free()
+    rootBase.free()
+    rootWidth.free()
+    stamps.free()
+    failedAt.free()
+    current.free()
+    nothing.free()
     state.deinitialize(count: 1)
     state.deallocate()
-    rootFields.deinitialize(count: rootFieldCount)
-    rootFields.deallocate()
-    leafTags.deallocate()
-    leafUnits.deallocate()
-    rootBase.deallocate()
-    rootWidth.deallocate()
-    stamps.deallocate()
-    failedAt.deallocate()
   }
 
   /// Starts a fresh evaluation over `facts` (values of `book.roots`, in order).
@@ -241,7 +205,7 @@ public final class Evaluator {
     state.pointee.generation &+= 1
     if state.pointee.generation == 0 {
       // After 2³² evaluations the stamps wrap; clear them once rather than misread an old value.
-      for i in 0..<nodeCount {
+      for i in 0..<stamps.count {
         stamps[i] = 0
         failedAt[i] = 0
       }
@@ -249,7 +213,7 @@ public final class Evaluator {
     }
     state.pointee.facts = facts
     state.pointee.today = asOf
-    for r in 0..<rootCount where rootWidth[r] > 0 {
+    for r in 0..<rootWidth.count where rootWidth[r] > 0 {
       let base = rootBase[r]
       let width = rootWidth[r]
       if r < facts.count, case .record(let fields) = facts[r] {
@@ -271,7 +235,6 @@ public final class Evaluator {
       }
     }
     if !state.pointee.failures.isEmpty { state.pointee.failures.removeAll(keepingCapacity: true) }
-    state.pointee.failed = false
     if !state.pointee.witnesses.isEmpty { state.pointee.witnesses.removeAll(keepingCapacity: true) }
     if !state.pointee.matchedSpans.isEmpty { state.pointee.matchedSpans.removeAll(keepingCapacity: true) }
   }
@@ -335,19 +298,17 @@ public final class Evaluator {
   func fail(_ node: Int, _ error: ArithmeticError) -> Value {
     failedAt[node] = generation
     failures.append((node, error))
-    state.pointee.failed = true
     return .missing
   }
 
   private func noteFailure(_ node: Int) {
     if !failures.contains(where: { $0.node == node }) { failures.append((node, .overflow)) }
-    state.pointee.failed = true
   }
 
   /// A fact: the root's field, then on down the path.
   private func fact(_ ins: Program.Instruction) -> Value {
     let root = Int(ins.a)
-    guard ins.c > 0, root < rootCount else { return root < state.pointee.facts.count ? state.pointee.facts[root] : .missing }
+    guard ins.c > 0, root < rootWidth.count else { return root < state.pointee.facts.count ? state.pointee.facts[root] : .missing }
     var v = leaf(ins.b >= 0 ? Int(ins.b) : rootBase[root] + Int(pool[Int(ins.aux)]))
     for step in 1..<Int(ins.c) {
       guard case .record(let fields) = v else { return .missing }
@@ -366,12 +327,6 @@ public final class Evaluator {
     case 5: rootFields[slot]
     default: .missing
     }
-  }
-
-  /// The slot of a fact that is a root's field (a path of one step), or nil.
-  @inline(__always)
-  private func leafSlot(_ ins: Program.Instruction) -> Int? {
-    ins.b >= 0 ? Int(ins.b) : nil
   }
 
   // MARK: Unboxed evaluation
@@ -404,10 +359,10 @@ public final class Evaluator {
     let k = Int(i)
     let ins = instructions[k]
     if ins.code == .constant { return truths[k] == 2 ? nil : units[k] }
-    if ins.code == .fact, ins.b >= 0 {
-      // A root's field: already unboxed by `begin`; stamped only so traces see it was read.
+    if ins.code == .fact, ins.b >= 0, leafTags[Int(ins.b)] != 5 {
+      // A root's field, already unboxed by `begin`; stamped only so traces see it was read.
+      // (A boxed one, given mistyped through the Swift API, is unboxed below as its slot.)
       let tag = leafTags[Int(ins.b)]
-      if tag == 5 { return readBoxedLeaf(ins, k) }
       let present = tag == (ins.slot == .number ? 3 : 4)
       truths[k] = present ? 0 : 2
       units[k] = leafUnits[Int(ins.b)]
@@ -424,13 +379,6 @@ public final class Evaluator {
       units[k] = u
       stamps[k] = generation
     }
-    return t == 2 ? nil : u
-  }
-
-  /// A root's field kept boxed (a mistyped value given through the Swift API), unboxed as its node's slot.
-  private func readBoxedLeaf(_ ins: Program.Instruction, _ k: Int) -> Int128? {
-    let (t, u) = Evaluator.unbox(rootFields[Int(ins.b)], ins.slot)
-    (truths[k], units[k], stamps[k]) = (t, u, generation)
     return t == 2 ? nil : u
   }
 
@@ -497,10 +445,10 @@ public final class Evaluator {
     case .presence where instructions[Int(ins.a)].slot != .value:
       let present = instructions[Int(ins.a)].slot == .bool ? truth(ins.a) != 2 : number(ins.a) != nil
       return present == (ins.flag == 1) ? 0 : 1
-    case .fact:
-      if let j = leafSlot(ins), leafTags[j] != 5 { return leafTags[j] <= 1 ? leafTags[j] : 2 }
-      if case .bool(let b) = fact(ins) { return b ? 1 : 0 }
-      return 2
+    case .fact where ins.b >= 0 && leafTags[Int(ins.b)] != 5:
+      // A root's field, unboxed by `begin` (others are boxed, and unboxed below).
+      let tag = leafTags[Int(ins.b)]
+      return tag <= 1 ? tag : 2
     default:
       return Evaluator.unbox(compute(ins, k), .bool).0
     }
@@ -528,17 +476,6 @@ public final class Evaluator {
       switch fields[Int(ins.b)] {
       case .number(let n) where ins.slot == .number: return (0, n.units)
       case .enumCase(let e) where ins.slot == .enumCase: return (0, Int128(e))
-      default: return (2, 0)
-      }
-    case .fact:
-      if let j = leafSlot(ins), leafTags[j] != 5 {
-        let tag = leafTags[j]
-        let wanted: UInt8 = ins.slot == .number ? 3 : 4
-        return tag == wanted ? (0, leafUnits[j]) : (2, 0)
-      }
-      switch fact(ins) {
-      case .number(let n): return (0, n.units)
-      case .enumCase(let e): return (0, Int128(e))
       default: return (2, 0)
       }
     case .arithmetic where ins.slot == .number && instructions[Int(ins.a)].slot == .number && instructions[Int(ins.b)].slot == .number:

@@ -106,11 +106,7 @@ public final class CompactDecisionFormat: Sendable {
         }
         if status != .violated || !placeholders { results.append(UInt8(ascii: "}")) }
         longest = Swift.max(longest, results.count - before)
-        switch status {
-        case .violated: ranks.append(rank(Outcome(rule.severity)))
-        case .unknown: ranks.append(rank(Swift.max(Outcome(rule.severity), .review)))
-        default: ranks.append(0)
-        }
+        ranks.append(rank(Outcome(status, severity: rule.severity)))
       }
       // A message written per line adds `,"message":"` and `"}` around its text.
       bound += longest + 16
