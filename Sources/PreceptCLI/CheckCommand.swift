@@ -18,61 +18,43 @@ struct EvaluationOptions: ParsableArguments {
   @Option(help: "Directory that imports may not leave.")
   var root: String?
 
-  /// Loads rulebooks and facts; prints problems and exits 2 on unusable input.
-  func prepare() throws -> Prepared {
-    let date: CivilDate
-    if let text = asOf {
-      guard case .success(let d) = CivilDate.parse(text) else { throw Failure.usage("--as-of `\(text)` is not a date; write YYYY-MM-DD") }
-      date = d
-    } else {
-      date = Clock.today()
-    }
-    let books: [CompiledRulebook]
-    do {
-      books = try Rulebooks.load(paths: rulebooks, root: root).rulebooks
-    } catch {
-      throw Failure.load(error)
-    }
+  /// Loads rulebooks and facts and decides them; prints problems and exits 2 on unusable input.
+  func decide() throws -> Session.Decisions {
+    let date = try AsOf.parse(asOf)
+    let chosen = try StageOption.parse(stage)
+    let session: Session
+    do throws(LoadError) { session = try Session(paths: rulebooks, root: root) } catch { throw Failure.load(error) }
     let doc: FactsDocument
     switch FactsDocument.read(path: facts) {
     case .success(let d): doc = d
     case .failure(let e): throw Failure.load(e)
     }
-    var chosenStage: Stage?
-    if let s = stage {
-      guard let st = Stage(rawValue: s) else {
-        throw Failure.usage("--stage `\(s)` is not a stage; use one of " + Stage.allCases.map(\.rawValue).joined(separator: ", "))
-      }
-      chosenStage = st
-    } else if let s = doc.text(at: ["product", "stage"]) {
-      chosenStage = Stage(rawValue: s)
+    switch session.decide(doc, asOf: date, stage: chosen, trace: true) {
+    case .success(let d): return d
+    case .failure(let e):
+      let lines = e.errors.map { "\(facts)\($0.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""): \($0.description)" }
+      throw Failure.usage((lines + ["nothing was evaluated"]).joined(separator: "\n"))
     }
-    var inputs: [(CompiledRulebook, [Value])] = []
-    var notApplicable: [CompiledRulebook] = []
-    var problems: [String] = []
-    for book in books {
-      guard book.applies(to: doc) else {
-        notApplicable.append(book)
-        continue
-      }
-      switch book.values(from: doc) {
-      case .success(let v): inputs.append((book, v))
-      case .failure(let e):
-        problems += e.errors.map { "\(facts)\($0.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""): \($0.description)" }
-      }
-    }
-    if !problems.isEmpty {
-      throw Failure.usage((Array(Set(problems)).sorted() + ["the facts do not fit the rulebooks' schemas; nothing was evaluated"]).joined(separator: "\n"))
-    }
-    if books.isEmpty { throw Failure.usage("no rulebook with rules found in \(rulebooks.joined(separator: ", "))") }
-    return Prepared(inputs: inputs, notApplicable: notApplicable, asOf: date, stage: chosenStage)
   }
+}
 
-  struct Prepared {
-    var inputs: [(CompiledRulebook, [Value])]
-    var notApplicable: [CompiledRulebook]
-    var asOf: CivilDate
-    var stage: Stage?
+/// Reading `--as-of`.
+enum AsOf {
+  static func parse(_ text: String?) throws -> CivilDate {
+    guard let text else { return Clock.today() }
+    guard case .success(let d) = CivilDate.parse(text) else { throw Failure.usage("--as-of `\(text)` is not a date; write YYYY-MM-DD") }
+    return d
+  }
+}
+
+/// Reading `--stage`.
+enum StageOption {
+  static func parse(_ text: String?) throws -> Stage? {
+    guard let s = text else { return nil }
+    guard let st = Stage(rawValue: s) else {
+      throw Failure.usage("--stage `\(s)` is not a stage; use one of " + Stage.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    return st
   }
 }
 
@@ -95,11 +77,9 @@ struct CheckCommand: ParsableCommand {
   var failOn: FailOn = .block
 
   func run() throws {
-    let prepared = try Failure.exitOnFailure { try options.prepare() }
-    let decisions = prepared.inputs.map { book, values in
-      book.evaluate(values, asOf: prepared.asOf, stage: prepared.stage, trace: true)
-    }
-    Output.decisions(decisions, notApplicable: prepared.notApplicable, json: format == .json, traces: false)
+    let decided = try Failure.exitOnFailure { try options.decide() }
+    let decisions = decided.decisions
+    Output.decisions(decisions, notApplicable: decided.notApplicable, json: format == .json, traces: false)
     let threshold = Outcome(rawValue: failOn.rawValue) ?? .block
     if decisions.contains(where: { $0.outcome >= threshold }) { throw ExitCode(1) }
   }
@@ -121,10 +101,8 @@ struct TraceCommand: ParsableCommand {
   var format: CheckCommand.Format = .text
 
   func run() throws {
-    let prepared = try Failure.exitOnFailure { try options.prepare() }
-    var decisions = prepared.inputs.map { book, values in
-      book.evaluate(values, asOf: prepared.asOf, stage: prepared.stage, trace: true)
-    }
+    let decided = try Failure.exitOnFailure { try options.decide() }
+    var decisions = decided.decisions
     if let id = rule {
       decisions = decisions.compactMap { d in
         let kept = d.results.filter { $0.rule.id == id }
@@ -135,6 +113,6 @@ struct TraceCommand: ParsableCommand {
         throw ExitCode(2)
       }
     }
-    Output.decisions(decisions, notApplicable: rule == nil ? prepared.notApplicable : [], json: format == .json, traces: true)
+    Output.decisions(decisions, notApplicable: rule == nil ? decided.notApplicable : [], json: format == .json, traces: true)
   }
 }

@@ -8,12 +8,17 @@ struct EvalCommand: ParsableCommand {
     commandName: "eval",
     abstract: "Stream JSON Lines through rulebooks: one JSON decision per input line, in input order.",
     discussion: """
-      Each input line is a JSON object: either keyed by the rulebook's fact roots ({"applicant": {…}}), \
-      or — for a rulebook with a single root — that root's value itself (a flat applicant record). \
-      Each output line is {"line", "rulebook", "as_of", "outcome", "results": [{"rule", "status", "message"?}]}; \
-      a line that cannot be used gives {"line", "error"} and the stream goes on. With several rulebooks, \
-      each input line gives one output line per rulebook. Memory stays constant however long the input.
-      Exit status: 0 every line was decided, 2 unusable rulebooks or at least one unusable line.
+      Each input line is a JSON object keyed by fact roots ({"product": {…}}, {"applicant": {…}, "product": {…}}), \
+      decided as `precept check` decides a facts file: every rulebook whose roots the line has gives one output \
+      line {"line", "rulebook", "as_of", "outcome", "results": [{"rule", "status", "message"?}]}, at the stage \
+      --stage or else the line's product.stage; a rulebook the line does not fit gives nothing. When every \
+      rulebook reads the same single root, a line may also be that root's value itself (a flat applicant record). \
+      A line that no rulebook applies to, that is not strict JSON, that is longer than 16 MiB, or whose facts do \
+      not fit, gives one {"line", "error"} and the stream goes on. Lines are numbered from 1, blank lines \
+      included (they give nothing). Memory stays bounded however long the input. On SIGINT or SIGTERM the \
+      lines already decided are written whole, then precept stops.
+      Exit status: 0 every line was decided, 2 unusable rulebooks or at least one unusable line \
+      (130/143 when interrupted).
       """
   )
 
@@ -26,7 +31,7 @@ struct EvalCommand: ParsableCommand {
   @Option(name: .customLong("as-of"), help: "The evaluation date, YYYY-MM-DD (default: today, UTC).")
   var asOf: String?
 
-  @Option(help: "Lifecycle stage; rules for other stages are not applicable.")
+  @Option(help: "Lifecycle stage; rules for other stages are not applicable (default: each line's product.stage).")
   var stage: String?
 
   @Option(help: "Worker threads; output order is kept.")
@@ -35,114 +40,80 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Directory that imports may not leave.")
   var root: String?
 
+  /// The longest line read; a longer one is an error line and is skipped.
+  static let maximumLine = SourceFile.maximumSize
+
   func run() throws {
-    let (books, date, stageValue) = try Failure.exitOnFailure { () throws -> ([CompiledRulebook], CivilDate, Stage?) in
-      var date = Clock.today()
-      if let text = asOf {
-        guard case .success(let d) = CivilDate.parse(text) else { throw Failure.usage("--as-of `\(text)` is not a date; write YYYY-MM-DD") }
-        date = d
-      }
-      var st: Stage?
-      if let s = stage {
-        guard let v = Stage(rawValue: s) else { throw Failure.usage("--stage `\(s)` is not a stage") }
-        st = v
-      }
+    let (session, date, stageValue) = try Failure.exitOnFailure { () throws -> (Session, CivilDate, Stage?) in
+      let date = try AsOf.parse(asOf)
+      let st = try StageOption.parse(stage)
       guard jobs >= 1, jobs <= 256 else { throw Failure.usage("--jobs must be between 1 and 256") }
-      let books: [CompiledRulebook]
-      do throws(LoadError) { books = try Rulebooks.load(paths: rulebooks, root: root).rulebooks } catch { throw Failure.load(error) }
-      if books.isEmpty { throw Failure.usage("no rulebook with rules found in \(rulebooks.joined(separator: ", "))") }
-      return (books, date, st)
+      do throws(LoadError) { return (try Session(paths: rulebooks, root: root), date, st) } catch { throw Failure.load(error) }
     }
-    let source: UnsafeMutablePointer<FILE>
+    let fd: Int32
     if let path = input {
-      guard let f = fopen(path, "rb") else {
-        Terminal.error("precept: cannot read \(path): no such file or it cannot be opened")
+      fd = open(path, O_RDONLY)
+      guard fd >= 0 else {
+        Terminal.error("precept: cannot read \(path): \(String(cString: strerror(errno)))")
         throw ExitCode(2)
       }
-      source = f
     } else {
-      guard let f = fdopen(0, "rb") else { throw ExitCode(2) }
-      source = f
+      fd = 0
     }
-    defer { if input != nil { fclose(source) } }
-    let stream = LineStream(source)
-    let run = Run(
-      books: books, plans: books.map { JSONFactsReader.Plan($0.roots) },
-      formats: books.map { CompactDecisionFormat($0, asOf: date) }, asOf: date, stage: stageValue)
+    defer { if input != nil { close(fd) } }
+    Interruption.install()
+    let stream = LineStream(fd, maximumLine: Self.maximumLine)
+    let deciders = Deciders((0..<jobs).map { _ in LineDecider(session, asOf: date, stage: stageValue) })
     var out = OutputBytes(capacity: 1 << 21)
-    var lineNumber = 0
     var anyBad = false
-    while let batch = stream.nextBatch(maxLines: 8192) {
-      let bad = Self.evaluate(batch, firstLine: lineNumber + 1, run: run, jobs: jobs, into: &out)
-      lineNumber += batch.lines.count
-      anyBad = anyBad || bad
-      out.withUnsafeBytes { Self.writeAll($0) }
+    while !Interruption.requested, let batch = stream.nextBatch(maxLines: 8192) {
+      anyBad = Self.evaluate(batch, deciders: deciders, into: &out) || anyBad
+      out.withUnsafeBytes { Output.write(bytes: $0) }
       out.removeAll()
     }
+    if let signal = stream.readError {
+      Terminal.error("precept: cannot read \(input ?? "standard input"): \(signal)")
+      throw ExitCode(2)
+    }
+    if Interruption.requested { throw ExitCode(128 + Interruption.signal) }
     if anyBad { throw ExitCode(2) }
   }
 
-  /// What every line of a run is decided with: the rulebooks, their compiled readers and output formats.
-  struct Run: Sendable {
-    let books: [CompiledRulebook]
-    let plans: [JSONFactsReader.Plan]
-    let formats: [CompactDecisionFormat]
-    let asOf: CivilDate
-    let stage: Stage?
-  }
-
-  /// Writes bytes straight to standard output with write(2), retrying short writes.
-  static func writeAll(_ raw: UnsafeRawBufferPointer) {
-    var done = 0
-    while done < raw.count, let base = raw.baseAddress {
-      let n = write(1, base + done, raw.count - done)
-      if n <= 0 {
-        if errno == EINTR { continue }
-        return  // the reader went away (a closed pipe); nothing more can be written
-      }
-      done += n
-    }
-  }
-
-  /// Decides the lines `range` of a batch, appending their output to `out`; true if any line was unusable.
-  static func decide(_ batch: LineStream.Batch, _ range: Range<Int>, firstLine: Int, run: Run, into out: inout OutputBytes) -> Bool {
-    let evaluators = run.books.map { Evaluator($0) }
-    let readers = run.plans.map { JSONFactsReader.LineReader($0) }
+  /// Decides the lines `range` of a batch with `decider`, appending their output to `out`; true if any line was unusable.
+  static func decide(_ batch: LineStream.Batch, _ range: Range<Int>, decider: LineDecider, into out: inout OutputBytes) -> Bool {
     var bad = false
     for k in range {
-      let line = UnsafeBufferPointer(rebasing: batch.bytes[batch.lines[k]])
-      for b in evaluators.indices {
-        let e = evaluators[b]
-        switch readers[b].read(line) {
-        case .success(let facts):
-          e.run(facts, asOf: run.asOf, stage: run.stage)
-          run.formats[b].append(e, line: firstLine + k, to: &out)
-        case .failure(let problems):
-          bad = true
-          Evaluator.appendError(problems.errors.map(\.description).joined(separator: "; "), line: firstLine + k, to: &out)
-        }
+      let line = batch.lines[k]
+      let number = batch.firstNumber + k
+      switch line.kind {
+      case .blank: continue
+      case .tooLong:
+        bad = true
+        Evaluator.appendError("the line is longer than \(maximumLine) bytes; it was skipped", line: number, to: &out)
+      case .text:
+        if !decider.decide(UnsafeBufferPointer(rebasing: batch.bytes[line.range]), number: number, into: &out) { bad = true }
       }
     }
     return bad
   }
 
-  /// Decides every line of a batch, split across `jobs` workers, and appends their output to `out`
+  /// Decides every line of a batch, split across the workers, and appends their output to `out`
   /// in input order; true if any line was unusable.
-  static func evaluate(_ batch: LineStream.Batch, firstLine: Int, run: Run, jobs: Int, into out: inout OutputBytes) -> Bool {
+  static func evaluate(_ batch: LineStream.Batch, deciders: Deciders, into out: inout OutputBytes) -> Bool {
     let n = batch.lines.count
-    let workers = Swift.max(1, Swift.min(jobs, n / 256 + 1))
-    if workers == 1 { return decide(batch, 0..<n, firstLine: firstLine, run: run, into: &out) }
+    let workers = Swift.max(1, Swift.min(deciders.all.count, n / 256 + 1))
+    if workers == 1 { return decide(batch, 0..<n, decider: deciders.all[0], into: &out) }
     let results = UnsafeMutableBufferPointer<([UInt8], Bool)>.allocate(capacity: workers)
     results.initialize(repeating: ([], false))
     defer {
       _ = results.deinitialize()
       results.deallocate()
     }
-    // Each worker writes only its own slot of `results`.
+    // Each worker writes only its own slot of `results`, with its own decider.
     let shared = Shared(results: results)
     DispatchQueue.concurrentPerform(iterations: workers) { w in
-      var own = OutputBytes(capacity: (n / workers + 1) * 256 * run.books.count)
-      let bad = decide(batch, (n * w / workers)..<(n * (w + 1) / workers), firstLine: firstLine, run: run, into: &own)
+      var own = OutputBytes(capacity: (n / workers + 1) * 256)
+      let bad = decide(batch, (n * w / workers)..<(n * (w + 1) / workers), decider: deciders.all[w], into: &own)
       shared.results[w] = (own.withUnsafeBytes { Array($0) }, bad)
     }
     var bad = false
@@ -154,32 +125,90 @@ struct EvalCommand: ParsableCommand {
   }
 }
 
+/// One line decider per worker; worker `w` uses only `all[w]`.
+final class Deciders: @unchecked Sendable {
+  let all: [LineDecider]
+  init(_ all: [LineDecider]) { self.all = all }
+}
+
+/// SIGINT and SIGTERM, noted rather than obeyed at once, so the lines already decided are written
+/// whole before precept stops. (Installed without SA_RESTART, so a blocked read returns.)
+enum Interruption {
+  nonisolated(unsafe) private static var caught: sig_atomic_t = 0
+
+  static var requested: Bool { caught != 0 }
+  static var signal: Int32 { Int32(caught) }
+
+  static func install() {
+    for s in [SIGINT, SIGTERM] {
+      var action = sigaction()
+      #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { Interruption.caught = sig_atomic_t($0) }
+      #else
+        action.__sigaction_u.__sa_handler = { Interruption.caught = sig_atomic_t($0) }
+      #endif
+      sigemptyset(&action.sa_mask)
+      action.sa_flags = 0
+      sigaction(s, &action, nil)
+    }
+  }
+}
+
 /// Reads a stream in large blocks and hands out whole lines, so memory stays bounded. The lines of
 /// a batch are read in place, in the stream's own buffer: no line is copied.
 final class LineStream {
+  /// One input line.
+  struct Line {
+    enum Kind { case text, blank, tooLong }
+    var range: Range<Int>
+    var kind: Kind
+  }
+
   /// Lines of the input, valid until the next call of `nextBatch`.
   struct Batch: @unchecked Sendable {
     /// The stream's buffer; the lines are ranges of it.
     let bytes: UnsafeBufferPointer<UInt8>
-    /// Each non-empty line's byte range within `bytes` (without its line break).
-    var lines: [Range<Int>]
+    /// Every line, blank ones included, without its line break.
+    var lines: [Line]
+    /// The number of the first line (from 1).
+    var firstNumber: Int
   }
 
-  private let file: UnsafeMutablePointer<FILE>
+  private let fd: Int32
+  private let maximumLine: Int
   private var buffer: UnsafeMutablePointer<UInt8>
   private var capacity = 1 << 22
   /// Bytes `start..<end` of `buffer` are read and not yet handed out.
   private var start = 0
   private var end = 0
   private var done = false
-  private var lines: [Range<Int>] = []
+  /// Inside a line longer than the maximum: its bytes are dropped up to its line break.
+  private var skipping = false
+  private var lines: [Line] = []
+  private var nextNumber = 1
+  /// Why reading stopped early, if it did (not for an interruption).
+  private(set) var readError: String?
 
-  init(_ file: UnsafeMutablePointer<FILE>) {
-    self.file = file
+  init(_ fd: Int32, maximumLine: Int) {
+    self.fd = fd
+    self.maximumLine = maximumLine
     buffer = .allocate(capacity: capacity)
   }
 
   deinit { buffer.deallocate() }
+
+  private func add(_ range: Range<Int>) {
+    if skipping {
+      skipping = false
+      return  // the end of a line already reported as too long
+    }
+    var blank = true
+    for k in range where !(buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D) {
+      blank = false
+      break
+    }
+    lines.append(Line(range: range, kind: blank ? .blank : .text))
+  }
 
   func nextBatch(maxLines: Int) -> Batch? {
     // What the last batch left (a line not yet complete) moves to the front.
@@ -189,6 +218,7 @@ final class LineStream {
       start = 0
     }
     lines.removeAll(keepingCapacity: true)
+    let first = nextNumber
     var scanned = 0
     while lines.count < maxLines {
       // Split what we have into lines (memchr finds each break at memory speed).
@@ -200,32 +230,57 @@ final class LineStream {
         let at = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         var last = at
         if last > start, buffer[last - 1] == 0x0D { last -= 1 }
-        if last > start { lines.append(start..<last) }
+        add(start..<last)
         start = at + 1
         scanned = at + 1
       }
       if lines.count >= maxLines || done { break }
-      if end == capacity {
-        // The buffer is full: hand out the lines it holds, or make room for a line longer than it.
+      if end - start > maximumLine {
+        // A line longer than the maximum: reported once, its bytes dropped up to its break.
+        if !skipping { lines.append(Line(range: start..<start, kind: .tooLong)) }
+        skipping = true
+        start = end
+        scanned = end
         if !lines.isEmpty { break }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-        bigger.update(from: buffer, count: end)
-        buffer.deallocate()
-        buffer = bigger
-        capacity *= 2
+        continue
       }
-      let n = fread(buffer + end, 1, Swift.min(capacity - end, 1 << 20), file)
+      if end == capacity {
+        // The buffer is full: hand out the lines it holds, or make room for a longer line.
+        if !lines.isEmpty { break }
+        if start > 0 {
+          memmove(buffer, buffer + start, end - start)
+          end -= start
+          scanned -= start
+          start = 0
+        } else {
+          let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+          bigger.update(from: buffer, count: end)
+          buffer.deallocate()
+          buffer = bigger
+          capacity *= 2
+        }
+      }
+      let n = read(fd, buffer + end, Swift.min(capacity - end, 1 << 20))
+      if n < 0 {
+        if errno == EINTR && !Interruption.requested { continue }
+        if !Interruption.requested { readError = String(cString: strerror(errno)) }
+        // Interrupted or failed: what is complete is decided; a partial last line is not.
+        done = true
+        start = end
+        break
+      }
       if n == 0 {
         done = true
         // A last line without a line break still counts.
-        if start < end { lines.append(start..<end) }
+        if start < end { add(start..<end) }
         start = end
         break
       }
       end += n
     }
+    nextNumber = first + lines.count
     if lines.isEmpty && done { return nil }
-    return Batch(bytes: UnsafeBufferPointer(start: buffer, count: end), lines: lines)
+    return Batch(bytes: UnsafeBufferPointer(start: buffer, count: end), lines: lines, firstNumber: first)
   }
 }
 

@@ -35,7 +35,7 @@ enum Clock {
 
 /// Printing decisions in the chosen format.
 enum Output {
-  static func decisions(_ ds: [Decision], notApplicable: [CompiledRulebook], json: Bool, traces: Bool) {
+  static func decisions(_ ds: [Decision], notApplicable: [Session.NotApplicable], json: Bool, traces: Bool) {
     if json {
       let items = ds.map { DecisionJSON.json($0) }
       let value: JSON = items.count == 1 && notApplicable.isEmpty ? items[0] : .array(items)
@@ -44,8 +44,24 @@ enum Output {
     }
     let renderer = DecisionRenderer(color: Terminal.color, traces: traces)
     Terminal.write(ds.map { renderer.render($0) }.joined(separator: "\n"))
-    for book in notApplicable {
-      Terminal.write("\n\(book.id): not applicable — the facts have no " + book.roots.map { "`\($0.name)`" }.joined(separator: ", ") + "\n")
+    for n in notApplicable {
+      Terminal.write("\n\(n.rulebook.id): not applicable — the facts have no " + n.missingRoots.map { "`\($0)`" }.joined(separator: ", ") + "\n")
+    }
+  }
+}
+
+extension Output {
+  /// Writes raw bytes to standard output, all of them; on a write error, says so and exits 2.
+  static func write(bytes raw: UnsafeRawBufferPointer) {
+    var done = 0
+    while done < raw.count, let base = raw.baseAddress {
+      let n = Foundation.write(1, base + done, raw.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        Terminal.error("precept: cannot write output: \(String(cString: strerror(errno)))")
+        Foundation.exit(2)
+      }
+      done += n
     }
   }
 }

@@ -79,6 +79,8 @@ import Testing
     .fileTooLarge:
       "`Disk.readFile` refuses files over 16 MiB before they are decoded, so lint reports such a file as unreadable"
       + " (exit 2) or, when imported, as P0001; P0002 comes only from `SourceFile.decode` on bytes already in memory",
+    .jsonSyntax:
+      "rulebooks are YAML; P0109 is for facts files named `.json` (`precept check --facts x.json`), tested in FactsDoorTests",
   ]
 
   /// Cases whose one mistake still gives several diagnostics: the golden text records today's

@@ -31,8 +31,13 @@ import Testing
     ] {
       #expect(try Self.read(line, plan).get() == expected, "\(line)")
     }
-    // A repeated key: the last value counts.
-    #expect(try Self.read(#"{"age":31,"income":1500,"status":"retired","age":30}"#, plan).get() == expected)
+    // A repeated key refuses the line (as a YAML or JSON facts file with one is refused).
+    #expect(Self.errors(Self.read(#"{"age":31,"income":1500,"status":"retired","age":30}"#, plan)) == [
+      "not valid JSON at byte 44: the key `age` appears twice in one object"
+    ])
+    #expect(Self.errors(Self.read(#"{"age":30,"income":1500,"status":"retired","x":1,"\u0078":2}"#, plan)) == [
+      "not valid JSON at byte 50: the key `x` appears twice in one object"
+    ])
     // A key that starts like a field's name is another key.
     #expect(Self.errors(Self.read(#"{"ages":30,"income":1500,"status":"retired"}"#, plan)) == [
       "applicant.age: required fact is missing (expected int)"
@@ -61,19 +66,19 @@ import Testing
     let plan = JSONFactsReader.Plan(Self.applicant)
     // In order up to a point, then: a null, an extra key after the last field, a key repeated.
     #expect(Self.errors(Self.read(#"{"age":30,"income":null,"status":"retired"}"#, plan)) == [
-      "applicant.income: expected decimal, found null"
+      "applicant.income: expected decimal, found nothing"
     ])
     let extra = Self.read(#"{"age":30,"income":1,"status":"retired","note":"n","more":{"x":[1]}}"#, plan)
     #expect(try extra.get() == [.record([.number(Fixed(30)), .number(Fixed(1)), .enumCase(1), .text("n")])])
     #expect(Self.errors(Self.read(#"{"age":30,"age":"x","status":"retired"}"#, plan)) == [
-      "applicant.age: expected int, found \"x\"", "applicant.income: required fact is missing (expected decimal)",
+      "not valid JSON at byte 11: the key `age` appears twice in one object"
     ])
     // A problem in a nested value is reported once, with its path.
     let nested = [Field(name: "c", type: .record(RecordType([
       Field(name: "xs", type: .list(.record(RecordType([Field(name: "a", type: .int)])))), Field(name: "b", type: .bool),
     ])))]
     let r = Self.read(#"{"xs":[{"a":1},{"a":true},{"a":3}],"b":true}"#, JSONFactsReader.Plan(nested))
-    #expect(Self.errors(r) == ["c.xs[1].a: expected int, found true/false"])
+    #expect(Self.errors(r) == ["c.xs[1].a: expected int, found true"])
   }
 
   @Test func wholeNumbersForInts() throws {
@@ -82,7 +87,7 @@ import Testing
       let r = Self.read(#"{"age":\#(age),"income":1,"status":"employed"}"#, plan)
       #expect(try r.get() == [.record([.number(Fixed(value)), .number(Fixed(1)), .enumCase(0), .missing])], "\(age)")
     }
-    for (age, shown) in [("30.5", "30.5"), ("3.05e1", "30.5"), ("30.000000000001", "30.000000000001")] {
+    for (age, shown) in [("30.5", "30.5"), ("3.05e1", "3.05e1"), ("30.000000000001", "30.000000000001")] {
       let r = Self.read(#"{"age":\#(age),"income":1,"status":"employed"}"#, plan)
       #expect(Self.errors(r) == ["applicant.age: expected int, found \(shown)"], "\(age)")
     }
@@ -117,8 +122,10 @@ import Testing
       "customer.txns[1].amount.currency: required fact is missing (expected text)",
       "customer.txns[1].ts: expected int, found \"x\"",
       "customer.txns[2].amount: expected an amount in CNY, found 1 USD",
-      "customer.tags[0]: expected text, found 1",
     ])
+    // A number where text is wanted is that text, as written (as a plain YAML scalar is).
+    let tagged = Self.read(#"{"txns":[],"tags":[1.50,"x"]}"#, plan)
+    #expect(try tagged.get() == [.record([.list([]), .list([.text("1.50"), .text("x")])])])
   }
 
   @Test func aLineReaderReadsLineAfterLineAsAPlanDoes() throws {
@@ -146,8 +153,7 @@ import Testing
       .list(ys.enumerated().map { k, y in .record([.number(Fixed(k + 1)), .list(y.map { .number(Fixed($0)) })]) }), .list([]),
     ])])
     #expect(Self.errors(Array(lines[1].utf8).withUnsafeBufferPointer { reader.read($0) }) == [
-      "c.xs[0].ys: expected `,` or `]` in a list", "c.xs[0]: expected `,` or `}` in an object",
-      "c.xs: expected `,` or `]` in a list", "c: expected `,` or `}` in an object", "unexpected text after the JSON object",
+      "not valid JSON at byte 25: expected `,` or `]` in a list"
     ])
   }
 

@@ -333,7 +333,7 @@ extension CompiledRulebook {
   /// (`"0.1"`, `"18%"`, `"20000 CNY"`) or integers, dates as `"2026-01-01"`, enum cases as their
   /// names (a `String` raw value); `Double` and `Float` are refused.
   public func values(from facts: [String: any Encodable]) -> Result<[Value], FactsErrors> {
-    FactsEncoder.encode(facts).flatMap { FactsReader.read($0, schema: schema, textNumbers: true) }
+    FactsEncoder.encode(facts).flatMap { FactsReader.read($0, plan: FactsPlan(roots), textNumbers: true) }
   }
 
   /// Validates and evaluates facts given as Swift values (see `values(from:)`); throws `FactsErrors`

@@ -99,15 +99,15 @@ public enum RulebookTests {
         return result(["facts file: " + why])
       }
     }
-    let values: [Value]
-    switch FactsReader.read(node, schema: book.schema) {
-    case .success(let v): values = v
+    let facts: Session.Facts
+    switch Session(rulebooks: [book]).facts(node, stage: test.stage) {
+    case .success(let f): facts = f
     case .failure(let e): return result(e.errors.map { "facts do not fit the schema: " + $0.description })
     }
+    guard let values = facts.inputs.first?.values else { return result(["the facts do not apply to this rulebook"]) }
     let asOf = test.asOf.flatMap { CivilDate.parse($0.value).ok } ?? defaultAsOf
-    let stage = test.stage ?? node.text(at: ["product", "stage"]).flatMap(Stage.init(rawValue:))
-    evaluator.run(values, asOf: asOf, stage: stage)
-    let decision = evaluator.decision(asOf: asOf, stage: stage, trace: false)
+    evaluator.run(values, asOf: asOf, stage: facts.stage)
+    let decision = evaluator.decision(asOf: asOf, stage: facts.stage, trace: false)
     for r in decision.results { coverage.statuses[book.id, default: [:]][r.rule.id, default: []].insert(r.status) }
     var failures: [String] = []
     if let want = test.expectedOutcome, want.value != decision.outcome.rawValue {

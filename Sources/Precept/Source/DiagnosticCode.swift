@@ -15,6 +15,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case yamlTab = "P0106"
   case complexKey = "P0107"
   case emptyDocument = "P0108"
+  case jsonSyntax = "P0109"
 
   // P02xx — rulebook structure
   case unknownKey = "P0201"
@@ -92,6 +93,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .yamlTab: "tab used for indentation"
     case .complexKey: "mapping key is not a plain value"
     case .emptyDocument: "empty file"
+    case .jsonSyntax: "invalid JSON"
     case .unknownKey: "unknown key"
     case .missingKey: "required key missing"
     case .wrongShape: "value has the wrong shape"

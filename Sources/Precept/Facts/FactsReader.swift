@@ -1,0 +1,149 @@
+/// A problem in a facts file, naming the path of the fact: `applicant.age: expected int, found "thirty"`.
+public struct FactsError: Error, Sendable, Hashable {
+  /// The fact's path (`applicant.loans[0].amount`); empty for the document as a whole.
+  public var path: String
+  /// What is wrong with the fact, in words.
+  public var message: String
+  /// Where the fact is written in the facts file (`<swift>:1:1` for facts from Swift values), if known.
+  public var span: Span?
+
+  /// A problem with the fact at `path`.
+  public init(path: String, message: String, span: Span? = nil) {
+    self.path = path
+    self.message = message
+    self.span = span
+  }
+
+  /// `path: message`, as printed.
+  public var description: String { path.isEmpty ? message : "\(path): \(message)" }
+}
+
+/// Every problem found in one facts file.
+public struct FactsErrors: Error, Sendable, Hashable {
+  /// The problems, in the order found (at most `FactsReader.maximumErrors` from a facts file).
+  public var errors: [FactsError]
+}
+
+/// Reads facts given as a tree (a YAML or JSON file, or Swift values) into values of a schema.
+///
+/// What a written value means, and every message when it does not fit, comes from the schema's
+/// `FactsPlan`, which the JSON Lines reader of `precept eval` drives too. A plain YAML scalar is a
+/// number when it is a JSON number (`FactNumber`), `true`/`false` a bool, empty, `~` or `null`
+/// nothing, anything else text; a quoted scalar is always text. Fields are read in the order the
+/// document gives them, then the absent ones in schema order, as the JSON Lines reader does.
+/// Unknown keys are allowed (a product carries more than any one rulebook reads). A missing
+/// optional fact is `missing`; a missing list is empty; any other missing fact is an error.
+public struct FactsReader {
+  /// Most problems listed for one facts file; the rest are summarised.
+  public static let maximumErrors = 50
+  private let layout: FactsPlan.Layout
+  private var errors: [FactsError] = []
+  /// Facts encoded from Swift values: a string holding an exact decimal is read as a decimal, a
+  /// percentage fraction or an amount, since Swift's standard library has no exact decimal type.
+  /// Ints and Bools are still wanted as such (a `String` "30" is text).
+  private let textNumbers: Bool
+
+  private init(_ plan: FactsPlan, textNumbers: Bool) {
+    layout = plan.layout
+    self.textNumbers = textNumbers
+  }
+
+  /// Values for each root of `schema`, in order; errors if any fact does not fit its type.
+  public static func read(_ root: YAMLNode, schema: [(name: String, type: ValueType)]) -> Result<[Value], FactsErrors> {
+    read(root, plan: FactsPlan(schema.map { Field(name: $0.name, type: $0.type) }), textNumbers: false)
+  }
+
+  /// Values for each root of `plan`'s schema, in order.
+  static func read(_ root: YAMLNode, plan: FactsPlan, textNumbers: Bool = false) -> Result<[Value], FactsErrors> {
+    var reader = FactsReader(plan, textNumbers: textNumbers)
+    guard case .mapping = root.kind else {
+      return .failure(FactsErrors(errors: [FactsError(path: "", message: "facts must be a mapping of fact names (such as `product`) to values, found \(root.kindDescription)", span: root.span)]))
+    }
+    let v = reader.value(root, plan.layout.rootRecord, path: "")
+    guard reader.errors.isEmpty, case .record(let values) = v else { return .failure(FactsErrors(errors: reader.errors)) }
+    return .success(values)
+  }
+
+  private mutating func fail(_ path: String, _ message: String, _ span: Span?) -> Value {
+    if errors.count < FactsReader.maximumErrors { errors.append(FactsError(path: path, message: message, span: span)) }
+    return .missing
+  }
+
+  private mutating func accept(_ a: Accepted, _ path: String, _ span: Span?) -> Value {
+    switch a {
+    case .value(let v): return v
+    case .refused(let message): return fail(path, message, span)
+    }
+  }
+
+  /// The node's kind, looking through `?`.
+  private func kind(_ k: Int32) -> FactsPlan.Layout.Kind {
+    let n = layout.nodes[Int(k)]
+    return n.kind == .optional ? layout.nodes[Int(n.a)].kind : n.kind
+  }
+
+  private func unwrapped(_ k: Int32) -> Int32 {
+    let n = layout.nodes[Int(k)]
+    return n.kind == .optional ? n.a : k
+  }
+
+  private mutating func value(_ node: YAMLNode, _ k: Int32, path: String) -> Value {
+    switch node.kind {
+    case .scalar(let text, let style):
+      let quoted = style.isQuotedOrBlock || node.tag == "!!str" || node.tag == "tag:yaml.org,2002:str"
+      var copy = text
+      return copy.withUTF8 { raw in
+        if !quoted {
+          if node.isNull { return accept(layout.null(k), path, node.span) }
+          if text == "true" || text == "false" { return accept(layout.bool(k, text == "true"), path, node.span) }
+          if FactNumber.matches(text) { return accept(layout.number(k, FactNumber.value(raw, 0..<raw.count), raw: raw), path, node.span) }
+        } else if textNumbers, FactNumber.matches(text) {
+          switch kind(k) {
+          case .decimal, .percent: return accept(layout.number(k, FactNumber.value(raw, 0..<raw.count), raw: raw), path, node.span)
+          case .int: return fail(path, "expected int, found \"\(text)\" (a Swift String is text: pass an Int)", node.span)
+          default: break
+          }
+        }
+        return accept(layout.text(k, raw), path, node.span)
+      }
+    case .sequence(let items):
+      guard kind(k) == .list else { return mismatch(k, "a list", node, path) }
+      let element = layout.nodes[Int(unwrapped(k))].a
+      return .list(items.enumerated().map { n, item in value(item, element, path: "\(path)[\(n)]") })
+    case .mapping(let pairs):
+      switch kind(k) {
+      case .record: return record(pairs, unwrapped(k), node, path)
+      case .money:
+        let before = errors.count
+        let v = record(pairs, layout.moneyRecord, node, path)
+        guard errors.count == before, case .record(let f) = v else { return .missing }
+        return accept(layout.moneyMapping(unwrapped(k), f), path, node.span)
+      default: return mismatch(k, "a mapping", node, path)
+      }
+    }
+  }
+
+  private mutating func mismatch(_ k: Int32, _ found: String, _ node: YAMLNode, _ path: String) -> Value {
+    if kind(k) == .skip { return .missing }
+    return accept(layout.mismatch(k, found: found), path, node.span)
+  }
+
+  private mutating func record(_ pairs: [YAMLPair], _ k: Int32, _ node: YAMLNode, _ path: String) -> Value {
+    let n = layout.nodes[Int(k)]
+    let first = Int(n.a)
+    let count = Int(n.b) - first
+    var fields = [Value](repeating: .missing, count: count)
+    var seen = [Bool](repeating: false, count: count)
+    for pair in pairs {
+      let name = pair.name
+      guard let f = (0..<count).first(where: { !seen[$0] && layout.fieldNames[first + $0] == name }) else { continue }
+      seen[f] = true
+      fields[f] = value(pair.value, layout.fields[first + f].node, path: path.isEmpty ? name : path + "." + name)
+    }
+    for f in 0..<count where !seen[f] {
+      let name = layout.fieldNames[first + f]
+      fields[f] = accept(layout.absent(layout.fields[first + f].node), path.isEmpty ? name : path + "." + name, node.span)
+    }
+    return .record(fields)
+  }
+}

@@ -1,0 +1,233 @@
+/// Decides JSON lines (`precept eval`) as `Session.decide` decides a facts file: the same
+/// rulebooks apply (their roots present), at the same stage (asked, else the line's
+/// `product.stage`), with the facts validated alike; a line that fits no rulebook, or does not fit
+/// one that applies, gets one error object and no decisions. Keeps its working storage from line
+/// to line; one per thread.
+public final class LineDecider {
+  let session: Session
+  let asOf: CivilDate
+  let stage: Stage?
+  private let evaluators: [Evaluator]
+  private let readers: [JSONFactsReader.LineReader]
+  private let formats: [CompactDecisionFormat]
+  /// Each root name as bytes, in `session.rootNames` order, and each rulebook's roots as a mask over them.
+  private let rootBytes: [[UInt8]]
+  private let rootMasks: [UInt64]
+  /// Whether a line's shape (roots present, `product.stage`) must be read before its facts:
+  /// not when every rulebook reads the same single root (other than `product`, or a stage was asked).
+  private let scansShape: Bool
+  private var values: [[Value]]
+  private var applies: [Bool]
+  private var keys = JSONSyntax.KeyLog()
+
+  /// A decider for `session`'s rulebooks, as of `asOf`, at `stage` (nil: each line's `product.stage`).
+  public init(_ session: Session, asOf: CivilDate, stage: Stage?) {
+    self.session = session
+    self.asOf = asOf
+    self.stage = stage
+    evaluators = session.rulebooks.map { Evaluator($0) }
+    let shape: JSONFactsReader.Shape = session.sharedRoot != nil ? .flatOrKeyed : .keyed
+    readers = session.plans.map { JSONFactsReader.LineReader($0, shape: shape) }
+    formats = session.rulebooks.map { CompactDecisionFormat($0, asOf: asOf) }
+    rootBytes = session.rootNames.map { Array($0.utf8) }
+    let names = session.rootNames
+    rootMasks = session.rulebooks.map { book in
+      book.roots.reduce(UInt64(0)) { mask, root in
+        guard let k = names.firstIndex(of: root.name), k < 64 else { return mask | (1 << 63) }
+        return mask | (1 << UInt64(k))
+      }
+    }
+    scansShape = session.sharedRoot == nil || (stage == nil && session.sharedRoot == "product")
+    values = Array(repeating: [], count: session.rulebooks.count)
+    applies = Array(repeating: false, count: session.rulebooks.count)
+  }
+
+  /// Decides line number `number` and appends its output lines to `out`; false when the line
+  /// could not be used (its error object is appended instead).
+  public func decide(_ line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout OutputBytes) -> Bool {
+    var lineStage = stage
+    if scansShape {
+      switch scan(line) {
+      case .failure(let e):
+        Evaluator.appendError(e.description, line: number, to: &out)
+        return false
+      case .success(let shape):
+        if stage == nil { lineStage = shape.stage }
+        var any = false
+        for b in applies.indices {
+          applies[b] = session.sharedRoot != nil || rootMasks[b] & ~shape.present == 0
+          any = any || applies[b]
+        }
+        if !any {
+          Evaluator.appendError(session.noRulebookApplies(keys: shape.keys).description, line: number, to: &out)
+          return false
+        }
+      }
+    } else {
+      for b in applies.indices { applies[b] = true }
+    }
+    var errors: [FactsError] = []
+    for b in readers.indices where applies[b] {
+      switch readers[b].read(line) {
+      case .success(let v): values[b] = v
+      case .failure(let e): errors += e.errors
+      }
+    }
+    if !errors.isEmpty {
+      Evaluator.appendError(Session.distinct(errors).map(\.description).joined(separator: "; "), line: number, to: &out)
+      return false
+    }
+    for b in evaluators.indices where applies[b] {
+      evaluators[b].run(values[b], asOf: asOf, stage: lineStage)
+      formats[b].append(evaluators[b], line: number, to: &out)
+    }
+    return true
+  }
+
+  /// What a line's top level holds: which roots (a mask over `session.rootNames`), its keys
+  /// (for the error when no rulebook applies), and its `product.stage`.
+  private struct Shape {
+    var present: UInt64 = 0
+    var keys: [String] = []
+    var stage: Stage?
+  }
+
+  /// Reads a line's top level: strict JSON throughout, as the facts readers read it.
+  private func scan(_ b: UnsafeBufferPointer<UInt8>) -> Result<Shape, FactsError> {
+    keys.reset()
+    var i = 0
+    var shape = Shape()
+    func syntax(_ p: JSONSyntax.Problem, _ at: Int) -> Result<Shape, FactsError> { .failure(JSONFactsReader.syntaxError(p, at: at)) }
+    JSONSyntax.skipSpace(b, &i)
+    guard i < b.count else { return syntax(.expectedValue(found: "an empty line"), i) }
+    guard b[i] == UInt8(ascii: "{") else {
+      if JSONSyntax.skipValue(b, &i, level: 0, keys: &keys) == nil {
+        JSONSyntax.skipSpace(b, &i)
+        if i == b.count { return .failure(FactsError(path: "", message: "a line must be a JSON object (a mapping of fact names to values)")) }
+        return syntax(.trailingText, i)
+      }
+      return syntax(.expectedValue(found: JSONSyntax.found(b, 0)), 0)
+    }
+    i += 1
+    JSONSyntax.skipSpace(b, &i)
+    // A flat product record (for rulebooks over `product` alone) has its stage at the top.
+    var stageAtTop = false
+    var first = true
+    if i < b.count, b[i] == UInt8(ascii: "}") {
+      i += 1
+    } else {
+      while true {
+        JSONSyntax.skipSpace(b, &i)
+        let keyStart = i
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { return syntax(.expectedKey, i) }
+        let token: JSONSyntax.StringToken
+        switch JSONSyntax.string(b, &i) {
+        case .failure(let p): return syntax(p, keyStart)
+        case .success(let t): token = t
+        }
+        guard keys.add(b, token, level: 0) else { return syntax(.duplicateKey(JSONSyntax.decode(b, token)), keyStart) }
+        let key = JSONSyntax.decode(b, token)
+        if first, session.sharedRoot == "product", key != "product" { stageAtTop = true }
+        first = false
+        shape.keys.append(key)
+        if let k = session.rootNames.firstIndex(of: key), k < 64 { shape.present |= 1 << UInt64(k) }
+        JSONSyntax.skipSpace(b, &i)
+        guard i < b.count, b[i] == UInt8(ascii: ":") else { return syntax(.expectedColon, i) }
+        i += 1
+        JSONSyntax.skipSpace(b, &i)
+        if stageAtTop, key == "stage" {
+          switch stageValue(b, &i, level: 1) {
+          case .failure(let e): return .failure(e)
+          case .success(let s): shape.stage = s
+          }
+        } else if key == "product", !stageAtTop, i < b.count, b[i] == UInt8(ascii: "{") {
+          switch productStage(b, &i) {
+          case .failure(let e): return .failure(e)
+          case .success(let s): shape.stage = s
+          }
+        } else if let p = JSONSyntax.skipValue(b, &i, level: 1, keys: &keys) {
+          return syntax(p, i)
+        }
+        JSONSyntax.skipSpace(b, &i)
+        if i < b.count, b[i] == UInt8(ascii: ",") {
+          i += 1
+          continue
+        }
+        if i < b.count, b[i] == UInt8(ascii: "}") {
+          i += 1
+          break
+        }
+        return syntax(.expectedCommaOrBrace, i)
+      }
+    }
+    JSONSyntax.skipSpace(b, &i)
+    if i < b.count { return syntax(.trailingText, i) }
+    return .success(shape)
+  }
+
+  /// The `stage` of the product object at `i` (its `{`), checking the whole object.
+  private func productStage(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Result<Stage?, FactsError> {
+    func syntax(_ p: JSONSyntax.Problem, _ at: Int) -> Result<Stage?, FactsError> { .failure(JSONFactsReader.syntaxError(p, at: at)) }
+    var stage: Stage?
+    i += 1
+    JSONSyntax.skipSpace(b, &i)
+    if i < b.count, b[i] == UInt8(ascii: "}") {
+      i += 1
+      return .success(nil)
+    }
+    while true {
+      JSONSyntax.skipSpace(b, &i)
+      let keyStart = i
+      guard i < b.count, b[i] == UInt8(ascii: "\"") else { return syntax(.expectedKey, i) }
+      let token: JSONSyntax.StringToken
+      switch JSONSyntax.string(b, &i) {
+      case .failure(let p): return syntax(p, keyStart)
+      case .success(let t): token = t
+      }
+      guard keys.add(b, token, level: 1) else { return syntax(.duplicateKey(JSONSyntax.decode(b, token)), keyStart) }
+      JSONSyntax.skipSpace(b, &i)
+      guard i < b.count, b[i] == UInt8(ascii: ":") else { return syntax(.expectedColon, i) }
+      i += 1
+      JSONSyntax.skipSpace(b, &i)
+      if JSONSyntax.decode(b, token) == "stage" {
+        switch stageValue(b, &i, level: 2) {
+        case .failure(let e): return .failure(e)
+        case .success(let s): stage = s
+        }
+      } else if let p = JSONSyntax.skipValue(b, &i, level: 2, keys: &keys) {
+        return syntax(p, i)
+      }
+      JSONSyntax.skipSpace(b, &i)
+      if i < b.count, b[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if i < b.count, b[i] == UInt8(ascii: "}") {
+        i += 1
+        keys.close(level: 1)
+        return .success(stage)
+      }
+      return syntax(.expectedCommaOrBrace, i)
+    }
+  }
+
+  /// A stage written at `i`: a stage name, or null for none.
+  private func stageValue(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, level: Int) -> Result<Stage?, FactsError> {
+    let start = i
+    if i < b.count, b[i] == UInt8(ascii: "\"") {
+      switch JSONSyntax.string(b, &i) {
+      case .failure(let p): return .failure(JSONFactsReader.syntaxError(p, at: start))
+      case .success(let t): return FactsPlan.stage(JSONSyntax.decode(b, t)).map { $0 }
+      }
+    }
+    if JSONSyntax.literal(b, &i, "null"), i == b.count || JSONSyntax.isDelimiter(b[i]) { return .success(nil) }
+    i = start
+    if let p = JSONSyntax.skipValue(b, &i, level: level, keys: &keys) { return .failure(JSONFactsReader.syntaxError(p, at: i)) }
+    guard b[start] == UInt8(ascii: "{") || b[start] == UInt8(ascii: "[") else {
+      // A number or a bool, named as written (as a YAML scalar would be).
+      return FactsPlan.stage(String(decoding: b[start..<i], as: UTF8.self)).map { $0 }
+    }
+    let found = b[start] == UInt8(ascii: "{") ? "a mapping" : "a list"
+    return .failure(FactsError(path: "product.stage", message: "expected a stage name, found \(found)"))
+  }
+}
