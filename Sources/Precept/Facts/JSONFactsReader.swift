@@ -307,6 +307,8 @@ public struct JSONFactsReader {
       let start = i
       let errorCount = errors.count
       if inOrder(first, count, into: &fields) { return .record(fields) }
+      // Text that is not JSON is not JSON however it is read again.
+      if syntax != nil { return .missing }
       i = start
       errors.removeSubrange(errorCount...)
       fields.removeAll(keepingCapacity: true)
@@ -429,10 +431,7 @@ public struct JSONFactsReader {
         let v = value(field.node)
         fields.append(v)
         pop()
-        if errors.count != errorCount || syntax != nil {
-          syntax = nil
-          return false
-        }
+        if errors.count != errorCount || syntax != nil { return false }
       }
       skipSpace()
       let close = f + 1 < count ? UInt8(ascii: ",") : UInt8(ascii: "}")

@@ -306,10 +306,14 @@ public enum JSONSyntax {
       case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
         if case .failure(let p) = number(b, &i) { return p }
       default:
+        let start = i
         if !(literal(b, &i, "true") || literal(b, &i, "false") || literal(b, &i, "null")) {
           return .expectedValue(found: found(b, i))
         }
-        if i < b.count, !isDelimiter(b[i]) { return .expectedValue(found: found(b, i - 1)) }
+        if i < b.count, !isDelimiter(b[i]) {
+          i = start
+          return .expectedValue(found: found(b, start))
+        }
       }
       if open.isEmpty { return nil }
       afterValue = true
