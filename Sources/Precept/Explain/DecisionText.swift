@@ -12,17 +12,18 @@ public struct DecisionRenderer: Sendable {
     self.traces = traces
   }
 
-  /// The decision as text for a reviewer.
+  /// The decision as text for a reviewer. Every piece of text that comes from the rulebook or the
+  /// facts is escaped (`TerminalText`), so no value can move the cursor or forge a line.
   public func render(_ d: Decision) -> String {
     let book = d.rulebook
-    var out = paint(book.id, .bold) + (book.version.map { " \($0)" } ?? "") + (book.title.map { " — \($0)" } ?? "") + "\n"
+    var out = paint(shown(book.id), .bold) + (book.version.map { " \(shown($0))" } ?? "") + (book.title.map { " — \(shown($0))" } ?? "") + "\n"
     out += "as of \(d.asOf)" + (d.stage.map { " · stage \($0.rawValue)" } ?? " · all stages") + " · \(book.digest.prefix(19))…\n"
     out += "Outcome: " + badge(d.outcome) + "\n\n"
     out += "Sign-off by department\n"
-    let width = d.byOwner.map { $0.name.count }.max() ?? 0
+    let width = d.byOwner.map { DisplayWidth.of(shown($0.name)) }.max() ?? 0
     for (owner, outcome) in d.byOwner {
-      let findings = d.results.filter { ($0.rule.owner ?? "unassigned") == owner && $0.outcome > .pass }.map(\.rule.id)
-      out += "  " + owner.padding(width) + "  " + badge(outcome)
+      let findings = d.results.filter { ($0.rule.owner ?? "unassigned") == owner && $0.outcome > .pass }.map { shown($0.rule.id) }
+      out += "  " + shown(owner).padding(width) + "  " + badge(outcome)
       out += findings.isEmpty ? "\n" : String(repeating: " ", count: 9 - outcome.rawValue.count) + findings.joined(separator: ", ") + "\n"
     }
     let findings = d.results.filter { $0.status == .violated || $0.status == .unknown }
@@ -37,11 +38,11 @@ public struct DecisionRenderer: Sendable {
       out += "\n\(label) (\(rs.count))\n"
       if traces || status != .passed {
         for r in rs {
-          out += "  \(r.rule.id)" + (r.reason.map { " — \($0)" } ?? (r.rule.title.map { " — \($0)" } ?? "")) + "\n"
+          out += "  \(shown(r.rule.id))" + (r.reason.map { " — \(shown($0))" } ?? (r.rule.title.map { " — \(shown($0))" } ?? "")) + "\n"
           if traces, let t = r.trace { out += tree(t, indent: "      ") }
         }
       } else {
-        out += wrap(rs.map(\.rule.id).joined(separator: ", "), indent: "  ")
+        out += wrap(rs.map { shown($0.rule.id) }.joined(separator: ", "), indent: "  ")
       }
     }
     return out
@@ -50,18 +51,18 @@ public struct DecisionRenderer: Sendable {
   private func finding(_ r: RuleResult) -> String {
     let rule = r.rule
     let mark = r.status == .unknown ? "?" : (rule.verb == .flag ? "!" : "✗")
-    var s = "  \(paint(mark, r.status == .unknown ? .yellow : .red)) " + badge(r.outcome) + "  " + paint(rule.id, .bold)
-    s += (rule.title.map { "  \($0)" } ?? "") + "\n"
+    var s = "  \(paint(mark, r.status == .unknown ? .yellow : .red)) " + badge(r.outcome) + "  " + paint(shown(rule.id), .bold)
+    s += (rule.title.map { "  \(shown($0))" } ?? "") + "\n"
     let pad = "      "
     // An unknown rule's message would describe a violation that has not been established.
     if r.status == .unknown, let reason = r.reason {
-      s += pad + "unknown: " + reason + "\n"
+      s += pad + "unknown: " + shown(reason) + "\n"
     } else if let m = r.message {
-      s += pad + m + "\n"
+      s += pad + shown(m) + "\n"
     }
     if rule.verb == .flag, r.status == .violated { s += pad + "flagged: the condition holds\n" }
-    if let w = rule.whenText { s += pad + "when:   " + w + "\n" }
-    s += pad + "\(rule.verb.rawValue): " + rule.conditionText + "\n"
+    if let w = rule.whenText { s += pad + "when:   " + TerminalText.escaped(source: w, indent: pad + "  ") + "\n" }
+    s += pad + "\(rule.verb.rawValue): " + TerminalText.escaped(source: rule.conditionText, indent: pad + "  ") + "\n"
     if traces, let t = r.trace {
       if let w = r.whenTrace { s += tree(w, indent: pad + "  ") }
       s += tree(t, indent: pad + "  ")
@@ -71,18 +72,18 @@ public struct DecisionRenderer: Sendable {
       let facts = t.facts + (r.whenTrace?.facts ?? [])
       var seen: Set<String> = []
       for (path, value) in facts where seen.insert(path).inserted {
-        s += pad + "  \(path) = \(clip(value))\n"
+        s += pad + "  \(shown(path)) = \(clip(value))\n"
       }
     }
-    s += pad + "owner: \(rule.owner ?? "unassigned") · \(rule.category ?? "uncategorized") · \(rule.source.description)\n"
-    if let cite = rule.cite { s += pad + "cite: " + cite + "\n" }
+    s += pad + "owner: \(shown(rule.owner ?? "unassigned")) · \(shown(rule.category ?? "uncategorized")) · \(shown(rule.source.description))\n"
+    if let cite = rule.cite { s += pad + "cite: " + shown(cite) + "\n" }
     return s
   }
 
   /// The evaluation tree: each sub-expression with its value.
   private func tree(_ t: Trace, indent: String) -> String {
-    var label = t.expression
-    if let f = t.fact, f != t.expression { label += "  (\(f))" }
+    var label = TerminalText.escaped(source: t.expression, indent: indent + "  ")
+    if let f = t.fact, f != t.expression { label += "  (\(shown(f)))" }
     let value = t.value.map { clip($0) } ?? "not evaluated"
     var s = indent + label + " = " + value
     if let item = t.decidingItem { s += "  (decided by item \(item))" }
@@ -94,9 +95,11 @@ public struct DecisionRenderer: Sendable {
     return s
   }
 
-  private func clip(_ s: String) -> String {
-    s.unicodeScalars.count > 160 ? String(scalars: s.unicodeScalars.prefix(157)) + "…" : s
-  }
+  /// Input text as printed: controls escaped.
+  private func shown(_ s: String) -> String { TerminalText.escaped(s) }
+
+  /// A value as printed: controls escaped, and cut at 160 characters.
+  private func clip(_ s: String) -> String { TerminalText.escaped(s, limit: 160) }
 
   private func wrap(_ s: String, indent: String) -> String {
     var out = ""
@@ -140,7 +143,7 @@ extension String {
 /// How matched words are shown to a reviewer: the words, and where they are in the copy.
 enum TextMatches {
   static func describe(_ spans: [TextSpan]) -> String {
-    "found: " + spans.map { "“\($0.text)” at characters \($0.start)–\($0.end)" }.joined(separator: ", ")
+    "found: " + spans.map { "“\(TerminalText.escaped($0.text))” at characters \($0.start)–\($0.end)" }.joined(separator: ", ")
   }
 }
 
