@@ -68,7 +68,7 @@ struct EvalCommand: ParsableCommand {
     var anyBad = false
     while !Interruption.requested, let batch = stream.nextBatch(maxLines: 8192) {
       anyBad = Self.evaluate(batch, deciders: deciders, into: &out) || anyBad
-      out.withUnsafeBytes { Output.write(bytes: $0) }
+      out.withUnsafeBytes { Terminal.write(bytes: $0) }
       out.removeAll()
     }
     if let signal = stream.readError {
@@ -234,10 +234,20 @@ final class LineStream {
         start = at + 1
         scanned = at + 1
       }
-      if lines.count >= maxLines || done { break }
-      if end - start > maximumLine {
+      if lines.count >= maxLines || done || Interruption.requested { break }
+      if skipping {
+        // The rest of a line already reported as too long: dropped as it is read.
+        start = end
+        scanned = end
+        if end == capacity {
+          if !lines.isEmpty { break }
+          end = 0
+          start = 0
+          scanned = 0
+        }
+      } else if end - start > maximumLine {
         // A line longer than the maximum: reported once, its bytes dropped up to its break.
-        if !skipping { lines.append(Line(range: start..<start, kind: .tooLong)) }
+        lines.append(Line(range: start..<start, kind: .tooLong))
         skipping = true
         start = end
         scanned = end

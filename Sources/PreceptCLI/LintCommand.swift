@@ -26,7 +26,7 @@ struct LintCommand: ParsableCommand {
 
   func run() throws {
     let report = LintReport.run(paths: paths, root: root)
-    for e in report.unreadable { Terminal.error("precept: cannot read \(e.path): \(e.reason)") }
+    for e in report.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(e.path): \(e.reason)")) }
     let ds = report.diagnostics
     switch format {
     case .text:

@@ -23,7 +23,8 @@ struct PreceptCommand: ParsableCommand {
         Terminal.write(fullMessage(for: error) + "\n")
         Foundation.exit(0)
       }
-      if code.rawValue == 1 || code.rawValue == 2 { Foundation.exit(code.rawValue) }
+      // 1 and 2 are ours; 128 + N is an interrupted `eval` (SIGINT 130, SIGTERM 143).
+      if code.rawValue == 1 || code.rawValue == 2 || error is ExitCode && code.rawValue > 128 { Foundation.exit(code.rawValue) }
       Terminal.error(fullMessage(for: error))
       Foundation.exit(2)
     }

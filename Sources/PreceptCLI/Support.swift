@@ -14,9 +14,9 @@ enum Failure: Error {
     } catch let f as Failure {
       switch f {
       case .usage(let message):
-        Terminal.error(message.split(separator: "\n").map { "precept: \($0)" }.joined(separator: "\n"))
+        Terminal.error(message.split(separator: "\n").map { "precept: " + TerminalText.escaped(String($0)) }.joined(separator: "\n"))
       case .load(let e):
-        for u in e.unreadable { Terminal.error("precept: cannot read \(u.path): \(u.reason)") }
+        for u in e.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(u.path): \(u.reason)")) }
         let shown = e.diagnostics.filter { $0.severity == .error }
         if !shown.isEmpty { Terminal.error(DiagnosticRenderer(files: e.files, color: Terminal.errorColor).render(shown)) }
       }
@@ -45,23 +45,8 @@ enum Output {
     let renderer = DecisionRenderer(color: Terminal.color, traces: traces)
     Terminal.write(ds.map { renderer.render($0) }.joined(separator: "\n"))
     for n in notApplicable {
-      Terminal.write("\n\(n.rulebook.id): not applicable — the facts have no " + n.missingRoots.map { "`\($0)`" }.joined(separator: ", ") + "\n")
-    }
-  }
-}
-
-extension Output {
-  /// Writes raw bytes to standard output, all of them; on a write error, says so and exits 2.
-  static func write(bytes raw: UnsafeRawBufferPointer) {
-    var done = 0
-    while done < raw.count, let base = raw.baseAddress {
-      let n = Foundation.write(1, base + done, raw.count - done)
-      if n < 0 {
-        if errno == EINTR { continue }
-        Terminal.error("precept: cannot write output: \(String(cString: strerror(errno)))")
-        Foundation.exit(2)
-      }
-      done += n
+      let roots = n.missingRoots.map { "`\($0)`" }.joined(separator: ", ")
+      Terminal.write("\n" + TerminalText.escaped("\(n.rulebook.id): not applicable — the facts have no \(roots)") + "\n")
     }
   }
 }

@@ -45,11 +45,11 @@ enum TestOutput {
     var current = ""
     for r in report.results {
       if r.file != current {
-        out += "\(r.file)  \(r.rulebook)\n"
+        out += TerminalText.escaped("\(r.file)  \(r.rulebook)") + "\n"
         current = r.file
       }
-      out += "  \(r.passed ? "✓" : "✗") \(r.name)\n"
-      for f in r.failures { out += "      \(f)\n" }
+      out += "  \(r.passed ? "✓" : "✗") " + TerminalText.escaped(r.name) + "\n"
+      for f in r.failures { out += "      " + TerminalText.escaped(f) + "\n" }
     }
     if coverage {
       out += "\nCoverage\n"
