@@ -10,8 +10,8 @@ public struct Project: Sendable {
     public var imports: [String: Int]
   }
 
-  /// The directory that imports may not leave: absolute, with symbolic links resolved. See
-  /// `load(paths:root:)` for the default.
+  /// The directory that imports and directory scans may not leave: absolute, with symbolic links
+  /// resolved. See `load(paths:root:)` for the default.
   public var root: String
   /// Every rulebook read, requested or imported, once each.
   public var units: [Unit] = []
@@ -28,13 +28,17 @@ public struct Project: Sendable {
 
   /// Paths that could not be read at all (exit code 2).
   public var unreadable: [DiskError] = []
+  /// Entries a directory scan passed over, with why: links that lead outside the root, and links
+  /// back into a directory already scanned. Notes to show, not errors: the rest was read as usual.
+  public var skipped: [DiskError] = []
 
   init(root: String) { self.root = root }
 
   /// Reads the rulebooks at `paths` (files, or directories searched for rulebooks).
   ///
-  /// Imports may not leave `root`. Without one, the root is the current directory when every
-  /// path lies inside it, and otherwise the deepest directory holding all the paths.
+  /// Imports may not leave `root`, and neither may directory scans. Without one, the root is the
+  /// current directory when every path lies inside it, and otherwise the deepest directory holding
+  /// all the paths.
   public static func load(paths: [String], root: String? = nil) -> Project {
     let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
     var loader = ProjectLoader(root: resolved)

@@ -32,25 +32,12 @@ struct ProjectLoader {
 
   mutating func request(_ path: String) {
     if Disk.isDirectory(path) {
-      let files = rulebookFiles(under: path)
-      for f in files { request(f, fromDirectory: true) }
+      let scan = DirectoryScan(path, root: project.root)
+      project.skipped += scan.skipped
+      for f in scan.files { request(f, fromDirectory: true) }
       return
     }
     request(path, fromDirectory: false)
-  }
-
-  /// YAML files below a directory, in name order, skipping hidden and build folders.
-  private func rulebookFiles(under dir: String) -> [String] {
-    var out: [String] = []
-    for name in Disk.list(dir) where !name.hasPrefix(".") {
-      let p = dir == "." ? name : PathName.join(dir, name)
-      if Disk.isDirectory(p) {
-        out += rulebookFiles(under: p)
-      } else if PathName.isYAML(name) {
-        out.append(p)
-      }
-    }
-    return out
   }
 
   private mutating func request(_ path: String, fromDirectory: Bool) {
