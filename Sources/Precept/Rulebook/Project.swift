@@ -36,9 +36,10 @@ public struct Project: Sendable {
 
   /// Reads the rulebooks at `paths` (files, or directories searched for rulebooks).
   ///
-  /// Imports may not leave `root`, and neither may directory scans. Without one, the root is the
-  /// current directory when every path lies inside it, and otherwise the deepest directory holding
-  /// all the paths.
+  /// Imports may not leave `root`, and neither may directory scans. Without a `root`, it is the
+  /// nearest directory holding `.git` (the checkout) that contains every path; when there is none,
+  /// the deepest directory that contains every path (a file counts by its directory). The
+  /// process's working directory plays no part, except in reading relative paths.
   public static func load(paths: [String], root: String? = nil) -> Project {
     let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
     var loader = ProjectLoader(root: resolved)
@@ -47,16 +48,31 @@ public struct Project: Sendable {
   }
 
   static func defaultRoot(for paths: [String]) -> String {
-    let cwd = Disk.realPath(Disk.currentDirectory()) ?? "/"
+    let cwd = Disk.currentDirectory()
     let dirs = paths.map { p -> String in
-      let real = Disk.realPath(p) ?? PathName.join(cwd, p)
-      return Disk.isDirectory(real) ? real : PathName.directory(of: real)
+      if let real = Disk.realPath(p) { return Disk.isDirectory(real) ? real : PathName.directory(of: real) }
+      // A path that does not exist is reported as unreadable; its directory still counts.
+      let dir = PathName.directory(of: p)
+      return Disk.realPath(dir) ?? PathName.join(cwd, dir)
     }
-    if dirs.allSatisfy({ PathName.isInside($0, root: cwd) }) { return cwd }
-    var common = dirs.first ?? cwd
+    guard var common = dirs.first else { return "/" }
     for d in dirs.dropFirst() {
       while !PathName.isInside(d, root: common) { common = PathName.directory(of: common) }
     }
-    return common
+    return checkout(holding: common, home: Disk.homeDirectory()) ?? common
+  }
+
+  /// The nearest directory at or above `directory` that holds `.git` (a directory, or the file of
+  /// a worktree or submodule). The search stops below `home` and `/`: a home kept in git is not a
+  /// project, and taking it as the root would open `~/.ssh` to every rulebook.
+  static func checkout(holding directory: String, home: String?) -> String? {
+    var dir = directory
+    while dir != "/" && dir != home {
+      if Disk.exists(PathName.join(dir, ".git")) { return dir }
+      let parent = PathName.directory(of: dir)
+      if parent == dir { break }
+      dir = parent
+    }
+    return nil
   }
 }

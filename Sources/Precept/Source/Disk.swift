@@ -79,6 +79,12 @@ public enum Disk {
     return String(cString: p)
   }
 
+  /// The user's home directory (`$HOME`, resolved), or nil when it is unset or does not exist.
+  public static func homeDirectory() -> String? {
+    guard let home = getenv("HOME") else { return nil }
+    return realPath(String(cString: home))
+  }
+
   private static func errnoText() -> String {
     switch errno {
     case ENOENT: "no such file or directory"
