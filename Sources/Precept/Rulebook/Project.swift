@@ -10,8 +10,8 @@ public struct Project: Sendable {
     public var imports: [String: Int]
   }
 
-  /// The directory that imports and directory scans may not leave: absolute, with symbolic links
-  /// resolved. See `load(paths:root:)` for the default.
+  /// The directory that every file a rulebook names — its imports, its tests' facts files — must
+  /// lie in: absolute, with symbolic links resolved. See `load(paths:root:)` for the default.
   public var root: String
   /// Every rulebook read, requested or imported, once each.
   public var units: [Unit] = []
@@ -36,15 +36,38 @@ public struct Project: Sendable {
 
   /// Reads the rulebooks at `paths` (files, or directories searched for rulebooks).
   ///
-  /// Imports may not leave `root`, and neither may directory scans. Without a `root`, it is the
-  /// nearest directory holding `.git` (the checkout) that contains every path; when there is none,
-  /// the deepest directory that contains every path (a file counts by its directory). The
-  /// process's working directory plays no part, except in reading relative paths.
+  /// Imports may not leave `root`, and neither may directory scans nor (through `factsPath`) the
+  /// facts files of rulebook tests. Without a `root`, it is the nearest directory holding `.git`
+  /// (the checkout) that contains every path; when there is none, the deepest directory that
+  /// contains every path (a file counts by its directory). The process's working directory plays
+  /// no part, except in reading relative paths.
   public static func load(paths: [String], root: String? = nil) -> Project {
     let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
     var loader = ProjectLoader(root: resolved)
     for path in paths { loader.request(path) }
     return loader.project
+  }
+
+  /// The file a rulebook test's `file:` names, to read: `relative` taken from the directory of
+  /// `rulebookPath` (the rulebook's path as loaded, `Rulebook.file.path`), with `..` and every
+  /// symbolic link resolved.
+  ///
+  /// Fails when the file lies outside `root` — whether or not it exists, so that a rulebook cannot
+  /// probe the disk beyond it — or does not exist. The reason names `relative` as written and reads
+  /// on its own: "`../../../etc/passwd` leads outside the root directory `/work/x`".
+  public func factsPath(_ relative: String, from rulebookPath: String) -> Result<String, DiskError> {
+    let target = PathName.join(PathName.directory(of: rulebookPath), relative)
+    let outside = DiskError(path: target, reason: "`\(relative)` leads outside the root directory `\(root)`")
+    guard let real = Disk.realPath(target) else {
+      // Nothing to resolve: judge the path as written, from its directory's real path if that exists.
+      let dir = PathName.directory(of: target)
+      let lexical = PathName.join(Disk.realPath(dir) ?? PathName.join(Disk.currentDirectory(), dir), PathName.name(of: target))
+      guard PathName.isInside(lexical, root: root) else { return .failure(outside) }
+      let looked = target == relative ? "" : " (looked for `\(target)`)"
+      return .failure(DiskError(path: target, reason: "`\(relative)` does not exist" + looked))
+    }
+    guard PathName.isInside(real, root: root) else { return .failure(outside) }
+    return .success(real)
   }
 
   static func defaultRoot(for paths: [String]) -> String {

@@ -111,6 +111,12 @@ public enum PathName {
     return slash == path.startIndex ? "/" : String(path[..<slash])
   }
 
+  /// The last component of `path` (the whole path when it has no `/`).
+  public static func name(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+  }
+
   /// `base/relative`, with `.` and `..` folded where that is purely lexical.
   public static func join(_ base: String, _ relative: String) -> String {
     if relative.hasPrefix("/") { return normalize(relative) }
