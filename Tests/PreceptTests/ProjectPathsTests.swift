@@ -208,7 +208,9 @@ import Testing
     #expect(project.skipped.map(\.path) == [dir + "/given/other"])
   }
 
-  /// A tree 1,000 directories deep is scanned to the bottom (as deep as paths under PATH_MAX go).
+  /// A tree 1,000 directories deep is scanned to the bottom (as deep as paths under PATH_MAX go),
+  /// in under a second: asking `realpath` of every entry took 20 s here, a system call per
+  /// component of a path 2,000 characters long.
   @Test func aDeepTreeIsScanned() throws {
     let dir = try Self.temporaryDirectory()
     defer { Self.remove(dir) }

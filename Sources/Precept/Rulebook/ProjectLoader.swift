@@ -34,14 +34,14 @@ struct ProjectLoader {
     if Disk.isDirectory(path) {
       let scan = DirectoryScan(path, root: project.root)
       project.skipped += scan.skipped
-      for f in scan.files { request(f, fromDirectory: true) }
+      for f in scan.files { request(f.path, realPath: f.realPath, fromDirectory: true) }
       return
     }
-    request(path, fromDirectory: false)
+    request(path, realPath: Disk.realPath(path), fromDirectory: false)
   }
 
-  private mutating func request(_ path: String, fromDirectory: Bool) {
-    guard let real = Disk.realPath(path) else {
+  private mutating func request(_ path: String, realPath: String?, fromDirectory: Bool) {
+    guard let real = realPath else {
       project.unreadable.append(DiskError(path: path, reason: "no such file or directory"))
       return
     }

@@ -52,6 +52,22 @@ public enum Disk {
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// What a directory entry is, the entry itself rather than where a symbolic link leads.
+  public enum EntryKind: Sendable {
+    case directory, symbolicLink, other
+  }
+
+  /// What `path` itself is, without following a symbolic link at its end; nil if nothing is there.
+  public static func entryKind(_ path: String) -> EntryKind? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFDIR: return .directory
+    case S_IFLNK: return .symbolicLink
+    default: return .other
+    }
+  }
+
   /// Whether anything exists at `path`.
   public static func exists(_ path: String) -> Bool {
     var info = stat()
