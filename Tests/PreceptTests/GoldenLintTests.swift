@@ -73,14 +73,17 @@ import Testing
     return single + multi
   }()
 
-  /// Codes that no file given to `precept lint` can produce, with the reason. Each is still
-  /// exercised by a test below that builds its input at run time.
+  /// Codes that no golden case produces — no file given to `precept lint` can, or only a tree too
+  /// large to keep as a case — with the reason. Each is still exercised by a test that builds its
+  /// input at run time.
   static let unreachableFromAFile: [DiagnosticCode: String] = [
     .fileTooLarge:
       "`Disk.readFile` refuses files over 16 MiB before they are decoded, so lint reports such a file as unreadable"
       + " (exit 2) or, when imported, as P0001; P0002 comes only from `SourceFile.decode` on bytes already in memory",
     .jsonSyntax:
       "rulebooks are YAML; P0109 is for facts files named `.json` (`precept check --facts x.json`), tested in FactsDoorTests",
+    .importTooDeep:
+      "a chain of more than 100 imports needs more than 100 files; `ProjectPathsTests` generates one at run time",
   ]
 
   /// Cases whose one mistake still gives several diagnostics: the golden text records today's

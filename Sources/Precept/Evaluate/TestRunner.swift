@@ -70,7 +70,7 @@ public enum RulebookTests {
       let evaluator = Evaluator(book)
       evaluator.recordTableRows = true
       for test in source.tests {
-        report.results.append(run(test, book, evaluator, defaultAsOf: defaultAsOf, coverage: &report.coverage))
+        report.results.append(run(test, book, evaluator, project: checked.project, defaultAsOf: defaultAsOf, coverage: &report.coverage))
       }
       for (t, table) in book.tables.enumerated() {
         for (r, span) in table.rowSpans.enumerated() where !(evaluator.tableRowsChosen[t][r]) {
@@ -82,7 +82,7 @@ public enum RulebookTests {
   }
 
   private static func run(
-    _ test: RulebookTest, _ book: CompiledRulebook, _ evaluator: Evaluator, defaultAsOf: CivilDate, coverage: inout Coverage
+    _ test: RulebookTest, _ book: CompiledRulebook, _ evaluator: Evaluator, project: Project, defaultAsOf: CivilDate, coverage: inout Coverage
   ) -> TestCaseResult {
     func result(_ failures: [String]) -> TestCaseResult {
       TestCaseResult(rulebook: book.id, file: book.path, name: test.name.value, source: test.name.span, failures: failures)
@@ -91,7 +91,12 @@ public enum RulebookTests {
     switch test.facts {
     case .inline(let n): node = n
     case .file(let path):
-      let target = PathName.join(PathName.directory(of: book.path), path.value)
+      // A test's facts file stays inside the project's root (no `../../etc/passwd`).
+      let target: String
+      switch project.factsPath(path.value, from: book.path) {
+      case .success(let t): target = t
+      case .failure(let e): return result(["facts file: " + e.reason])
+      }
       switch FactsDocument.read(path: target) {
       case .success(let doc): node = doc.root
       case .failure(let e):
@@ -102,7 +107,7 @@ public enum RulebookTests {
     let facts: Session.Facts
     switch Session(rulebooks: [book]).facts(node, stage: test.stage) {
     case .success(let f): facts = f
-    case .failure(let e): return result(e.errors.map { "facts do not fit the schema: " + $0.description })
+    case .failure(let e): return result(e.errors.map { "facts: " + $0.description })
     }
     guard let values = facts.inputs.first?.values else { return result(["the facts do not apply to this rulebook"]) }
     let asOf = test.asOf.flatMap { CivilDate.parse($0.value).ok } ?? defaultAsOf

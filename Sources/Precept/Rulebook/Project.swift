@@ -10,6 +10,9 @@ public struct Project: Sendable {
     public var imports: [String: Int]
   }
 
+  /// The directory that every file a rulebook names — its imports, its tests' facts files — must
+  /// lie in: absolute, with symbolic links resolved. See `load(paths:root:)` for the default.
+  public var root: String
   /// Every rulebook read, requested or imported, once each.
   public var units: [Unit] = []
   /// The units the user asked for (directly or through a directory), in the order given.
@@ -25,153 +28,74 @@ public struct Project: Sendable {
 
   /// Paths that could not be read at all (exit code 2).
   public var unreadable: [DiskError] = []
+  /// Entries a directory scan passed over, with why: links that lead outside the root, and links
+  /// back into a directory already scanned. Notes to show, not errors: the rest was read as usual.
+  public var skipped: [DiskError] = []
+
+  init(root: String) { self.root = root }
 
   /// Reads the rulebooks at `paths` (files, or directories searched for rulebooks).
   ///
-  /// Imports may not leave `root`. Without one, the root is the current directory when every
-  /// path lies inside it, and otherwise the deepest directory holding all the paths.
+  /// Imports may not leave `root`, and neither may directory scans nor (through `factsPath`) the
+  /// facts files of rulebook tests. Without a `root`, it is the nearest directory holding `.git`
+  /// (the checkout) that contains every path; when there is none, the deepest directory that
+  /// contains every path (a file counts by its directory). The process's working directory plays
+  /// no part, except in reading relative paths.
   public static func load(paths: [String], root: String? = nil) -> Project {
-    var loader = ProjectLoader(root: root ?? defaultRoot(for: paths))
+    let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
+    var loader = ProjectLoader(root: resolved)
     for path in paths { loader.request(path) }
     return loader.project
   }
 
-  static func defaultRoot(for paths: [String]) -> String {
-    let cwd = Disk.realPath(Disk.currentDirectory()) ?? "/"
-    let dirs = paths.map { p -> String in
-      let real = Disk.realPath(p) ?? PathName.join(cwd, p)
-      return Disk.isDirectory(real) ? real : PathName.directory(of: real)
+  /// The file a rulebook test's `file:` names, to read: `relative` taken from the directory of
+  /// `rulebookPath` (the rulebook's path as loaded, `Rulebook.file.path`), with `..` and every
+  /// symbolic link resolved.
+  ///
+  /// Fails when the file lies outside `root` — whether or not it exists, so that a rulebook cannot
+  /// probe the disk beyond it — or does not exist. The reason names `relative` as written and reads
+  /// on its own: "`../../../etc/passwd` leads outside the root directory `/work/x`".
+  public func factsPath(_ relative: String, from rulebookPath: String) -> Result<String, DiskError> {
+    let target = PathName.join(PathName.directory(of: rulebookPath), relative)
+    let outside = DiskError(path: target, reason: "`\(relative)` leads outside the root directory `\(root)`")
+    guard let real = Disk.realPath(target) else {
+      // Nothing to resolve: judge the path as written, from its directory's real path if that exists.
+      let dir = PathName.directory(of: target)
+      let lexical = PathName.join(Disk.realPath(dir) ?? PathName.join(Disk.currentDirectory(), dir), PathName.name(of: target))
+      guard PathName.isInside(lexical, root: root) else { return .failure(outside) }
+      let looked = target == relative ? "" : " (looked for `\(target)`)"
+      return .failure(DiskError(path: target, reason: "`\(relative)` does not exist" + looked))
     }
-    if dirs.allSatisfy({ PathName.isInside($0, root: cwd) }) { return cwd }
-    var common = dirs.first ?? cwd
+    guard PathName.isInside(real, root: root) else { return .failure(outside) }
+    return .success(real)
+  }
+
+  static func defaultRoot(for paths: [String]) -> String {
+    let cwd = Disk.currentDirectory()
+    let dirs = paths.map { p -> String in
+      if let real = Disk.realPath(p) { return Disk.isDirectory(real) ? real : PathName.directory(of: real) }
+      // A path that does not exist is reported as unreadable; its directory still counts.
+      let dir = PathName.directory(of: p)
+      return Disk.realPath(dir) ?? PathName.join(cwd, dir)
+    }
+    guard var common = dirs.first else { return "/" }
     for d in dirs.dropFirst() {
       while !PathName.isInside(d, root: common) { common = PathName.directory(of: common) }
     }
-    return common
-  }
-}
-
-struct ProjectLoader {
-  var project = Project()
-  let root: String
-  private var byRealPath: [String: Int] = [:]
-  /// Files being loaded, outermost first, to name the cycle when an import comes back round.
-  private var stack: [(realPath: String, display: String)] = []
-
-  init(root: String) { self.root = Disk.realPath(root) ?? root }
-
-  mutating func request(_ path: String) {
-    if Disk.isDirectory(path) {
-      let files = rulebookFiles(under: path)
-      for f in files { request(f, fromDirectory: true) }
-      return
-    }
-    request(path, fromDirectory: false)
+    return checkout(holding: common, home: Disk.homeDirectory()) ?? common
   }
 
-  private mutating func request(_ path: String, fromDirectory: Bool) {
-    guard let real = Disk.realPath(path) else {
-      project.unreadable.append(DiskError(path: path, reason: "no such file or directory"))
-      return
+  /// The nearest directory at or above `directory` that holds `.git` (a directory, or the file of
+  /// a worktree or submodule). The search stops below `home` and `/`: a home kept in git is not a
+  /// project, and taking it as the root would open `~/.ssh` to every rulebook.
+  static func checkout(holding directory: String, home: String?) -> String? {
+    var dir = directory
+    while dir != "/" && dir != home {
+      if Disk.exists(PathName.join(dir, ".git")) { return dir }
+      let parent = PathName.directory(of: dir)
+      if parent == dir { break }
+      dir = parent
     }
-    if let i = byRealPath[real] {
-      if !project.requested.contains(i) { project.requested.append(i) }
-      return
-    }
-    guard let i = load(display: PathName.normalize(path), real: real, importedAt: nil, onlyIfRulebook: fromDirectory) else { return }
-    project.requested.append(i)
-  }
-
-  /// YAML files below a directory, in name order, skipping hidden and build folders.
-  private func rulebookFiles(under dir: String) -> [String] {
-    var out: [String] = []
-    for name in Disk.list(dir) where !name.hasPrefix(".") {
-      let p = dir == "." ? name : PathName.join(dir, name)
-      if Disk.isDirectory(p) {
-        out += rulebookFiles(under: p)
-      } else if PathName.isYAML(name) {
-        out.append(p)
-      }
-    }
-    return out
-  }
-
-  /// Reads, parses and registers one file, then its imports. Returns its unit index.
-  private mutating func load(display: String, real: String, importedAt: Span?, onlyIfRulebook: Bool) -> Int? {
-    let bytes: [UInt8]
-    switch Disk.readFile(real) {
-    case .success(let b): bytes = b
-    case .failure(let e):
-      if let at = importedAt {
-        project.diagnostics.append(Diagnostic(.unreadableFile, at, "cannot read imported file `\(display)`: \(e.reason)"))
-      } else {
-        project.unreadable.append(DiskError(path: display, reason: e.reason))
-      }
-      return nil
-    }
-    let file: SourceFile
-    switch SourceFile.decode(path: display, bytes: bytes) {
-    case .success(let f):
-      file = f
-      project.files[display] = f
-    case .failure(let d):
-      project.diagnostics.append(d)
-      return nil
-    }
-    let (root, yamlDiagnostics) = YAMLLoader.load(file)
-    // In a directory, YAML files that are not rulebooks (facts, products) are passed over.
-    if onlyIfRulebook, let root, !isRulebook(root) { return nil }
-    project.diagnostics += yamlDiagnostics
-    guard let root, !yamlDiagnostics.hasErrors else { return nil }
-    let (book, diagnostics) = RulebookReader.read(root, file: file)
-    project.diagnostics += diagnostics
-    guard let book else { return nil }
-    let index = project.units.count
-    project.units.append(Project.Unit(rulebook: book, realPath: real, imports: [:]))
-    byRealPath[real] = index
-    stack.append((real, display))
-    defer { stack.removeLast() }
-    for imp in book.imports {
-      if let target = resolve(imp, from: display) { project.units[index].imports[imp.alias.value] = target }
-    }
-    return index
-  }
-
-  private func isRulebook(_ root: YAMLNode) -> Bool {
-    guard case .mapping(let pairs) = root.kind else { return false }
-    return pairs.contains { $0.name == "precept" }
-  }
-
-  private mutating func resolve(_ imp: Import, from display: String) -> Int? {
-    let target = PathName.join(PathName.directory(of: display), imp.path.value)
-    guard let real = Disk.realPath(target) else {
-      project.diagnostics.append(Diagnostic(
-        .importNotFound, imp.path.span,
-        "imported file `\(imp.path.value)` does not exist" + (target == imp.path.value ? "" : " (looked for `\(target)`)"),
-        help: ["import paths are relative to the file that imports them"]))
-      return nil
-    }
-    guard PathName.isInside(real, root: root) else {
-      project.diagnostics.append(Diagnostic(
-        .importOutsideRoot, imp.path.span, "import `\(imp.path.value)` leads outside the root directory `\(root)`",
-        help: ["keep imported rulebooks inside the project, or pass `--root` with a directory that holds them all"]))
-      return nil
-    }
-    if let at = stack.firstIndex(where: { $0.realPath == real }) {
-      let cycle = stack[at...].map(\.display) + [stack[at].display]
-      project.diagnostics.append(Diagnostic(
-        .importCycle, imp.path.span, "import cycle: " + cycle.joined(separator: " → "),
-        help: ["move what both files need into a third rulebook that both import"]))
-      return nil
-    }
-    if let i = byRealPath[real] { return i }
-    if Disk.isDirectory(real) {
-      let example = Disk.list(real).first(where: PathName.isYAML).map { PathName.join(imp.path.value, $0) }
-      project.diagnostics.append(Diagnostic(
-        .unreadableFile, imp.path.span, "cannot import `\(imp.path.value)`: it is a folder, and an import names one rulebook file",
-        help: [example.map { "name the file, e.g. `path: \($0)`" } ?? "name a rulebook file inside it"]))
-      return nil
-    }
-    return load(display: target, real: real, importedAt: imp.path.span, onlyIfRulebook: false)
+    return nil
   }
 }

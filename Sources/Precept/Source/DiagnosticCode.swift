@@ -39,6 +39,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case importCycle = "P0302"
   case importOutsideRoot = "P0303"
   case importAlias = "P0304"
+  case importTooDeep = "P0305"
 
   // P04xx — expression syntax
   case unexpectedCharacter = "P0401"
@@ -113,6 +114,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .importCycle: "import cycle"
     case .importOutsideRoot: "import reaches outside the root directory"
     case .importAlias: "invalid import alias"
+    case .importTooDeep: "imports nested too deeply"
     case .unexpectedCharacter: "unexpected character"
     case .unterminatedString: "unterminated string"
     case .invalidLiteral: "invalid literal"

@@ -52,6 +52,22 @@ public enum Disk {
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// What a directory entry is, the entry itself rather than where a symbolic link leads.
+  public enum EntryKind: Sendable {
+    case directory, symbolicLink, other
+  }
+
+  /// What `path` itself is, without following a symbolic link at its end; nil if nothing is there.
+  public static func entryKind(_ path: String) -> EntryKind? {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFDIR: return .directory
+    case S_IFLNK: return .symbolicLink
+    default: return .other
+    }
+  }
+
   /// Whether anything exists at `path`.
   public static func exists(_ path: String) -> Bool {
     var info = stat()
@@ -79,6 +95,12 @@ public enum Disk {
     return String(cString: p)
   }
 
+  /// The user's home directory (`$HOME`, resolved), or nil when it is unset or does not exist.
+  public static func homeDirectory() -> String? {
+    guard let home = getenv("HOME") else { return nil }
+    return realPath(String(cString: home))
+  }
+
   private static func errnoText() -> String {
     switch errno {
     case ENOENT: "no such file or directory"
@@ -103,6 +125,12 @@ public enum PathName {
   public static func directory(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  /// The last component of `path` (the whole path when it has no `/`).
+  public static func name(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
   }
 
   /// `base/relative`, with `.` and `..` folded where that is purely lexical.
