@@ -19,12 +19,9 @@ import Testing
 
   /// Decisions for one product, with the machine's absolute paths removed so the files are portable.
   static func decide(_ product: String) throws -> [Decision] {
-    let books = try Rulebooks.load(paths: [repo.appendingPathComponent("rulebooks").path], root: repo.path).rulebooks
+    let session = try Session(paths: [repo.appendingPathComponent("rulebooks").path], root: repo.path)
     let doc = try FactsDocument.read(path: repo.appendingPathComponent("examples/products/\(product)").path).get()
-    let stage = doc.text(at: ["product", "stage"]).flatMap(Stage.init(rawValue:))
-    return try books.filter { $0.applies(to: doc) }.map { book in
-      book.evaluate(try book.values(from: doc).get(), asOf: asOf, stage: stage, trace: true)
-    }
+    return try session.decide(doc, asOf: asOf, trace: true).get().decisions
   }
 
   static func portable(_ s: String) -> String { s.replacingOccurrences(of: repo.path + "/", with: "") }

@@ -37,13 +37,16 @@ struct LoanProduct: Codable {
 /// Reviews a dossier given as YAML text (from a file, a request, a queue), then a product built
 /// from Swift values, against the consumer-credit rulebook.
 func reviewLoan(dossierYAML: String, rulebooks: String = "rulebooks/cn") throws -> [Decision] {
-  // Load, check and compile once and keep the result; a `LoadError` lists every diagnostic.
-  let (books, _) = try Rulebooks.load(paths: [rulebooks])
-  guard let book = books.first(where: { $0.id == "cn.consumer-credit" }) else { return [] }
+  // Load, check and compile once and keep the session; a `LoadError` lists every diagnostic.
+  let session = try Session(paths: [rulebooks])
+  guard let book = session.rulebooks.first(where: { $0.id == "cn.consumer-credit" }) else { return [] }
   let asOf = try CivilDate.parse("2026-11-23").get()
 
-  // Facts that do not fit the schema throw `FactsErrors`, each error naming the fact's path.
-  let fromYAML = try book.evaluate(facts: dossierYAML, asOf: asOf, stage: .approval)
+  // The session decides a dossier as `precept check` does: every rulebook whose roots it has, at
+  // its `product.stage`. Facts that do not fit throw `FactsErrors`, each naming the fact's path.
+  let dossier = try FactsDocument.parse(text: dossierYAML).get()
+  let decided = try session.decide(dossier, asOf: asOf).get()
+  guard let fromYAML = decided.decisions.first(where: { $0.rulebook.id == book.id }) else { return [] }
   let loan = LoanProduct(
     id: "CL-2026-018", name: "安心贷", kind: .consumerLoan, stage: .approval, minAge: 22,
     pricing: .init(apr: "17.9%"),
