@@ -15,7 +15,7 @@ struct EvaluationOptions: ParsableArguments {
   @Option(help: "Lifecycle stage: planning, design, approval, launch, operation, exit (default: the facts' product.stage, if any).")
   var stage: String?
 
-  @Option(help: "Directory that imports may not leave.")
+  @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
   /// Loads rulebooks and facts and decides them; prints problems and exits 2 on unusable input.

@@ -37,7 +37,7 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Worker threads; output order is kept.")
   var jobs: Int = 1
 
-  @Option(help: "Directory that imports may not leave.")
+  @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
   /// The longest line read; a longer one is an error line and is skipped.

@@ -27,7 +27,7 @@ struct GraphCommand: ParsableCommand {
   @Option(help: "Output format: dot, mermaid or json.")
   var format: Format = .dot
 
-  @Option(help: "Directory that imports may not leave.")
+  @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
   func run() throws {

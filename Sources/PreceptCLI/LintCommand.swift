@@ -21,12 +21,13 @@ struct LintCommand: ParsableCommand {
   @Flag(help: "Treat warnings as failures (exit 1).")
   var strict = false
 
-  @Option(help: "Directory that imports may not leave (default: the current directory, or the one holding every path).")
+  @Option(help: "Directory that imports, directory scans and test facts may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
   func run() throws {
     let report = LintReport.run(paths: paths, root: root)
     for e in report.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(e.path): \(e.reason)")) }
+    for e in report.checked.project.skipped { Terminal.error(TerminalText.escaped("precept: note: skipped \(e.path): \(e.reason)")) }
     let ds = report.diagnostics
     switch format {
     case .text:

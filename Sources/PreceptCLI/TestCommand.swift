@@ -19,7 +19,7 @@ struct TestCommand: ParsableCommand {
   @Flag(help: "Also list rules, `when` branches and table rows the tests never exercise.")
   var coverage = false
 
-  @Option(help: "Directory that imports may not leave.")
+  @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
   func run() throws {
