@@ -334,4 +334,47 @@ public enum JSONSyntax {
     i += 1
     return nil
   }
+
+  /// Walks the members of the object at `i` (at its `{`, at nesting `level`): checks keys, colons,
+  /// commas and that no key repeats, and calls `member` with each key at its value, which it must
+  /// consume. Returns why the text is not JSON (and where), or nil; `member` returning false stops
+  /// the walk early (the caller has its own reason).
+  static func members(
+    _ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, level: Int, keys: inout KeyLog,
+    _ member: (_ key: StringToken, _ keyStart: Int, _ i: inout Int, _ keys: inout KeyLog) -> Bool
+  ) -> (Problem, Int)? {
+    i += 1
+    skipSpace(b, &i)
+    if i < b.count, b[i] == UInt8(ascii: "}") {
+      i += 1
+      return nil
+    }
+    while true {
+      skipSpace(b, &i)
+      let keyStart = i
+      guard i < b.count, b[i] == UInt8(ascii: "\"") else { return (.expectedKey, i) }
+      let token: StringToken
+      switch string(b, &i) {
+      case .failure(let p): return (p, keyStart)
+      case .success(let t): token = t
+      }
+      guard keys.add(b, token, level: level) else { return (.duplicateKey(decode(b, token)), keyStart) }
+      skipSpace(b, &i)
+      guard i < b.count, b[i] == UInt8(ascii: ":") else { return (.expectedColon, i) }
+      i += 1
+      skipSpace(b, &i)
+      guard member(token, keyStart, &i, &keys) else { return nil }
+      skipSpace(b, &i)
+      if i < b.count, b[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if i < b.count, b[i] == UInt8(ascii: "}") {
+        i += 1
+        keys.close(level: level)
+        return nil
+      }
+      return (.expectedCommaOrBrace, i)
+    }
+  }
 }

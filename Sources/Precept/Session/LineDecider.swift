@@ -94,125 +94,81 @@ public final class LineDecider {
 
   /// Reads a line's top level: strict JSON throughout, as the facts readers read it.
   private func scan(_ b: UnsafeBufferPointer<UInt8>) -> Result<Shape, FactsError> {
+    var keys = JSONSyntax.KeyLog()
+    swap(&keys, &self.keys)
+    defer { swap(&keys, &self.keys) }
     keys.reset()
     var i = 0
     var shape = Shape()
-    func syntax(_ p: JSONSyntax.Problem, _ at: Int) -> Result<Shape, FactsError> { .failure(JSONFactsReader.syntaxError(p, at: at)) }
     JSONSyntax.skipSpace(b, &i)
-    guard i < b.count else { return syntax(.expectedValue(found: "an empty line"), i) }
+    guard i < b.count else { return .failure(JSONFactsReader.syntaxError(.expectedValue(found: "an empty line"), at: i)) }
     guard b[i] == UInt8(ascii: "{") else {
       if JSONSyntax.skipValue(b, &i, level: 0, keys: &keys) == nil {
         JSONSyntax.skipSpace(b, &i)
         if i == b.count { return .failure(FactsError(path: "", message: "a line must be a JSON object (a mapping of fact names to values)")) }
-        return syntax(.trailingText, i)
+        return .failure(JSONFactsReader.syntaxError(.trailingText, at: i))
       }
-      return syntax(.expectedValue(found: JSONSyntax.found(b, 0)), 0)
+      return .failure(JSONFactsReader.syntaxError(.expectedValue(found: JSONSyntax.found(b, 0)), at: 0))
     }
-    i += 1
-    JSONSyntax.skipSpace(b, &i)
     // A flat product record (for rulebooks over `product` alone) has its stage at the top.
-    var stageAtTop = false
-    var first = true
-    if i < b.count, b[i] == UInt8(ascii: "}") {
-      i += 1
-    } else {
-      while true {
-        JSONSyntax.skipSpace(b, &i)
-        let keyStart = i
-        guard i < b.count, b[i] == UInt8(ascii: "\"") else { return syntax(.expectedKey, i) }
-        let token: JSONSyntax.StringToken
-        switch JSONSyntax.string(b, &i) {
-        case .failure(let p): return syntax(p, keyStart)
-        case .success(let t): token = t
-        }
-        guard keys.add(b, token, level: 0) else { return syntax(.duplicateKey(JSONSyntax.decode(b, token)), keyStart) }
-        let key = JSONSyntax.decode(b, token)
-        if first, session.sharedRoot == "product", key != "product" { stageAtTop = true }
-        first = false
-        shape.keys.append(key)
-        if let k = session.rootNames.firstIndex(of: key), k < 64 { shape.present |= 1 << UInt64(k) }
-        JSONSyntax.skipSpace(b, &i)
-        guard i < b.count, b[i] == UInt8(ascii: ":") else { return syntax(.expectedColon, i) }
-        i += 1
-        JSONSyntax.skipSpace(b, &i)
-        if stageAtTop, key == "stage" {
-          switch stageValue(b, &i, level: 1) {
-          case .failure(let e): return .failure(e)
-          case .success(let s): shape.stage = s
-          }
-        } else if key == "product", !stageAtTop, i < b.count, b[i] == UInt8(ascii: "{") {
-          switch productStage(b, &i) {
-          case .failure(let e): return .failure(e)
-          case .success(let s): shape.stage = s
-          }
-        } else if let p = JSONSyntax.skipValue(b, &i, level: 1, keys: &keys) {
-          return syntax(p, i)
-        }
-        JSONSyntax.skipSpace(b, &i)
-        if i < b.count, b[i] == UInt8(ascii: ",") {
-          i += 1
-          continue
-        }
-        if i < b.count, b[i] == UInt8(ascii: "}") {
-          i += 1
-          break
-        }
-        return syntax(.expectedCommaOrBrace, i)
+    var stageAtTop: Bool?
+    var failure: FactsError?
+    let problem = JSONSyntax.members(b, &i, level: 0, keys: &keys) { token, _, i, keys in
+      let key = JSONSyntax.decode(b, token)
+      let atTop = stageAtTop ?? (session.sharedRoot == "product" && key != "product")
+      stageAtTop = atTop
+      shape.keys.append(key)
+      if let k = session.rootNames.firstIndex(of: key), k < 64 { shape.present |= 1 << UInt64(k) }
+      if atTop, key == "stage" {
+        return read(stageValue(b, &i, level: 1, keys: &keys), into: &shape.stage, failure: &failure)
       }
+      if key == "product", !atTop, i < b.count, b[i] == UInt8(ascii: "{") {
+        return read(productStage(b, &i, keys: &keys), into: &shape.stage, failure: &failure)
+      }
+      if let p = JSONSyntax.skipValue(b, &i, level: 1, keys: &keys) {
+        failure = JSONFactsReader.syntaxError(p, at: i)
+        return false
+      }
+      return true
     }
+    if let (p, at) = problem { return .failure(JSONFactsReader.syntaxError(p, at: at)) }
+    if let failure { return .failure(failure) }
     JSONSyntax.skipSpace(b, &i)
-    if i < b.count { return syntax(.trailingText, i) }
+    if i < b.count { return .failure(JSONFactsReader.syntaxError(.trailingText, at: i)) }
     return .success(shape)
   }
 
-  /// The `stage` of the product object at `i` (its `{`), checking the whole object.
-  private func productStage(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Result<Stage?, FactsError> {
-    func syntax(_ p: JSONSyntax.Problem, _ at: Int) -> Result<Stage?, FactsError> { .failure(JSONFactsReader.syntaxError(p, at: at)) }
-    var stage: Stage?
-    i += 1
-    JSONSyntax.skipSpace(b, &i)
-    if i < b.count, b[i] == UInt8(ascii: "}") {
-      i += 1
-      return .success(nil)
-    }
-    while true {
-      JSONSyntax.skipSpace(b, &i)
-      let keyStart = i
-      guard i < b.count, b[i] == UInt8(ascii: "\"") else { return syntax(.expectedKey, i) }
-      let token: JSONSyntax.StringToken
-      switch JSONSyntax.string(b, &i) {
-      case .failure(let p): return syntax(p, keyStart)
-      case .success(let t): token = t
-      }
-      guard keys.add(b, token, level: 1) else { return syntax(.duplicateKey(JSONSyntax.decode(b, token)), keyStart) }
-      JSONSyntax.skipSpace(b, &i)
-      guard i < b.count, b[i] == UInt8(ascii: ":") else { return syntax(.expectedColon, i) }
-      i += 1
-      JSONSyntax.skipSpace(b, &i)
-      if JSONSyntax.decode(b, token) == "stage" {
-        switch stageValue(b, &i, level: 2) {
-        case .failure(let e): return .failure(e)
-        case .success(let s): stage = s
-        }
-      } else if let p = JSONSyntax.skipValue(b, &i, level: 2, keys: &keys) {
-        return syntax(p, i)
-      }
-      JSONSyntax.skipSpace(b, &i)
-      if i < b.count, b[i] == UInt8(ascii: ",") {
-        i += 1
-        continue
-      }
-      if i < b.count, b[i] == UInt8(ascii: "}") {
-        i += 1
-        keys.close(level: 1)
-        return .success(stage)
-      }
-      return syntax(.expectedCommaOrBrace, i)
+  /// Keeps a stage read, or the reason it could not be; false when it could not.
+  private func read(_ r: Result<Stage?, FactsError>, into stage: inout Stage?, failure: inout FactsError?) -> Bool {
+    switch r {
+    case .success(let s):
+      stage = s
+      return true
+    case .failure(let e):
+      failure = e
+      return false
     }
   }
 
+  /// The `stage` of the product object at `i` (its `{`), checking the whole object.
+  private func productStage(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, keys: inout JSONSyntax.KeyLog) -> Result<Stage?, FactsError> {
+    var stage: Stage?
+    var failure: FactsError?
+    let problem = JSONSyntax.members(b, &i, level: 1, keys: &keys) { token, _, i, keys in
+      if JSONSyntax.decode(b, token) == "stage" { return read(stageValue(b, &i, level: 2, keys: &keys), into: &stage, failure: &failure) }
+      if let p = JSONSyntax.skipValue(b, &i, level: 2, keys: &keys) {
+        failure = JSONFactsReader.syntaxError(p, at: i)
+        return false
+      }
+      return true
+    }
+    if let (p, at) = problem { return .failure(JSONFactsReader.syntaxError(p, at: at)) }
+    if let failure { return .failure(failure) }
+    return .success(stage)
+  }
+
   /// A stage written at `i`: a stage name, or null for none.
-  private func stageValue(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, level: Int) -> Result<Stage?, FactsError> {
+  private func stageValue(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, level: Int, keys: inout JSONSyntax.KeyLog) -> Result<Stage?, FactsError> {
     let start = i
     if i < b.count, b[i] == UInt8(ascii: "\"") {
       switch JSONSyntax.string(b, &i) {
