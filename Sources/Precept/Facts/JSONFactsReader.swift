@@ -11,7 +11,10 @@
 public struct JSONFactsReader {
   private let bytes: UnsafeBufferPointer<UInt8>
   private let plan: FactsPlan.Tables
-  private let layout: FactsPlan.Layout
+  /// The plan's layout, borrowed in place (a copy would retain its every array on each line).
+  private var layout: FactsPlan.Layout {
+    @inline(__always) _read { yield plan.plan.layout }
+  }
   private var i = 0
   /// The path to the value being read: a stack with room for the schema's deepest path, so
   /// stepping in and out of a value costs a store.
@@ -120,7 +123,6 @@ public struct JSONFactsReader {
   private init(bytes: UnsafeBufferPointer<UInt8>, plan: FactsPlan.Tables, path: UnsafeMutablePointer<PathStep>) {
     self.bytes = bytes
     self.plan = plan
-    self.layout = plan.plan.layout
     self.path = path
   }
 
@@ -196,7 +198,7 @@ public struct JSONFactsReader {
       if node.kind == .text, let raw = plainString() { return .text(String(decoding: raw, as: UTF8.self)) }
       let start = i
       if node.kind == .enumeration, let raw = plainString() {
-        if let e = layout.enumCase(k, raw) { return .enumCase(e) }
+        if let e = enumCase(node, raw) { return .enumCase(e) }
         i = start
       }
       switch JSONSyntax.string(bytes, &i) {
@@ -219,10 +221,12 @@ public struct JSONFactsReader {
       }
       return syntaxFailure(.expectedValue(found: JSONSyntax.found(bytes, start)), at: start)
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      let numberStart = i
       if let n = fastNumber() {
+        let raw = UnsafeBufferPointer(rebasing: bytes[numberStart..<i])
         switch node.kind {
-        case .int, .decimal, .percent: return accept(layout.number(k, n.value, raw: n.raw))
-        default: return accept(layout.number(k, .success(n.value), raw: n.raw))
+        case .int, .decimal, .percent: return accept(layout.number(k, n, raw: raw))
+        default: return accept(layout.number(k, .success(n), raw: raw))
         }
       }
       let start = i
@@ -410,13 +414,13 @@ public struct JSONFactsReader {
       let node = plan.nodes[Int(field.node)]
       switch node.kind {
       case .int, .decimal:
-        guard let n = fastNumber(), node.kind == .decimal || n.value.isInteger else { return false }
-        fields.append(.number(n.value))
+        guard let n = fastNumber(), node.kind == .decimal || n.isInteger else { return false }
+        fields.append(.number(n))
       case .text:
         guard let raw = plainString() else { return false }
         fields.append(.text(String(decoding: raw, as: UTF8.self)))
       case .enumeration:
-        guard let raw = plainString(), let c = layout.enumCase(field.node, raw) else { return false }
+        guard let raw = plainString(), let c = enumCase(node, raw) else { return false }
         fields.append(.enumCase(c))
       case .bool:
         if literal("true") {
@@ -439,6 +443,13 @@ public struct JSONFactsReader {
       i += 1
     }
     return true
+  }
+
+  /// The index of the case of enum node `node` spelled `raw`, compared in place.
+  @inline(__always)
+  private func enumCase(_ node: FactsPlan.Layout.Node, _ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+    for c in Int(node.a)..<Int(node.b) where same(plan.cases[c], raw) { return c - Int(node.a) }
+    return nil
   }
 
   /// The items from `base` on, moved out of `items` into an array of their own.
@@ -556,8 +567,7 @@ public struct JSONFactsReader {
   /// exponent, followed by a delimiter (consumed), exactly; nil otherwise (not consumed: the
   /// general way reads it or says what is wrong).
   @inline(__always)
-  private mutating func fastNumber() -> (value: Fixed, raw: UnsafeBufferPointer<UInt8>)? {
-    let start = i
+  private mutating func fastNumber() -> Fixed? {
     let end = bytes.count
     var j = i
     var negative = false
@@ -595,7 +605,7 @@ public struct JSONFactsReader {
     i = j
     // At most 18 digits times at most 10¹²: far inside Int128.
     let units = Int128(acc) &* JSONFactsReader.powerOfTen(Fixed.scale - Swift.max(fraction, 0))
-    return (Fixed(units: negative ? -units : units), UnsafeBufferPointer(rebasing: bytes[start..<j]))
+    return Fixed(units: negative ? -units : units)
   }
 
   /// 10^k for 0 ≤ k ≤ 12 (the scale of `Fixed`; larger k are never asked for).

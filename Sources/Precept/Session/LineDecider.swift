@@ -17,6 +17,8 @@ public final class LineDecider {
   /// not when every rulebook reads the same single root (other than `product`, or a stage was asked).
   private let scansShape: Bool
   private var values: [[Value]]
+  /// The one rulebook, when there is one and lines need no shape read first.
+  private let single: Int?
   private var applies: [Bool]
   private var keys = JSONSyntax.KeyLog()
 
@@ -38,6 +40,7 @@ public final class LineDecider {
       }
     }
     scansShape = session.sharedRoot == nil || (stage == nil && session.sharedRoot == "product")
+    single = session.rulebooks.count == 1 && !scansShape ? 0 : nil
     values = Array(repeating: [], count: session.rulebooks.count)
     applies = Array(repeating: false, count: session.rulebooks.count)
   }
@@ -45,6 +48,18 @@ public final class LineDecider {
   /// Decides line number `number` and appends its output lines to `out`; false when the line
   /// could not be used (its error object is appended instead).
   public func decide(_ line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout OutputBytes) -> Bool {
+    if let only = single {
+      // One rulebook whose single root every line has (keyed or flat): read, decide, write.
+      switch readers[only].read(line) {
+      case .success(let values):
+        evaluators[only].run(values, asOf: asOf, stage: stage)
+        formats[only].append(evaluators[only], line: number, to: &out)
+        return true
+      case .failure(let e):
+        Evaluator.appendError(e.errors.map(\.description).joined(separator: "; "), line: number, to: &out)
+        return false
+      }
+    }
     var lineStage = stage
     if scansShape {
       switch scan(line) {
