@@ -134,10 +134,11 @@ public final class LineDecider {
       stageAtTop = atTop
       shape.keys.append(key)
       if let k = session.rootNames.firstIndex(of: key), k < 64 { shape.present |= 1 << UInt64(k) }
-      if atTop, key == "stage" {
+      // A stage asked for is the stage: the line's own is then not read (as for a facts file).
+      if atTop, key == "stage", stage == nil {
         return read(stageValue(b, &i, level: 1, keys: &keys), into: &shape.stage, failure: &failure)
       }
-      if key == "product", !atTop, i < b.count, b[i] == UInt8(ascii: "{") {
+      if key == "product", !atTop, stage == nil, i < b.count, b[i] == UInt8(ascii: "{") {
         return read(productStage(b, &i, keys: &keys), into: &shape.stage, failure: &failure)
       }
       if let p = JSONSyntax.skipValue(b, &i, level: 1, keys: &keys) {
