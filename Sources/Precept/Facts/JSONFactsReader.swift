@@ -92,10 +92,10 @@ public struct JSONFactsReader {
         var r = JSONFactsReader(bytes: line, plan: tables, path: stack)
         swap(&r.items, &items)
         swap(&r.keys, &keys)
-        r.keys.reset()
+        if !r.keys.keys.isEmpty { r.keys.reset() }
         let values = r.document(shape)
-        // Every list ends, one way or another, by taking its items back off.
-        r.items.removeAll(keepingCapacity: true)
+        // Every list ends by taking its items back off, unless the text was not JSON.
+        if !r.items.isEmpty { r.items.removeAll(keepingCapacity: true) }
         swap(&r.items, &items)
         swap(&r.keys, &keys)
         if let s = r.syntax { return .failure(FactsErrors(errors: [JSONFactsReader.syntaxError(s.problem, at: s.at)])) }
@@ -502,9 +502,9 @@ public struct JSONFactsReader {
         i = j + 1
         return raw
       }
-      if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
-      if b >= 0x80 {
-        guard let n = JSONSyntax.utf8Length(bytes, j) else { return nil }
+      // One test for `\\`, a control character (below 0x20) or a byte of a multi-byte character (0x80 up).
+      if b == UInt8(ascii: "\\") || b &- 0x20 >= 0x60 {
+        guard b >= 0x80, let n = JSONSyntax.utf8Length(bytes, j) else { return nil }
         j += n
         continue
       }
