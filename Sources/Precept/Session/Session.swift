@@ -74,7 +74,7 @@ public final class Session: Sendable {
   }
 
   /// `facts(_:stage:)` for a parsed tree (a rulebook test's inline facts).
-  func facts(_ root: YAMLNode, stage asked: Stage?, only: Int? = nil) -> Result<Facts, FactsErrors> {
+  func facts(_ root: YAMLNode, stage asked: Stage?) -> Result<Facts, FactsErrors> {
     guard case .mapping(let pairs) = root.kind else {
       return .failure(FactsErrors(errors: [FactsError(
         path: "", message: "facts must be a mapping of fact names (such as `product`) to values, found \(root.kindDescription)",
@@ -96,7 +96,7 @@ public final class Session: Sendable {
     }
     var out = Facts(stage: stage, inputs: [], notApplicable: [])
     var errors: [FactsError] = []
-    for (b, book) in rulebooks.enumerated() where only == nil || only == b {
+    for (b, book) in rulebooks.enumerated() {
       let missing = book.roots.map(\.name).filter { !keys.contains($0) }
       guard missing.isEmpty else {
         out.notApplicable.append(NotApplicable(rulebook: book, missingRoots: missing))
@@ -108,7 +108,7 @@ public final class Session: Sendable {
       }
     }
     if out.inputs.isEmpty && errors.isEmpty {
-      return .failure(FactsErrors(errors: [noRulebookApplies(keys: pairs.map(\.name), only: only, span: root.span)]))
+      return .failure(FactsErrors(errors: [noRulebookApplies(keys: pairs.map(\.name), span: root.span)]))
     }
     if !errors.isEmpty { return .failure(FactsErrors(errors: Session.distinct(errors))) }
     return .success(out)
@@ -125,8 +125,8 @@ public final class Session: Sendable {
 
   /// The error for facts that no rulebook applies to: the roots the rulebooks expect, and the
   /// closest expected root for a top-level key that may be its misspelling.
-  func noRulebookApplies(keys: [String], only: Int? = nil, span: Span? = nil) -> FactsError {
-    let books = only.map { [rulebooks[$0]] } ?? rulebooks
+  func noRulebookApplies(keys: [String], span: Span? = nil) -> FactsError {
+    let books = rulebooks
     let expected = books.map { "`" + $0.roots.map(\.name).joined(separator: "` and `") + "`" }
     var unique: [String] = []
     for e in expected where !unique.contains(e) { unique.append(e) }
