@@ -30,7 +30,9 @@ struct EvaluationOptions: ParsableArguments {
     case .failure(let e): throw Failure.load(e)
     }
     switch session.decide(doc, asOf: date, stage: chosen, trace: true) {
-    case .success(let d): return d
+    case .success(let d):
+      for key in d.unreadKeys { Terminal.error(TerminalText.escaped("precept: warning: " + session.unreadKeyWarning(key))) }
+      return d
     case .failure(let e):
       let lines = e.errors.map { "\(facts)\($0.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""): \($0.description)" }
       throw Failure.usage((lines + ["nothing was evaluated"]).joined(separator: "\n"))
@@ -109,7 +111,9 @@ struct TraceCommand: ParsableCommand {
         return kept.isEmpty ? nil : Decision(filtering: d, to: kept)
       }
       if decisions.isEmpty {
-        Terminal.error("precept: no rule `\(id)` in the rulebooks that apply to these facts")
+        let ids = decided.decisions.flatMap { $0.results.map(\.rule.id) }
+        let near = Suggestion.closest(to: id, among: ids).map { "; did you mean `\($0)`?" } ?? ""
+        Terminal.error(TerminalText.escaped("precept: no rule `\(id)` in the rulebooks that apply to these facts\(near)"))
         throw ExitCode(2)
       }
     }

@@ -26,12 +26,23 @@ struct LintCommand: ParsableCommand {
 
   func run() throws {
     let report = LintReport.run(paths: paths, root: root)
+    let project = report.checked.project
     for e in report.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(e.path): \(e.reason)")) }
-    for e in report.checked.project.skipped { Terminal.error(TerminalText.escaped("precept: note: skipped \(e.path): \(e.reason)")) }
+    for e in project.skipped { Terminal.error(TerminalText.escaped("precept: note: skipped \(e.path): \(e.reason)")) }
+    for e in project.passedOver { Terminal.error(TerminalText.escaped("precept: note: passed over \(e.path): \(e.reason)")) }
     let ds = report.diagnostics
+    // Nothing was read: say only why, never "0 errors" (a gate must not pass on nothing).
+    if project.requested.isEmpty && !ds.hasErrors {
+      if report.unreadable.isEmpty {
+        Terminal.error(TerminalText.escaped("precept: no rulebook found in \(paths.joined(separator: ", ")) (a rulebook is a YAML file that starts with `precept: 1`)"))
+      }
+      throw ExitCode(2)
+    }
     switch format {
     case .text:
       Terminal.write(DiagnosticRenderer(files: report.files, color: Terminal.color).render(ds))
+      let count = project.requested.count
+      Terminal.write("\(count) rulebook\(count == 1 ? "" : "s") checked" + (project.units.count > count ? ", with \(project.units.count - count) imported" : "") + "\n")
     case .json:
       Terminal.write(DiagnosticJSON.json(ds).serialized(pretty: true) + "\n")
     case .sarif:

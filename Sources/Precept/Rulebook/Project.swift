@@ -31,6 +31,8 @@ public struct Project: Sendable {
   /// Entries a directory scan passed over, with why: links that lead outside the root, and links
   /// back into a directory already scanned. Notes to show, not errors: the rest was read as usual.
   public var skipped: [DiskError] = []
+  /// YAML files a directory scan found that are not rulebooks (products, facts), and why.
+  public var passedOver: [DiskError] = []
 
   init(root: String) { self.root = root }
 

@@ -104,8 +104,12 @@ struct ProjectLoader {
       return nil
     }
     let (root, yamlDiagnostics) = YAMLLoader.load(file)
-    // In a directory, YAML files that are not rulebooks (facts, products) are passed over.
-    if onlyIfRulebook, let root, !isRulebook(root) { return nil }
+    // In a directory, YAML files that are not rulebooks (facts, products) are passed over, and
+    // named; one that looks like a rulebook without its `precept: 1` is read, so the reader says so.
+    if onlyIfRulebook, let root, !isRulebook(root), !looksLikeRulebook(root) {
+      project.passedOver.append(DiskError(path: display, reason: "it is not a rulebook (a rulebook starts with `precept: 1`)"))
+      return nil
+    }
     project.diagnostics += yamlDiagnostics
     guard let root, !yamlDiagnostics.hasErrors else { return nil }
     let (book, diagnostics) = RulebookReader.read(root, file: file)
@@ -116,6 +120,12 @@ struct ProjectLoader {
     depthBelow.append(0)
     byRealPath[real] = index
     return index
+  }
+
+  /// A mapping with a rulebook's own keys (`rulebook:`, `rules:`) but no `precept:`.
+  private func looksLikeRulebook(_ root: YAMLNode) -> Bool {
+    guard case .mapping(let pairs) = root.kind else { return false }
+    return pairs.contains { $0.name == "rulebook" || $0.name == "rules" }
   }
 
   private func isRulebook(_ root: YAMLNode) -> Bool {

@@ -46,6 +46,8 @@ public final class Session: Sendable {
     public var inputs: [(rulebook: Int, values: [Value])]
     /// Rulebooks that do not apply, with the roots the facts lack.
     public var notApplicable: [NotApplicable]
+    /// Top-level keys of the facts that no rulebook reads (a misspelt root, or facts for another tool).
+    public var unreadKeys: [String] = []
   }
 
   /// A rulebook that does not apply to the facts: they lack some of its roots.
@@ -64,6 +66,8 @@ public final class Session: Sendable {
     public var notApplicable: [NotApplicable]
     /// The stage the rules were judged at.
     public var stage: Stage?
+    /// Top-level keys of the facts that no rulebook reads.
+    public var unreadKeys: [String] = []
   }
 
   /// Validates `facts` for every rulebook whose roots they have. Fails when the facts are not a
@@ -94,7 +98,7 @@ public final class Session: Sendable {
         return .failure(FactsErrors(errors: [FactsError(path: "product.stage", message: "expected a stage name, found \(node.kindDescription)", span: node.span)]))
       }
     }
-    var out = Facts(stage: stage, inputs: [], notApplicable: [])
+    var out = Facts(stage: stage, inputs: [], notApplicable: [], unreadKeys: pairs.map(\.name).filter { !rootNames.contains($0) })
     var errors: [FactsError] = []
     for (b, book) in rulebooks.enumerated() {
       let missing = book.roots.map(\.name).filter { !keys.contains($0) }
@@ -119,7 +123,7 @@ public final class Session: Sendable {
     facts(document, stage: stage).map { f in
       Decisions(
         decisions: f.inputs.map { rulebooks[$0.rulebook].evaluate($0.values, asOf: asOf, stage: f.stage, trace: trace) },
-        notApplicable: f.notApplicable, stage: f.stage)
+        notApplicable: f.notApplicable, stage: f.stage, unreadKeys: f.unreadKeys)
     }
   }
 
@@ -137,6 +141,12 @@ public final class Session: Sendable {
     let hints = keys.filter { !roots.contains($0) }.compactMap { k in Suggestion.closest(to: k, among: roots).map { "did you mean `\($0)` for `\(k)`?" } }
     if !hints.isEmpty { message += "; " + hints.joined(separator: "; ") }
     return FactsError(path: "", message: message, span: span)
+  }
+
+  /// The warning for a top-level key no rulebook reads, with the closest root it may misspell.
+  public func unreadKeyWarning(_ key: String) -> String {
+    let near = Suggestion.closest(to: key, among: rootNames).map { "; did you mean `\($0)`?" } ?? ""
+    return "no rulebook reads the facts' top-level key `\(key)`\(near)"
   }
 
   /// The errors without repeats (two rulebooks over the same schema find the same problem), in order.
