@@ -98,8 +98,41 @@ extension Checker {
     }
   }
 
+  /// The bare number literal in `t` (`24`, `-0.5`), as written, if `t` is one.
+  private func bareNumber(_ t: Typed) -> String? {
+    switch t.kind {
+    case .literal(.int(let s)), .literal(.decimal(let s)): return s
+    case .unary(.negate, let inner): return bareNumber(inner).map { "-" + $0 }
+    default: return nil
+    }
+  }
+
+  /// A percent beside a bare number literal (`apr <= 24`, `apr + 2`) is refused: 24 there is
+  /// 2400%, almost never what the author meant. Zero is the same in both readings and stays legal;
+  /// `*` and `/` (`24% / 12`) are legal. False after reporting.
+  func percentAgainstBareNumber(_ l: Typed, _ r: Typed, at span: Span, _ verb: String) -> Bool {
+    let (a, b) = (l.type.unwrapped, r.type.unwrapped)
+    let number: String
+    if a == .percent, b != .percent, let n = bareNumber(r) {
+      number = n
+    } else if b == .percent, a != .percent, let n = bareNumber(l) {
+      number = n
+    } else {
+      return true
+    }
+    let plain = String(number.filter { $0 != "_" })
+    if let v = Fixed.parse(plain).ok, v == .zero { return true }
+    let fraction = Fixed.parse(plain).ok.flatMap { try? $0.divided(by: Fixed(100)) }
+    let what = verb == "compare" ? "compare a percent with the bare number \(number)" : "\(verb) the bare number \(number) \(verb == "add" ? "to" : "from") a percent"
+    report(
+      .typeMismatch, span, "cannot \(what): a bare number beside a percent is a fraction, so \(number) would mean \(number)00%",
+      help: ["did you mean `\(number)%`?" + (fraction.map { " (the same as the fraction `\($0.description)`)" } ?? "")])
+    return false
+  }
+
   /// The result of `a op b` for arithmetic operators, or nil after reporting why not.
   private func arithmetic(_ op: BinaryOp, _ a: ValueType, _ b: ValueType, _ l: Typed, _ r: Typed, _ span: Span) -> ValueType? {
+    if op == .add || op == .sub, !percentAgainstBareNumber(l, r, at: span, op == .add ? "add" : "subtract") { return nil }
     if case .money(let ca) = a, case .money(let cb) = b, let x = ca, let y = cb, x != y, op != .mul {
       report(
         .currencyMismatch, span, "cannot \(op == .div ? "divide" : "combine") \(x) and \(y) amounts",
@@ -163,6 +196,7 @@ extension Checker {
       report(.typeMismatch, span, "cannot compare \(a.brief) with \(b.brief)", help: help)
       return false
     }
+    if !percentAgainstBareNumber(l, r, at: span, "compare") { return false }
     let ordering = op == .lt || op == .le || op == .gt || op == .ge
     if ordering {
       switch a {
