@@ -107,9 +107,9 @@ extension Checker {
     }
   }
 
-  /// A percent beside a bare number literal (`apr <= 24`, `apr + 2`) is refused: 24 there is
-  /// 2400%, almost never what the author meant. Zero is the same in both readings and stays legal;
-  /// `*` and `/` (`24% / 12`) are legal. False after reporting.
+  /// A percent beside a bare number literal above 1 in size (`apr <= 24`, `apr + 2`) is refused:
+  /// 24 there is 2400%, almost never what the author meant. A fraction (`0.18`, `0`) stays legal,
+  /// as in facts, and so do `*` and `/` (`24% / 12`). False after reporting.
   func percentAgainstBareNumber(_ l: Typed, _ r: Typed, at span: Span, _ verb: String) -> Bool {
     let (a, b) = (l.type.unwrapped, r.type.unwrapped)
     let number: String
@@ -120,13 +120,14 @@ extension Checker {
     } else {
       return true
     }
+    // At most 1 in size it reads as the fraction it is (0.18 is 18%), as in facts.
     let plain = String(number.filter { $0 != "_" })
-    if let v = Fixed.parse(plain).ok, v == .zero { return true }
+    if let v = Fixed.parse(plain).ok, v <= .one, v >= Fixed(-1) { return true }
     let fraction = Fixed.parse(plain).ok.flatMap { try? $0.divided(by: Fixed(100)) }
     let what = verb == "compare" ? "compare a percent with the bare number \(number)" : "\(verb) the bare number \(number) \(verb == "add" ? "to" : "from") a percent"
     report(
-      .typeMismatch, span, "cannot \(what): a bare number beside a percent is a fraction, so \(number) would mean \(number)00%",
-      help: ["did you mean `\(number)%`?" + (fraction.map { " (the same as the fraction `\($0.description)`)" } ?? "")])
+      .typeMismatch, span, "cannot \(what): beside a percent a bare number is a fraction, so \(number) would mean \(number)00%",
+      help: ["did you mean `\(number)%`?" + (fraction.map { " (or the fraction `\($0.description)`)" } ?? "")])
     return false
   }
 
