@@ -127,9 +127,12 @@ import Testing
   @Test func randomDocumentsReadAlikeThroughBothDoors() {
     let plan = FactsPlan(Self.schema)
     let reader = JSONFactsReader.LineReader(plan)
-    var gen = Gen(rng: SplitMix64(state: 20_261_206))
+    // PRECEPT_FACTS_DOOR_RUNS=200000 PRECEPT_FACTS_DOOR_SEED=7 runs longer, by hand.
+    let environment = ProcessInfo.processInfo.environment
+    let runs = environment["PRECEPT_FACTS_DOOR_RUNS"].flatMap(Int.init) ?? 3000
+    var gen = Gen(rng: SplitMix64(state: environment["PRECEPT_FACTS_DOOR_SEED"].flatMap(UInt64.init) ?? 20_261_206))
     var counts: [String: Int] = [:]
-    for n in 0..<3000 {
+    for n in 0..<runs {
       var text = gen.record(Self.schema).serialized()
       if n % 4 == 3 { text = gen.damage(text) }
       // The JSON writer's `\n` inside a string is an escape; a raw line break cannot be on a line.
