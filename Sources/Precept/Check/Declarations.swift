@@ -5,12 +5,6 @@ extension Checker {
     }
   }
 
-  func checkDefinitions() {
-    for u in project.units.indices {
-      for d in unit(u).definitions { _ = definitionType(Reference(unit: u, name: d.name.value)) }
-    }
-  }
-
   /// A list's element type: quoted or wordy items are text; plain numbers, amounts, dates are those.
   func listType(_ ref: Reference) -> ValueType {
     if let done = listTypes[ref] { return done.type }
@@ -51,9 +45,7 @@ extension Checker {
     }
     guard let index = scopes[ref.unit].definitions[ref.name] else { return .error }
     let def = unit(ref.unit).definitions[index]
-    inProgress.append(ref)
-    let typed = check(def.expr, Env(unit: ref.unit))
-    inProgress.removeLast()
+    let typed = measuring(ref) { check(def.expr, Env(unit: ref.unit)) }
     // A definition in a cycle has already been given the error type; keep that.
     if definitionTypes[ref] == nil { definitionTypes[ref] = typed }
     return definitionTypes[ref]?.type ?? .error
