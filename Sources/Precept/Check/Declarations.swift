@@ -51,13 +51,18 @@ extension Checker {
     return definitionTypes[ref]?.type ?? .error
   }
 
+  /// One diagnostic however long the cycle: its names abbreviated past six, a note on each of the
+  /// first five others.
   private func reportCycle(_ cycle: [Reference]) {
-    let names = cycle.map(\.name) + [cycle[0].name]
     for r in cycle { definitionTypes[r] = .error(spanOfDeclaration(r)) }
+    let others = cycle.dropFirst()
+    var notes: [Diagnostic.Note] = others.prefix(5).map { .init("`\(Checker.clipped($0.name))` is part of the cycle", at: spanOfDeclaration($0)) }
+    if others.count > 5 { notes.append(.init("and \(others.count - 5) more definitions")) }
     report(
       .definitionCycle, spanOfDeclaration(cycle[0]),
-      "definitions depend on each other in a cycle: " + names.map { "`\($0)`" }.joined(separator: " → "),
-      notes: cycle.dropFirst().map { .init("`\($0.name)` is part of the cycle", at: spanOfDeclaration($0)) },
+      "definitions depend on each other in a cycle: " + Checker.chain(cycle.map(\.name) + [cycle[0].name])
+        + (cycle.count > 5 ? " (\(cycle.count) definitions)" : ""),
+      notes: notes,
       help: ["a definition cannot use itself, directly or through others; break the cycle"])
   }
 

@@ -87,15 +87,20 @@ extension Checker {
       guard !nestingReported else { return }
       nestingReported = true
     }
-    let names = path.map { "`\(Checker.clipped($0.name))`" }
-    let shown = names.count > 6 ? names.prefix(3) + ["…"] + names.suffix(2) : names[...]
     report(
       .nestedTooDeeply, span,
-      "definitions nest more than \(Checker.maximumNesting) levels deep: " + shown.joined(separator: " → ")
-        + (names.count > 6 ? " (\(names.count) in the chain)" : ""),
+      "definitions nest more than \(Checker.maximumNesting) levels deep: " + Checker.chain(path.map(\.name))
+        + (path.count > 6 ? " (\(path.count) in the chain)" : ""),
       help: [
         "a definition stands for its whole expression wherever it is used, so a chain of definitions nests like one long expression; shorten the chain by merging definitions"
       ])
+  }
+
+  /// `a` → `b` → `c`; a chain of more than six names shows the first three and the last two.
+  static func chain(_ names: [String]) -> String {
+    let quoted = names.map { "`\(clipped($0))`" }
+    let shown = quoted.count > 6 ? quoted.prefix(3) + ["…"] + quoted.suffix(2) : quoted[...]
+    return shown.joined(separator: " → ")
   }
 
   /// A name as a message shows it: a name longer than 60 characters is cut in the middle.
