@@ -19,6 +19,9 @@ extension Checker {
   /// `Nesting.swift`). Each form is typed by its own method: in a debug build a function's frame
   /// holds the locals of all its cases, and this one is on the stack once per level of nesting.
   func check(_ e: Expr, _ env: Env, expected: ValueType? = nil) -> Typed {
+    // Where the parser gave up (an expression nested too deeply ends in one, a level below its
+    // limit) there is nothing to count.
+    if case .error = e.kind { return .error(e.span) }
     guard enter(e.span) else { return .error(e.span) }
     defer { depth -= 1 }
     switch e.kind {
