@@ -153,15 +153,16 @@ enum Digest {
   }
 
   /// A unit and everything it imports, transitively, in a fixed order (depth first, aliases sorted).
+  /// (With an explicit stack: a chain of imports can be long.)
   static func units(_ project: Project, from unit: Int) -> [Int] {
     var seen: Set<Int> = []
     var order: [Int] = []
-    func visit(_ u: Int) {
-      guard seen.insert(u).inserted else { return }
+    var pending = [unit]
+    while let u = pending.popLast() {
+      guard seen.insert(u).inserted else { continue }
       order.append(u)
-      for (_, target) in project.units[u].imports.sorted(by: { $0.key < $1.key }) { visit(target) }
+      pending += project.units[u].imports.sorted(by: { $0.key < $1.key }).map(\.value).reversed()
     }
-    visit(unit)
     return order
   }
 }
