@@ -161,6 +161,29 @@ import Testing
     #expect(linted.summary == ["P0520 442:18 definitions nest more than 256 levels deep: `t72` → `t73` → `t74` → … → `t198` → `t199` (128 in the chain)"])
   }
 
+  /// A chain through 300 rulebooks, each importing the next (`d: n.d + 1`): one P0520, naming
+  /// the rulebooks the chain passes through.
+  @Test func aChainThroughImportsIsReportedOnce() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("precept-hostile-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let n = 300
+    for i in 0..<n {
+      var text = "precept: 1\nrulebook: t.f\(i)\n"
+      if i < n - 1 {
+        text += "imports:\n  - { path: f\(i + 1).yaml, as: n }\ndefinitions:\n  d: n.d + 1\n"
+      } else {
+        text += "schema:\n  applicant: { age: int }\ndefinitions:\n  d: applicant.age\n"
+      }
+      if i == 0 { text += "rules:\n  - { id: R1, severity: review, require: d > 0 }\n" }
+      try text.write(toFile: dir + "/f\(i).yaml", atomically: true, encoding: .utf8)
+    }
+    let report = LintReport.run(paths: [dir + "/f0.yaml"], root: dir)
+    #expect(report.diagnostics.map { "\($0.code.rawValue) \($0.span.file.replacingOccurrences(of: dir + "/", with: "")):\($0.span.start.line):\($0.span.start.column) \($0.message)" } == [
+      "P0520 f171.yaml:6:6 definitions nest more than 256 levels deep: `d` → `d` in `t.f172` → `d` in `t.f173` → … → `d` in `t.f298` → `d` in `t.f299` (129 in the chain)"
+    ])
+  }
+
   // MARK: - Schema types
 
   @Test(arguments: [31, 32, 40_000])

@@ -89,18 +89,30 @@ extension Checker {
     }
     report(
       .nestedTooDeeply, span,
-      "definitions nest more than \(Checker.maximumNesting) levels deep: " + Checker.chain(path.map(\.name))
+      "definitions nest more than \(Checker.maximumNesting) levels deep: " + Checker.chain(labels: path.map { label($0, in: span.file) })
         + (path.count > 6 ? " (\(path.count) in the chain)" : ""),
       help: [
         "a definition stands for its whole expression wherever it is used, so a chain of definitions nests like one long expression; shorten the chain by merging definitions"
       ])
   }
 
-  /// `a` → `b` → `c`; a chain of more than six names shows the first three and the last two.
+  /// `a` → `b` → `c` (names quoted, long ones clipped); more than six show the first three and
+  /// the last two.
   static func chain(_ names: [String]) -> String {
-    let quoted = names.map { "`\(clipped($0))`" }
-    let shown = quoted.count > 6 ? quoted.prefix(3) + ["…"] + quoted.suffix(2) : quoted[...]
+    chain(labels: names.map { "`\(clipped($0))`" })
+  }
+
+  static func chain(labels: [String]) -> String {
+    let shown = labels.count > 6 ? labels.prefix(3) + ["…"] + labels.suffix(2) : labels[...]
     return shown.joined(separator: " → ")
+  }
+
+  /// A declaration's quoted name, with its rulebook's id when it is declared in another file
+  /// than `file`: `` `d` in `cn.pricing` ``.
+  func label(_ ref: Reference, in file: String) -> String {
+    let book = unit(ref.unit)
+    let name = "`\(Checker.clipped(ref.name))`"
+    return book.file.path == file ? name : name + " in `\(Checker.clipped(book.id.value))`"
   }
 
   /// A name as a message shows it: a name longer than 60 characters is cut in the middle.
