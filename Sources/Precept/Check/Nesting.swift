@@ -87,10 +87,11 @@ extension Checker {
       guard !nestingReported else { return }
       nestingReported = true
     }
+    // (An expression alone cannot nest this deep, the parser stops it first: P0407.)
+    let what = path.isEmpty ? "this expression" : Checker.chain(labels: path.map { label($0, in: span.file) })
     report(
       .nestedTooDeeply, span,
-      "definitions nest more than \(Checker.maximumNesting) levels deep: " + Checker.chain(labels: path.map { label($0, in: span.file) })
-        + (path.count > 6 ? " (\(path.count) in the chain)" : ""),
+      "definitions nest more than \(Checker.maximumNesting) levels deep: " + what + (path.count > 6 ? " (\(path.count) in the chain)" : ""),
       help: [
         "a definition stands for its whole expression wherever it is used, so a chain of definitions nests like one long expression; shorten the chain by merging definitions"
       ])
