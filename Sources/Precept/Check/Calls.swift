@@ -1,35 +1,51 @@
 extension Checker {
+  /// Checks a call's arguments, then its types (in `callType`, so that this frame, which is on
+  /// the stack once per level of nested calls, stays small).
   func call(_ name: String, _ args: [Argument], nameSpan: Span, whole: Span, _ env: Env) -> Typed {
-    guard let f = Builtin(rawValue: name) else {
-      let synonym = Builtin.synonyms[name.lowercased()].map { ["to \($0.what), use `\($0.builtin.rawValue)`: \($0.builtin.usage)"] }
-      report(
-        .unknownName, nameSpan, "unknown function `\(name)`",
-        help: (synonym ?? Suggestion.help(for: name, among: Builtin.allCases.map(\.rawValue)))
-          + ["functions are " + Builtin.allCases.map(\.rawValue).joined(separator: ", ")])
-      return .error(whole)
-    }
-    let bad = { (message: String) -> Typed in
-      self.report(.badCall, whole, message, help: ["write \(f.usage)"])
-      return .error(whole)
-    }
-    // Labels: only where the signature has one, and then required.
-    for (k, a) in args.enumerated() {
-      let want = k < f.labels.count ? f.labels[k] : nil
-      if a.label != want {
-        if let want { return bad("argument \(k + 1) of `\(name)` must be labelled `\(want):`") }
-        return bad("`\(name)` takes no argument labelled `\(a.label ?? "")`")
-      }
-    }
+    guard let f = Builtin(rawValue: name) else { return unknownFunction(name, nameSpan, whole) }
+    if let problem = labelProblem(f, args) { return badCall(f, problem, whole) }
     // `by: .at` names a field of each item, so it is checked with the list's item in view.
     var typed: [Typed] = []
-    for (k, a) in args.enumerated() {
-      if a.label == "by", let first = typed.first, let element = first.type.element {
+    for a in args {
+      if a.label == "by", let element = typed.first?.type.element {
         typed.append(check(a.value, env.with(item: element)))
       } else {
         typed.append(check(a.value, env))
       }
-      _ = k
     }
+    return callType(f, typed, whole)
+  }
+
+  private func unknownFunction(_ name: String, _ nameSpan: Span, _ whole: Span) -> Typed {
+    let synonym = Builtin.synonyms[name.lowercased()].map { ["to \($0.what), use `\($0.builtin.rawValue)`: \($0.builtin.usage)"] }
+    report(
+      .unknownName, nameSpan, "unknown function `\(name)`",
+      help: (synonym ?? Suggestion.help(for: name, among: Builtin.allCases.map(\.rawValue)))
+        + ["functions are " + Builtin.allCases.map(\.rawValue).joined(separator: ", ")])
+    return .error(whole)
+  }
+
+  /// Labels: only where the signature has one, and then required.
+  private func labelProblem(_ f: Builtin, _ args: [Argument]) -> String? {
+    for (k, a) in args.enumerated() {
+      let want = k < f.labels.count ? f.labels[k] : nil
+      if a.label != want {
+        if let want { return "argument \(k + 1) of `\(f.rawValue)` must be labelled `\(want):`" }
+        return "`\(f.rawValue)` takes no argument labelled `\(a.label ?? "")`"
+      }
+    }
+    return nil
+  }
+
+  private func badCall(_ f: Builtin, _ message: String, _ whole: Span) -> Typed {
+    report(.badCall, whole, message, help: ["write \(f.usage)"])
+    return .error(whole)
+  }
+
+  /// The type of a call whose arguments are checked.
+  private func callType(_ f: Builtin, _ typed: [Typed], _ whole: Span) -> Typed {
+    let name = f.rawValue
+    let bad = { (message: String) -> Typed in self.badCall(f, message, whole) }
     if typed.contains(where: { $0.type.isError }) { return Typed(.call(f, typed), .error, whole) }
     let types = typed.map { $0.type.unwrapped }
     let anyOptional = typed.contains { $0.type.isOptional }

@@ -94,6 +94,19 @@ final class Checker {
 
   /// Definitions and tables being checked, to detect cycles.
   var inProgress: [Reference] = []
+  /// How deeply the node being checked is nested, counting the definitions and tables around it
+  /// as expanded in place; the deepest level reached in the declaration being measured, and the
+  /// declaration that reached it; each checked declaration's own depth (see `Nesting.swift`).
+  var depth = 0
+  var deepest = 0
+  var deepestVia: Reference?
+  /// Whether the declaration being measured nests too deeply, or uses one that does.
+  var overflowed = false
+  var nesting: [Reference: Nesting] = [:]
+  /// Whether the declarations being checked as one group (a cycle) already reported P0520,
+  /// and the declarations already reported as too deep to use (each is reported once).
+  var nestingReported = false
+  var tooDeepToUse: Set<Reference> = []
   /// Every declaration an expression names, for the unused-item warnings (fact reads are
   /// collected from the checked expressions afterwards, see `Lint.swift`).
   var used: Set<Reference> = []
@@ -104,7 +117,7 @@ final class Checker {
   func run() {
     declare()  // Scope.swift: fact roots (own and imported), lists, definitions, tables, aliases
     checkLists()  // Declarations.swift: list item types
-    checkDefinitions()  // Declarations.swift: each definition's type, cycles
+    checkDefinitions()  // Nesting.swift: definitions and tables, used ones first; cycles, nesting depth
     checkTables()  // Tables.swift: inputs, cells against inputs, outputs agree
     checkRules()  // Rules.swift: when, require/forbid/flag, messages, overrides, dates
     checkTests()  // Rules.swift: expectations name real rules, fact files exist

@@ -5,12 +5,6 @@ extension Checker {
     }
   }
 
-  func checkDefinitions() {
-    for u in project.units.indices {
-      for d in unit(u).definitions { _ = definitionType(Reference(unit: u, name: d.name.value)) }
-    }
-  }
-
   /// A list's element type: quoted or wordy items are text; plain numbers, amounts, dates are those.
   func listType(_ ref: Reference) -> ValueType {
     if let done = listTypes[ref] { return done.type }
@@ -51,21 +45,24 @@ extension Checker {
     }
     guard let index = scopes[ref.unit].definitions[ref.name] else { return .error }
     let def = unit(ref.unit).definitions[index]
-    inProgress.append(ref)
-    let typed = check(def.expr, Env(unit: ref.unit))
-    inProgress.removeLast()
+    let typed = measuring(ref) { check(def.expr, Env(unit: ref.unit)) }
     // A definition in a cycle has already been given the error type; keep that.
     if definitionTypes[ref] == nil { definitionTypes[ref] = typed }
     return definitionTypes[ref]?.type ?? .error
   }
 
+  /// One diagnostic however long the cycle: its names abbreviated past six, a note on each of the
+  /// first five others.
   private func reportCycle(_ cycle: [Reference]) {
-    let names = cycle.map(\.name) + [cycle[0].name]
     for r in cycle { definitionTypes[r] = .error(spanOfDeclaration(r)) }
+    let others = cycle.dropFirst()
+    var notes: [Diagnostic.Note] = others.prefix(5).map { .init("`\(Checker.clipped($0.name))` is part of the cycle", at: spanOfDeclaration($0)) }
+    if others.count > 5 { notes.append(.init("and \(others.count - 5) more definitions")) }
     report(
       .definitionCycle, spanOfDeclaration(cycle[0]),
-      "definitions depend on each other in a cycle: " + names.map { "`\($0)`" }.joined(separator: " → "),
-      notes: cycle.dropFirst().map { .init("`\($0.name)` is part of the cycle", at: spanOfDeclaration($0)) },
+      "definitions depend on each other in a cycle: " + Checker.chain(cycle.map(\.name) + [cycle[0].name])
+        + (cycle.count > 5 ? " (\(cycle.count) definitions)" : ""),
+      notes: notes,
       help: ["a definition cannot use itself, directly or through others; break the cycle"])
   }
 

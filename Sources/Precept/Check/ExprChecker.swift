@@ -14,127 +14,168 @@ struct Env {
 
 extension Checker {
   /// Types an expression. `expected` lets a bare word resolve as a case of the enum it is compared with.
+  ///
+  /// Every sub-expression passes through here, so this is where nesting is counted (see
+  /// `Nesting.swift`). Each form is typed by its own method: in a debug build a function's frame
+  /// holds the locals of all its cases, and this one is on the stack once per level of nesting.
   func check(_ e: Expr, _ env: Env, expected: ValueType? = nil) -> Typed {
+    // Where the parser gave up (an expression nested too deeply ends in one, a level below its
+    // limit) there is nothing to count.
+    if case .error = e.kind { return .error(e.span) }
+    guard enter(e.span) else { return .error(e.span) }
+    defer { depth -= 1 }
     switch e.kind {
-    case .error:
-      return .error(e.span)
-    case .literal(let l):
-      if case .failure(let problem) = Constant.parse(l) {
-        report(.invalidLiteral, e.span, "`\(Printer.literal(l))` is not a valid \(literalType(l, e.span).description.replacingMoney): \(problem.message)")
-        return .error(e.span)
-      }
-      return Typed(.literal(l), literalType(l, e.span), e.span)
-    case .name(let n):
-      return name(n, e.span, env, expected: expected)
-    case .implicitMember(let field):
-      guard let item = env.items.last else {
-        let lists = listsWithField(field, env.unit)
-        let help =
-          lists.count == 1
-          ? "to test every item of `\(lists[0])`, write \"all x in \(lists[0]): x.\(field) …\" (in quotes, because of the `: `), or filter with `\(lists[0]) where .\(field) …`"
-          : "use it inside `xs where .\(field) …` or \"any x in xs: x.\(field) …\", where `xs` is a list of records"
-        report(
-          .implicitItemOutside, e.span, "`.\(field)` means “the current item's \(field)”, which exists only inside `where`, a quantifier or `by:`",
-          help: [help])
-        return .error(e.span)
-      }
-      return member(Typed(.item, item, e.span), field, nameSpan: e.span, whole: e.span)
-    case .member(let base, let field, let nameSpan):
-      if case .name(let a) = base.kind, let target = scopes[env.unit].aliases[a], !isLocal(a, env) {
-        return imported(target, alias: a, field, nameSpan: nameSpan, whole: e.span, from: env.unit)
-      }
-      if case .name(let a) = base.kind, scopes[env.unit].brokenAliases.contains(a) || scopes[env.unit].duplicates.contains(a), !isLocal(a, env) {
-        return .error(e.span)
-      }
-      if case .name(let a) = base.kind, !isLocal(a, env), !scopes[env.unit].knows(a) {
-        // `applicant.age` with no `applicant`: a fact the schema does not declare.
-        var help = Suggestion.help(for: a, among: scopes[env.unit].allNames + env.variables.map(\.0))
-        if help.isEmpty {
-          help.append("facts are declared under `schema:`; add `\(a):` there with its fields, e.g. `\(field): int`")
-        }
-        report(.unknownName, base.span, "unknown name `\(a)`: the schema declares no fact `\(a)`", help: help)
-        return .error(e.span)
-      }
-      let b = check(base, env)
-      return member(b, field, nameSpan: nameSpan, whole: e.span)
-    case .index(let base, let index):
-      let b = check(base, env)
-      let i = check(index, env)
-      if !i.type.isError, i.type.unwrapped != .int {
-        report(.typeMismatch, i.span, "a list index must be a whole number, found \(i.type.brief)")
-      }
-      guard let element = b.type.element else {
-        if !b.type.isError { report(.typeMismatch, b.span, "only a list can be indexed with `[…]`; this is \(b.type.brief)") }
-        return .error(e.span)
-      }
-      return Typed(.index(b, i), element.asOptional, e.span)
-    case .call(let name, let args, let nameSpan):
-      return call(name, args, nameSpan: nameSpan, whole: e.span, env)
-    case .unary(.not, let a):
-      let t = check(a, env)
-      requireBool(t, "the value after `not`")
-      return Typed(.unary(.not, t), carry(.bool, t.type), e.span)
-    case .unary(.negate, let a):
-      let t = check(a, env)
-      switch t.type.unwrapped {
-      case .int, .decimal, .percent, .money, .duration, .error: break
-      default: report(.typeMismatch, e.span, "cannot negate \(t.type.brief)")
-      }
-      return Typed(.unary(.negate, t), t.type, e.span)
-    case .binary(let op, let l, let r):
-      return binary(op, l, r, e.span, env)
-    case .between(let x, let lo, let hi, let negated):
-      let tx = check(x, env)
-      let tl = check(lo, env, expected: tx.type)
-      let th = check(hi, env, expected: tx.type)
-      for bound in [tl, th] { _ = comparison(.le, tx, bound, at: bound.span) }
-      return Typed(.between(tx, tl, th, negated: negated), carry(.bool, tx.type, tl.type, th.type), e.span)
-    case .presence(let x, let missing):
-      let tx = check(x, env)
-      return Typed(.presence(tx, missing: missing), .bool, e.span)
-    case .conditional(let c, let y, let n):
-      let tc = check(c, env)
-      requireBool(tc, "the condition after `if`")
-      let ty = check(y, env, expected: expected)
-      let tn = check(n, env, expected: ty.type)
-      guard let t = unify(ty.type, tn.type) else {
-        report(.typeMismatch, tn.span, "`then` gives \(ty.type.brief) but `else` gives \(tn.type.brief); both branches must have the same type")
-        return .error(e.span)
-      }
-      return Typed(.conditional(tc, ty, tn), carry(t, tc.type), e.span)
-    case .filter(let xs, let c):
-      let tx = check(xs, env)
-      guard let element = tx.type.element else {
-        report(.typeMismatch, tx.span, "`where` filters a list; this is \(tx.type.brief)")
-        return .error(e.span)
-      }
-      let tc = check(c, env.with(item: element))
-      requireBool(tc, "the condition after `where`")
-      return Typed(.filter(tx, tc), tx.type, e.span)
-    case .quantifier(let q, let v, let xs, let body):
-      let tx = check(xs, env)
-      guard let element = tx.type.element else {
-        report(.typeMismatch, tx.span, "`\(q.rawValue) \(v) in …` needs a list; this is \(tx.type.brief)")
-        return .error(e.span)
-      }
-      let tb = check(body, env.with(item: element, variable: v))
-      requireBool(tb, "the condition after `:`")
-      return Typed(.quantifier(q, v, tx, tb), carry(.bool, tx.type, tb.type), e.span)
-    case .list(let items):
-      let expectedElement = expected?.element
-      var typed: [Typed] = []
-      var t: ValueType = .nothing
-      for item in items {
-        let ti = check(item, env, expected: expectedElement ?? (t == .nothing ? nil : t))
-        if let u = unify(t, ti.type) {
-          t = u
-        } else {
-          report(.typeMismatch, ti.span, "this list mixes \(t.brief) and \(ti.type.brief); a list holds one type of value")
-        }
-        typed.append(ti)
-      }
-      return Typed(.list(typed), .list(t), e.span)
+    case .error: return .error(e.span)
+    case .literal(let l): return literal(l, e.span)
+    case .name(let n): return name(n, e.span, env, expected: expected)
+    case .implicitMember(let field): return implicitMember(field, e.span, env)
+    case .member(let base, let field, let nameSpan): return memberAccess(base, field, nameSpan: nameSpan, whole: e.span, env)
+    case .index(let base, let i): return index(base, i, e.span, env)
+    case .call(let name, let args, let nameSpan): return call(name, args, nameSpan: nameSpan, whole: e.span, env)
+    case .unary(.not, let a): return not(a, e.span, env)
+    case .unary(.negate, let a): return negate(a, e.span, env)
+    case .binary(let op, let l, let r): return binary(op, l, r, e.span, env)
+    case .between(let x, let lo, let hi, let negated): return between(x, lo, hi, negated: negated, e.span, env)
+    case .presence(let x, let missing): return presence(x, missing: missing, e.span, env)
+    case .conditional(let c, let y, let n): return conditional(c, y, n, e.span, env, expected: expected)
+    case .filter(let xs, let c): return filter(xs, c, e.span, env)
+    case .quantifier(let q, let v, let xs, let body): return quantifier(q, v, xs, body, e.span, env)
+    case .list(let items): return list(items, e.span, env, expected: expected)
     }
+  }
+
+  private func literal(_ l: Literal, _ span: Span) -> Typed {
+    if case .failure(let problem) = Constant.parse(l) {
+      report(.invalidLiteral, span, "`\(Printer.literal(l))` is not a valid \(literalType(l, span).description.replacingMoney): \(problem.message)")
+      return .error(span)
+    }
+    return Typed(.literal(l), literalType(l, span), span)
+  }
+
+  private func implicitMember(_ field: String, _ span: Span, _ env: Env) -> Typed {
+    guard let item = env.items.last else {
+      let lists = listsWithField(field, env.unit)
+      let help =
+        lists.count == 1
+        ? "to test every item of `\(lists[0])`, write \"all x in \(lists[0]): x.\(field) …\" (in quotes, because of the `: `), or filter with `\(lists[0]) where .\(field) …`"
+        : "use it inside `xs where .\(field) …` or \"any x in xs: x.\(field) …\", where `xs` is a list of records"
+      report(
+        .implicitItemOutside, span, "`.\(field)` means “the current item's \(field)”, which exists only inside `where`, a quantifier or `by:`",
+        help: [help])
+      return .error(span)
+    }
+    return member(Typed(.item, item, span), field, nameSpan: span, whole: span)
+  }
+
+  private func memberAccess(_ base: Expr, _ field: String, nameSpan: Span, whole: Span, _ env: Env) -> Typed {
+    if case .name(let a) = base.kind, let target = scopes[env.unit].aliases[a], !isLocal(a, env) {
+      return imported(target, alias: a, field, nameSpan: nameSpan, whole: whole, from: env.unit)
+    }
+    if case .name(let a) = base.kind, scopes[env.unit].brokenAliases.contains(a) || scopes[env.unit].duplicates.contains(a), !isLocal(a, env) {
+      return .error(whole)
+    }
+    if case .name(let a) = base.kind, !isLocal(a, env), !scopes[env.unit].knows(a) {
+      // `applicant.age` with no `applicant`: a fact the schema does not declare.
+      var help = Suggestion.help(for: a, among: scopes[env.unit].allNames + env.variables.map(\.0))
+      if help.isEmpty {
+        help.append("facts are declared under `schema:`; add `\(a):` there with its fields, e.g. `\(field): int`")
+      }
+      report(.unknownName, base.span, "unknown name `\(a)`: the schema declares no fact `\(a)`", help: help)
+      return .error(whole)
+    }
+    let b = check(base, env)
+    return member(b, field, nameSpan: nameSpan, whole: whole)
+  }
+
+  private func index(_ base: Expr, _ index: Expr, _ span: Span, _ env: Env) -> Typed {
+    let b = check(base, env)
+    let i = check(index, env)
+    if !i.type.isError, i.type.unwrapped != .int {
+      report(.typeMismatch, i.span, "a list index must be a whole number, found \(i.type.brief)")
+    }
+    guard let element = b.type.element else {
+      if !b.type.isError { report(.typeMismatch, b.span, "only a list can be indexed with `[…]`; this is \(b.type.brief)") }
+      return .error(span)
+    }
+    return Typed(.index(b, i), element.asOptional, span)
+  }
+
+  private func not(_ a: Expr, _ span: Span, _ env: Env) -> Typed {
+    let t = check(a, env)
+    requireBool(t, "the value after `not`")
+    return Typed(.unary(.not, t), carry(.bool, t.type), span)
+  }
+
+  private func negate(_ a: Expr, _ span: Span, _ env: Env) -> Typed {
+    let t = check(a, env)
+    switch t.type.unwrapped {
+    case .int, .decimal, .percent, .money, .duration, .error: break
+    default: report(.typeMismatch, span, "cannot negate \(t.type.brief)")
+    }
+    return Typed(.unary(.negate, t), t.type, span)
+  }
+
+  private func between(_ x: Expr, _ lo: Expr, _ hi: Expr, negated: Bool, _ span: Span, _ env: Env) -> Typed {
+    let tx = check(x, env)
+    let tl = check(lo, env, expected: tx.type)
+    let th = check(hi, env, expected: tx.type)
+    for bound in [tl, th] { _ = comparison(.le, tx, bound, at: bound.span) }
+    return Typed(.between(tx, tl, th, negated: negated), carry(.bool, tx.type, tl.type, th.type), span)
+  }
+
+  private func presence(_ x: Expr, missing: Bool, _ span: Span, _ env: Env) -> Typed {
+    let tx = check(x, env)
+    return Typed(.presence(tx, missing: missing), .bool, span)
+  }
+
+  private func conditional(_ c: Expr, _ y: Expr, _ n: Expr, _ span: Span, _ env: Env, expected: ValueType?) -> Typed {
+    let tc = check(c, env)
+    requireBool(tc, "the condition after `if`")
+    let ty = check(y, env, expected: expected)
+    let tn = check(n, env, expected: ty.type)
+    guard let t = unify(ty.type, tn.type) else {
+      report(.typeMismatch, tn.span, "`then` gives \(ty.type.brief) but `else` gives \(tn.type.brief); both branches must have the same type")
+      return .error(span)
+    }
+    return Typed(.conditional(tc, ty, tn), carry(t, tc.type), span)
+  }
+
+  private func filter(_ xs: Expr, _ c: Expr, _ span: Span, _ env: Env) -> Typed {
+    let tx = check(xs, env)
+    guard let element = tx.type.element else {
+      report(.typeMismatch, tx.span, "`where` filters a list; this is \(tx.type.brief)")
+      return .error(span)
+    }
+    let tc = check(c, env.with(item: element))
+    requireBool(tc, "the condition after `where`")
+    return Typed(.filter(tx, tc), tx.type, span)
+  }
+
+  private func quantifier(_ q: Quantifier, _ v: String, _ xs: Expr, _ body: Expr, _ span: Span, _ env: Env) -> Typed {
+    let tx = check(xs, env)
+    guard let element = tx.type.element else {
+      report(.typeMismatch, tx.span, "`\(q.rawValue) \(v) in …` needs a list; this is \(tx.type.brief)")
+      return .error(span)
+    }
+    let tb = check(body, env.with(item: element, variable: v))
+    requireBool(tb, "the condition after `:`")
+    return Typed(.quantifier(q, v, tx, tb), carry(.bool, tx.type, tb.type), span)
+  }
+
+  private func list(_ items: [Expr], _ span: Span, _ env: Env, expected: ValueType?) -> Typed {
+    let expectedElement = expected?.element
+    var typed: [Typed] = []
+    var t: ValueType = .nothing
+    for item in items {
+      let ti = check(item, env, expected: expectedElement ?? (t == .nothing ? nil : t))
+      if let u = unify(t, ti.type) {
+        t = u
+      } else {
+        report(.typeMismatch, ti.span, "this list mixes \(t.brief) and \(ti.type.brief); a list holds one type of value")
+      }
+      typed.append(ti)
+    }
+    return Typed(.list(typed), .list(t), span)
   }
 
   /// Fact paths (`product.fees`) that are lists of records with a field of this name.
@@ -191,7 +232,9 @@ extension Checker {
     let ref = Reference(unit: u, name: n)
     if s.definitions[n] != nil {
       used.insert(ref)
-      return Typed(.definition(ref), definitionType(ref), span)
+      let type = definitionType(ref)
+      guard expand(ref, at: span) else { return .error(span) }
+      return Typed(.definition(ref), type, span)
     }
     if s.lists[n] != nil {
       used.insert(ref)
@@ -199,7 +242,9 @@ extension Checker {
     }
     if s.tables[n] != nil {
       used.insert(ref)
-      return Typed(.table(ref), tableResultType(ref), span)
+      let type = tableResultType(ref)
+      guard expand(ref, at: span) else { return .error(span) }
+      return Typed(.table(ref), type, span)
     }
     if let t = s.facts[n] {
       return Typed(.fact([n]), t, span)

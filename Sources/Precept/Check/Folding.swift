@@ -5,27 +5,38 @@ extension Checker {
 
 /// Computes expressions that read no fact: used to find rules whose verdict can never change,
 /// and by the graph compiler to fold constants. Anything uncertain (facts, calls, overflow) gives nil.
+/// It recurses as deep as the expression nests with its definitions expanded, which the checker
+/// bounds (`Nesting.swift`).
 struct ConstantFolder {
   let definitions: [Reference: Typed]
 
-  func fold(_ t: Typed, depth: Int = 0) -> Constant? {
-    guard depth < 64 else { return nil }
+  func fold(_ t: Typed) -> Constant? {
+    var folded: [Reference: Constant?] = [:]
+    return fold(t, &folded)
+  }
+
+  /// `folded`: each definition met so far, folded once (definitions can share definitions, and
+  /// `a and b` folds both sides, so without it a chain of shared definitions took exponential time).
+  private func fold(_ t: Typed, _ folded: inout [Reference: Constant?]) -> Constant? {
     switch t.kind {
     case .literal(let l):
       return Constant.parse(l).ok
     case .definition(let r):
-      return definitions[r].flatMap { fold($0, depth: depth + 1) }
+      if let done = folded[r] { return done }
+      let value = definitions[r].flatMap { fold($0, &folded) }
+      folded[r] = value
+      return value
     case .unary(.not, let a):
-      guard case .bool(let b)? = fold(a, depth: depth + 1) else { return nil }
+      guard case .bool(let b)? = fold(a, &folded) else { return nil }
       return .bool(!b)
     case .unary(.negate, let a):
-      guard case .number(let n)? = fold(a, depth: depth + 1) else { return nil }
+      guard case .number(let n)? = fold(a, &folded) else { return nil }
       return .number(n.negated)
     case .binary(.and, let a, let b), .binary(.or, let a, let b):
       let isAnd: Bool
       if case .binary(.and, _, _) = t.kind { isAnd = true } else { isAnd = false }
-      let x = fold(a, depth: depth + 1)
-      let y = fold(b, depth: depth + 1)
+      let x = fold(a, &folded)
+      let y = fold(b, &folded)
       // Kleene logic: one deciding side settles it even if the other is unknown.
       let decider = !isAnd
       if case .bool(decider)? = x { return .bool(decider) }
@@ -33,7 +44,7 @@ struct ConstantFolder {
       if case .bool? = x, case .bool? = y { return .bool(!decider) }
       return nil
     case .binary(let op, let a, let b) where op.isComparison:
-      guard let x = fold(a, depth: depth + 1), let y = fold(b, depth: depth + 1), let c = ConstantFolder.compare(x, y) else { return nil }
+      guard let x = fold(a, &folded), let y = fold(b, &folded), let c = ConstantFolder.compare(x, y) else { return nil }
       switch op {
       case .eq: return .bool(c == 0)
       case .ne: return .bool(c != 0)
@@ -44,7 +55,7 @@ struct ConstantFolder {
       default: return nil
       }
     case .binary(let op, let a, let b):
-      guard case .number(let x)? = fold(a, depth: depth + 1), case .number(let y)? = fold(b, depth: depth + 1) else { return nil }
+      guard case .number(let x)? = fold(a, &folded), case .number(let y)? = fold(b, &folded) else { return nil }
       switch op {
       case .add: return (try? x.adding(y)).map { .number($0) }
       case .sub: return (try? x.subtracting(y)).map { .number($0) }
@@ -53,13 +64,13 @@ struct ConstantFolder {
       default: return nil
       }
     case .between(let x, let lo, let hi, let negated):
-      guard let v = fold(x, depth: depth + 1), let l = fold(lo, depth: depth + 1), let h = fold(hi, depth: depth + 1),
+      guard let v = fold(x, &folded), let l = fold(lo, &folded), let h = fold(hi, &folded),
         let c1 = ConstantFolder.compare(v, l), let c2 = ConstantFolder.compare(v, h)
       else { return nil }
       return .bool((c1 >= 0 && c2 <= 0) != negated)
     case .conditional(let c, let y, let n):
-      guard case .bool(let b)? = fold(c, depth: depth + 1) else { return nil }
-      return fold(b ? y : n, depth: depth + 1)
+      guard case .bool(let b)? = fold(c, &folded) else { return nil }
+      return fold(b ? y : n, &folded)
     default:
       return nil
     }

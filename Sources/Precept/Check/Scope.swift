@@ -53,13 +53,18 @@ extension Checker {
       return s
     }
     for i in project.units.indices {
+      // Depth first, imports in order, with an explicit stack: a chain of imports can be long.
       var visited: Set<Int> = []
-      mergeSchema(into: i, from: i, visited: &visited)
+      var pending = [i]
+      while let j = pending.popLast() {
+        guard visited.insert(j).inserted else { continue }
+        mergeSchema(into: i, from: j)
+        pending += project.units[j].imports.values.sorted().reversed()
+      }
     }
   }
 
-  private func mergeSchema(into i: Int, from j: Int, visited: inout Set<Int>) {
-    guard visited.insert(j).inserted else { return }
+  private func mergeSchema(into i: Int, from j: Int) {
     for root in unit(j).schema {
       let name = root.name.value
       if let existing = scopes[i].facts[name] {
@@ -76,7 +81,6 @@ extension Checker {
         scopes[i].factSpans[name] = root.name.span
       }
     }
-    for target in project.units[j].imports.values.sorted() { mergeSchema(into: i, from: target, visited: &visited) }
   }
 
   /// Two schemas of the same fact: records merge field by field; anything else must agree exactly.

@@ -22,8 +22,10 @@ extension Checker {
     }
     guard let index = scopes[ref.unit].tables[ref.name] else { return nil }
     let table = unit(ref.unit).tables[index]
-    inProgress.append(ref)
-    defer { inProgress.removeLast() }
+    return measuring(ref) { checkedTable(table, ref) }
+  }
+
+  private func checkedTable(_ table: DecisionTable, _ ref: Reference) -> CheckedTable {
     let env = Env(unit: ref.unit)
     let inputs = table.inputs.map { check($0, env) }
     var rows: [(cells: [CheckedTable.Cell], output: Typed)] = []

@@ -64,6 +64,9 @@ struct GraphCompiler {
     return nodes.count - 1
   }
 
+  /// The node computing `t`. It recurses as deep as `t` nests with its definitions expanded,
+  /// which the checker bounds (`Nesting.swift`); the larger forms have their own methods, as a
+  /// debug build gives a function one frame slot per local of every case.
   mutating func lower(_ t: Typed) -> Int {
     // Fold what depends on no fact, so evaluation never recomputes a constant.
     if t.kind.isFoldable, let folded = constant(t) { return add(.constant(folded), t.type, t.span) }
@@ -73,24 +76,13 @@ struct GraphCompiler {
     case .fact(let path):
       return add(fact(path), t.type, t.span)
     case .definition(let ref):
-      if let n = definitionNodes[ref] { return n }
-      guard let def = checked.definitions[ref] else { return add(.constant(.missing), .error, t.span) }
-      let n = lower(def)
-      definitionNodes[ref] = n
-      names.name(n, definition: qualified(ref))
-      return n
+      return definition(ref, t.span)
     case .namedList(let ref):
-      let items = checked.lists[ref]?.items ?? []
-      let n = add(.constant(.list(items.map { constant($0) ?? .missing })), t.type, t.span)
-      names.name(n, list: qualified(ref))
-      return n
+      return namedList(ref, t)
     case .table(let ref):
       return add(.table(table(ref)), t.type, t.span)
     case .enumCase(let name):
-      guard case .enumeration(let e) = t.type.unwrapped, let i = e.cases.firstIndex(of: name) else {
-        return add(.constant(.missing), t.type, t.span)
-      }
-      return add(.constant(.enumCase(i)), t.type, t.span)
+      return enumCase(name, t)
     case .today:
       return add(.today, .date, t.span)
     case .item:
@@ -99,11 +91,9 @@ struct GraphCompiler {
       let level = frames.lastIndex(where: { $0 == name }) ?? (frames.count - 1)
       return add(.item(level: level), t.type, t.span)
     case .member(let b, let f):
-      let base = lower(b)
-      return add(.field(base, Self.fieldIndex(f, in: b.type)), t.type, t.span)
+      return add(.field(lower(b), Self.fieldIndex(f, in: b.type)), t.type, t.span)
     case .projection(let b, let f):
-      let base = lower(b)
-      return add(.projection(base, Self.fieldIndex(f, in: b.type.element ?? .error)), t.type, t.span)
+      return add(.projection(lower(b), Self.fieldIndex(f, in: b.type.element ?? .error)), t.type, t.span)
     case .index(let a, let i):
       return add(.index(lower(a), lower(i)), t.type, t.span)
     case .unary(.not, let a):
@@ -118,6 +108,43 @@ struct GraphCompiler {
       return add(.presence(lower(x), missing: missing), t.type, t.span)
     case .conditional(let c, let y, let n):
       return add(.conditional(lower(c), lower(y), lower(n)), t.type, t.span)
+    case .filter, .quantifier:
+      return loop(t)
+    case .list(let items):
+      return add(.list(items.map { lower($0) }), t.type, t.span)
+    case .call(let f, let args):
+      return call(f, args, t)
+    case .error:
+      return add(.constant(.missing), .error, t.span)
+    }
+  }
+
+  private mutating func definition(_ ref: Reference, _ span: Span) -> Int {
+    if let n = definitionNodes[ref] { return n }
+    guard let def = checked.definitions[ref] else { return add(.constant(.missing), .error, span) }
+    let n = lower(def)
+    definitionNodes[ref] = n
+    names.name(n, definition: qualified(ref))
+    return n
+  }
+
+  private mutating func namedList(_ ref: Reference, _ t: Typed) -> Int {
+    let items = checked.lists[ref]?.items ?? []
+    let n = add(.constant(.list(items.map { constant($0) ?? .missing })), t.type, t.span)
+    names.name(n, list: qualified(ref))
+    return n
+  }
+
+  private mutating func enumCase(_ name: String, _ t: Typed) -> Int {
+    guard case .enumeration(let e) = t.type.unwrapped, let i = e.cases.firstIndex(of: name) else {
+      return add(.constant(.missing), t.type, t.span)
+    }
+    return add(.constant(.enumCase(i)), t.type, t.span)
+  }
+
+  /// `xs where cond` and `any x in xs: cond`: the body is lowered inside the loop's frame.
+  private mutating func loop(_ t: Typed) -> Int {
+    switch t.kind {
     case .filter(let xs, let cond):
       let collection = lower(xs)
       frames.append(nil)
@@ -130,21 +157,21 @@ struct GraphCompiler {
       let b = lower(body)
       frames.removeLast()
       return add(.quantifier(q, collection, b, level: frames.count), t.type, t.span)
-    case .list(let items):
-      return add(.list(items.map { lower($0) }), t.type, t.span)
-    case .call(let f, let args):
-      var operands: [Int] = []
-      for (k, a) in args.enumerated() {
-        // `by: .at` is read per item of the first argument.
-        let isKey = (f == .window && k == 2) || (f == .perDay && k == 1)
-        if isKey { frames.append(nil) }
-        operands.append(lower(a))
-        if isKey { frames.removeLast() }
-      }
-      return add(.call(f, operands, level: frames.count), t.type, t.span)
-    case .error:
+    default:
       return add(.constant(.missing), .error, t.span)
     }
+  }
+
+  private mutating func call(_ f: Builtin, _ args: [Typed], _ t: Typed) -> Int {
+    var operands: [Int] = []
+    for (k, a) in args.enumerated() {
+      // `by: .at` is read per item of the first argument.
+      let isKey = (f == .window && k == 2) || (f == .perDay && k == 1)
+      if isKey { frames.append(nil) }
+      operands.append(lower(a))
+      if isKey { frames.removeLast() }
+    }
+    return add(.call(f, operands, level: frames.count), t.type, t.span)
   }
 
   private mutating func binary(_ op: BinaryOp, _ a: Typed, _ b: Typed, _ t: Typed) -> Int {

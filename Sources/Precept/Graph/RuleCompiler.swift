@@ -61,11 +61,17 @@ extension GraphCompiler {
   }
 
   /// The nodes of the text tests inside an expression (already lowered, so this only looks them up).
+  /// `seen`: the definitions already looked into, so shared ones are visited once, not once per path.
   private mutating func textTests(in t: Typed) -> [Int] {
+    var seen: Set<Reference> = []
+    return textTests(in: t, &seen)
+  }
+
+  private mutating func textTests(in t: Typed, _ seen: inout Set<Reference>) -> [Int] {
     var out: [Int] = []
     if case .binary(let op, _, _) = t.kind, op == .contains || op == .containsAny || op == .containsAll { out.append(lower(t)) }
-    if case .definition(let ref) = t.kind, let d = checked.definitions[ref] { out += textTests(in: d) }
-    for c in t.children { out += textTests(in: c) }
+    if case .definition(let ref) = t.kind, seen.insert(ref).inserted, let d = checked.definitions[ref] { out += textTests(in: d, &seen) }
+    for c in t.children { out += textTests(in: c, &seen) }
     return out
   }
 
@@ -147,15 +153,16 @@ enum Digest {
   }
 
   /// A unit and everything it imports, transitively, in a fixed order (depth first, aliases sorted).
+  /// (With an explicit stack: a chain of imports can be long.)
   static func units(_ project: Project, from unit: Int) -> [Int] {
     var seen: Set<Int> = []
     var order: [Int] = []
-    func visit(_ u: Int) {
-      guard seen.insert(u).inserted else { return }
+    var pending = [unit]
+    while let u = pending.popLast() {
+      guard seen.insert(u).inserted else { continue }
       order.append(u)
-      for (_, target) in project.units[u].imports.sorted(by: { $0.key < $1.key }) { visit(target) }
+      pending += project.units[u].imports.sorted(by: { $0.key < $1.key }).map(\.value).reversed()
     }
-    visit(unit)
     return order
   }
 }

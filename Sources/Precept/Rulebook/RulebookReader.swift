@@ -123,6 +123,14 @@ extension NodeReader {
   private mutating func schemaType(_ node: YAMLNode, path: [String], fields: inout [SchemaField]) -> ValueType? {
     switch node.kind {
     case .mapping(let pairs):
+      // Each mapping is a record one level deeper (see `TypeParser.maximumDepth`).
+      guard path.count <= TypeParser.maximumDepth else {
+        let shown = path.count > 6 ? path.prefix(3) + ["…"] + path.suffix(2) : path[...]
+        report(
+          .typeTooDeep, node.span, "`\(shown.joined(separator: "."))` nests records more than \(TypeParser.maximumDepth) levels deep",
+          help: [TypeParser.flatterHelp])
+        return nil
+      }
       var rec: [Field] = []
       for pair in pairs {
         guard checkFieldName(pair.key, root: false) else { continue }
@@ -137,7 +145,7 @@ extension NodeReader {
         report(.invalidType, node.span, "`\(path.joined(separator: "."))` has no type", help: ["write a type such as `int`, `money?` or `enum(A, B)`"])
         return nil
       }
-      let (t, diags) = TypeParser.parse(source)
+      let (t, diags) = TypeParser.parse(source, level: path.count)
       diagnostics += diags
       return t
     case .sequence:

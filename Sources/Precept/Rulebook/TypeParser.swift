@@ -6,13 +6,21 @@ struct TypeParser {
   ]
   static let allNames = Array(simpleTypes.keys) + ["enum", "list", "record"]
 
+  /// How many lists and records a type may nest, counting the records of the schema's mappings
+  /// around it. Everything that reads facts or prints types walks a type by recursion; real
+  /// facts are a few records deep.
+  static let maximumDepth = 32
+
   private let source: ExprSource
   private var i = 0
+  /// The nesting level a list or record read now would be at (1 for a fact's own record).
+  private var level: Int
   private(set) var diagnostics: [Diagnostic] = []
 
-  /// Parses the whole text as one type; nil (with diagnostics) when it is not one.
-  static func parse(_ source: ExprSource) -> (ValueType?, [Diagnostic]) {
-    var p = TypeParser(source: source)
+  /// Parses the whole text as one type; nil (with diagnostics) when it is not one. `level`: the
+  /// nesting level of the type (1 for a fact, 2 for a field of a fact, …).
+  static func parse(_ source: ExprSource, level: Int = 1) -> (ValueType?, [Diagnostic]) {
+    var p = TypeParser(source: source, level: level)
     let t = p.type()
     p.skipSpace()
     if t != nil, p.i < source.text.count {
@@ -31,12 +39,30 @@ struct TypeParser {
     recovered += 1
   }
 
-  private init(source: ExprSource) { self.source = source }
-
-  private mutating func error(_ a: Int, _ b: Int, _ message: String, help: [String] = []) {
-    // Only the first real error: what follows it is usually a consequence.
-    if diagnostics.count == recovered { diagnostics.append(Diagnostic(.invalidType, source.span(a, b), message, help: help)) }
+  private init(source: ExprSource, level: Int) {
+    self.source = source
+    self.level = level
   }
+
+  private mutating func error(_ a: Int, _ b: Int, _ message: String, help: [String] = [], code: DiagnosticCode = .invalidType) {
+    // Only the first real error: what follows it is usually a consequence.
+    if diagnostics.count == recovered { diagnostics.append(Diagnostic(code, source.span(a, b), message, help: help)) }
+  }
+
+  /// Reads the inside of a list or record one level deeper; nil (reported) past the maximum.
+  private mutating func nested<T>(_ start: Int, _ name: String, _ body: (inout TypeParser) -> T?) -> T? {
+    guard level <= TypeParser.maximumDepth else {
+      error(
+        start, start + name.unicodeScalars.count, "this type nests lists and records more than \(TypeParser.maximumDepth) levels deep",
+        help: [TypeParser.flatterHelp], code: .typeTooDeep)
+      return nil
+    }
+    level += 1
+    defer { level -= 1 }
+    return body(&self)
+  }
+
+  static let flatterHelp = "facts are rarely more than a few records deep; give the data a flatter shape"
 
   private mutating func skipSpace() {
     while i < source.text.count, source.text[i].isSpace { i += 1 }
@@ -102,24 +128,10 @@ struct TypeParser {
       guard expect(")", "to close `enum(`") else { return nil }
       t = .enumeration(EnumType(cases))
     case "list":
-      guard expect("(", "after `list`"), let e = type(), expect(")", "to close `list(`") else { return nil }
+      guard let e = nested(start, name, { p in p.expect("(", "after `list`") ? p.type() : nil }), expect(")", "to close `list(`") else { return nil }
       t = .list(e)
     case "record":
-      guard expect("(", "after `record`") else { return nil }
-      var fields: [Field] = []
-      repeat {
-        guard let (f, at) = word() else {
-          error(i, i + 1, "expected a field name")
-          return nil
-        }
-        if fields.contains(where: { $0.name == f }) {
-          error(at, at + f.unicodeScalars.count, "field `\(f)` is listed twice")
-          return nil
-        }
-        guard expect(":", "after the field name"), let ft = type() else { return nil }
-        fields.append(Field(name: f, type: ft))
-      } while accept(",")
-      guard expect(")", "to close `record(`") else { return nil }
+      guard let fields = nested(start, name, { p in p.recordFields() }) else { return nil }
       t = .record(RecordType(fields))
     default:
       guard let simple = TypeParser.simpleTypes[name] else {
@@ -132,5 +144,25 @@ struct TypeParser {
     }
     if accept("?") { t = t.asOptional }
     return t
+  }
+
+  /// `(name: type, …)` after `record`.
+  private mutating func recordFields() -> [Field]? {
+    guard expect("(", "after `record`") else { return nil }
+    var fields: [Field] = []
+    repeat {
+      guard let (f, at) = word() else {
+        error(i, i + 1, "expected a field name")
+        return nil
+      }
+      if fields.contains(where: { $0.name == f }) {
+        error(at, at + f.unicodeScalars.count, "field `\(f)` is listed twice")
+        return nil
+      }
+      guard expect(":", "after the field name"), let ft = type() else { return nil }
+      fields.append(Field(name: f, type: ft))
+    } while accept(",")
+    guard expect(")", "to close `record(`") else { return nil }
+    return fields
   }
 }

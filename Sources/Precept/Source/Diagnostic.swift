@@ -48,10 +48,26 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
   ) {
     self.code = code
     self.severity = severity ?? code.defaultSeverity
-    self.message = message
+    self.message = Diagnostic.clipped(message)
     self.span = span
-    self.notes = notes
-    self.help = help
+    self.notes = notes.map { Note(Diagnostic.clipped($0.message), at: $0.span) }
+    self.help = help.map(Diagnostic.clipped)
+  }
+
+  /// The most characters a message, note or help line keeps. Diagnostics quote what the author
+  /// wrote (a name, an expression), and a hostile file can make that megabytes long.
+  public static let maximumTextLength = 1_000
+
+  /// `text`, cut in the middle with `…` when longer than `maximumTextLength` characters.
+  static func clipped(_ text: String) -> String {
+    let scalars = text.unicodeScalars
+    guard scalars.count > maximumTextLength else { return text }
+    let half = maximumTextLength / 2
+    var head = String.UnicodeScalarView()
+    head.append(contentsOf: scalars.prefix(half))
+    var tail = String.UnicodeScalarView()
+    tail.append(contentsOf: scalars.suffix(half - 1))
+    return String(head) + "…" + String(tail)
   }
 }
 

@@ -63,6 +63,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case definitionCycle = "P0508"
   case placeholderType = "P0509"
   case implicitItemOutside = "P0511"
+  case nestedTooDeeply = "P0520"
+  case typeTooDeep = "P0521"
 
   // P06xx — lint warnings
   case unusedDefinition = "P0601"
@@ -134,6 +136,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .definitionCycle: "definitions depend on each other in a cycle"
     case .placeholderType: "placeholder cannot be printed"
     case .implicitItemOutside: "implicit item outside `where` or a quantifier"
+    case .nestedTooDeeply: "definitions nested too deeply"
+    case .typeTooDeep: "schema type nested too deeply"
     case .unusedDefinition: "unused definition"
     case .unusedList: "unused list"
     case .unusedField: "unused schema field"

@@ -54,6 +54,9 @@ public struct Parser {
   private var previousEnd: Int { pos > 0 ? tokens[pos - 1].end : 0 }
 
   private mutating func report(_ code: DiagnosticCode, _ t: Token, _ message: String, notes: [Diagnostic.Note] = [], help: [String] = []) {
+    // Past "nested too deeply" the parser has jumped to the end of the text, so every enclosing
+    // construct would report its missing `)`, `then` or `else`: one cause, one diagnostic.
+    if tooDeepReported, code != .expressionTooDeep { return }
     // At the end of the text, point just past the last character rather than at nothing.
     let s = t.kind == .end ? source.span(source.text.count, source.text.count) : span(t)
     diagnostics.append(Diagnostic(code, s, message, notes: notes, help: help))
@@ -104,75 +107,34 @@ public struct Parser {
     return Expr(.error, span(current))
   }
 
+  /// A value, a name, or a prefix form. Each form is parsed by its own method: in a debug build a
+  /// function's frame holds the locals of all its cases, and this one is on the stack once per
+  /// level of nesting.
   private mutating func prefix() -> Expr {
     let t = current
     switch t.kind {
-    case .int, .decimal:
-      _ = advance()
-      if current.kind == .identifier, Parser.isCurrencyCode(current.text) {
-        let code = advance()
-        return Expr(.literal(.money(t.text, code.text)), span(from: t, to: code))
-      }
-      return Expr(.literal(t.kind == .int ? .int(t.text) : .decimal(t.text)), span(t))
-    case .percent:
-      _ = advance()
-      return Expr(.literal(.percent(t.text)), span(t))
-    case .duration:
-      _ = advance()
-      return Expr(.literal(.duration(t.text)), span(t))
-    case .date:
-      _ = advance()
-      return Expr(.literal(.date(t.text)), span(t))
-    case .datetime:
-      _ = advance()
-      return Expr(.literal(.datetime(t.text)), span(t))
-    case .string:
-      _ = advance()
-      return Expr(.literal(.string(t.text)), span(t))
-    case .keyword(.true), .keyword(.false):
-      _ = advance()
-      return Expr(.literal(.bool(t.kind == .keyword(.true))), span(t))
+    case .int, .decimal, .percent, .duration, .date, .datetime, .string, .keyword(.true), .keyword(.false):
+      return literal(t)
     case .identifier:
       _ = advance()
       if at(.lparen) { return call(t) }
       return Expr(.name(t.text), span(t))
     case .symbol(.dot):
-      _ = advance()
-      let n = current
-      guard n.kind == .identifier || Parser.isKeyword(n) else {
-        report(.expectedExpression, n, "expected a field name after `.`", help: ["inside `where`, write `.amount` for the current item's amount"])
-        return Expr(.error, span(t))
-      }
-      _ = advance()
-      return Expr(.implicitMember(n.text), span(from: t, to: n))
+      return implicitMember(t)
     case .symbol(.lparen):
-      _ = advance()
-      let inner = expression(.lowest)
-      if case .error = inner.kind { return inner }
-      guard at(.rparen) else { return unclosed(t, closer: ")") }
-      let close = advance()
-      return Expr(inner.kind, span(from: t, to: close))
+      return parenthesized(t)
     case .symbol(.lbracket):
       _ = advance()
       let (items, close) = sequence(opener: t, closer: .rbracket) { p in p.expression(.lowest) }
       guard let close else { return Expr(.error, span(t)) }
       return Expr(.list(items), span(from: t, to: close))
-    case .symbol(.minus):
+    case .symbol(.minus), .keyword(.not):
       _ = advance()
-      let operand = expression(.unary)
-      return Expr(.unary(.negate, operand), span(t).union(operand.span))
-    case .keyword(.not):
-      _ = advance()
-      let operand = expression(.not)
-      return Expr(.unary(.not, operand), span(t).union(operand.span))
+      let minus = t.kind == .symbol(.minus)
+      let operand = expression(minus ? .unary : .not)
+      return Expr(.unary(minus ? .negate : .not, operand), span(t).union(operand.span))
     case .keyword(.if):
-      _ = advance()
-      let cond = expression(.lowest)
-      guard expect(.then, after: "the condition of `if`") else { return Expr(.error, span(t)) }
-      let yes = expression(.lowest)
-      guard expect(.else, after: "`if … then …`") else { return Expr(.error, span(t)) }
-      let no = expression(.lowest)
-      return Expr(.conditional(cond, yes, no), span(t).union(no.span))
+      return conditional(t)
     case .keyword(.any), .keyword(.all), .keyword(.none):
       return quantifier(t)
     case .end:
@@ -182,6 +144,54 @@ public struct Parser {
       report(.expectedExpression, t, "expected a value or a name, found \(t.described)")
       return Expr(.error, span(t))
     }
+  }
+
+  private mutating func literal(_ t: Token) -> Expr {
+    _ = advance()
+    switch t.kind {
+    case .int, .decimal:
+      if current.kind == .identifier, Parser.isCurrencyCode(current.text) {
+        let code = advance()
+        return Expr(.literal(.money(t.text, code.text)), span(from: t, to: code))
+      }
+      return Expr(.literal(t.kind == .int ? .int(t.text) : .decimal(t.text)), span(t))
+    case .percent: return Expr(.literal(.percent(t.text)), span(t))
+    case .duration: return Expr(.literal(.duration(t.text)), span(t))
+    case .date: return Expr(.literal(.date(t.text)), span(t))
+    case .datetime: return Expr(.literal(.datetime(t.text)), span(t))
+    case .string: return Expr(.literal(.string(t.text)), span(t))
+    default: return Expr(.literal(.bool(t.kind == .keyword(.true))), span(t))
+    }
+  }
+
+  private mutating func implicitMember(_ t: Token) -> Expr {
+    _ = advance()
+    let n = current
+    guard n.kind == .identifier || Parser.isKeyword(n) else {
+      report(.expectedExpression, n, "expected a field name after `.`", help: ["inside `where`, write `.amount` for the current item's amount"])
+      return Expr(.error, span(t))
+    }
+    _ = advance()
+    return Expr(.implicitMember(n.text), span(from: t, to: n))
+  }
+
+  private mutating func parenthesized(_ t: Token) -> Expr {
+    _ = advance()
+    let inner = expression(.lowest)
+    if case .error = inner.kind { return inner }
+    guard at(.rparen) else { return unclosed(t, closer: ")") }
+    let close = advance()
+    return Expr(inner.kind, span(from: t, to: close))
+  }
+
+  private mutating func conditional(_ t: Token) -> Expr {
+    _ = advance()
+    let cond = expression(.lowest)
+    guard expect(.then, after: "the condition of `if`") else { return Expr(.error, span(t)) }
+    let yes = expression(.lowest)
+    guard expect(.else, after: "`if … then …`") else { return Expr(.error, span(t)) }
+    let no = expression(.lowest)
+    return Expr(.conditional(cond, yes, no), span(t).union(no.span))
   }
 
   private mutating func expect(_ k: Keyword, after what: String) -> Bool {
@@ -279,44 +289,20 @@ public struct Parser {
 
   // MARK: - Infix and postfix
 
+  /// The operator or postfix form after `left`, if one binds tighter than `min`. As in `prefix`,
+  /// each form has its own method to keep this frame small.
   private mutating func infix(_ left: Expr, _ min: Precedence) -> Expr? {
-    let t = current
-    switch t.kind {
+    switch current.kind {
     case .symbol(.dot) where min < .postfix:
-      _ = advance()
-      let n = current
-      guard n.kind == .identifier || Parser.isKeyword(n) else {
-        report(.expectedExpression, n, "expected a field name after `.`, found \(n.described)")
-        return Expr(.error, left.span)
-      }
-      _ = advance()
-      return Expr(.member(left, n.text, nameSpan: span(n)), left.span.union(span(n)))
+      return memberAccess(left)
     case .symbol(.lbracket) where min < .postfix:
-      _ = advance()
-      let index = expression(.lowest)
-      if case .error = index.kind { return index }
-      guard at(.rbracket) else { return unclosed(t, closer: "]") }
-      let close = advance()
-      return Expr(.index(left, index), left.span.union(span(close)))
+      return index(left)
     case .keyword(.where) where min < .filter:
       _ = advance()
       let cond = expression(.filter)
       return Expr(.filter(left, cond), left.span.union(cond.span))
     case .keyword(.is) where min < .comparison:
-      _ = advance()
-      var negated = false
-      if at(.not) {
-        _ = advance()
-        negated = true
-      }
-      let w = current
-      guard w.kind == .keyword(.missing) || w.kind == .keyword(.present) else {
-        report(.unexpectedToken, w, "expected `missing` or `present` after `is`", help: ["to compare values write `==`"])
-        return Expr(.error, left.span)
-      }
-      _ = advance()
-      let missing = (w.kind == .keyword(.missing)) != negated
-      return checkChain(Expr(.presence(left, missing: missing), left.span.union(span(w))))
+      return presence(left)
     case .keyword(.between) where min < .comparison:
       return between(left, negated: false)
     case .keyword(.not) where min < .comparison:
@@ -336,6 +322,43 @@ public struct Parser {
       guard consume(op) else { return Expr(.error, left.span) }
       return binary(left, op)
     }
+  }
+
+  private mutating func memberAccess(_ left: Expr) -> Expr {
+    _ = advance()
+    let n = current
+    guard n.kind == .identifier || Parser.isKeyword(n) else {
+      report(.expectedExpression, n, "expected a field name after `.`, found \(n.described)")
+      return Expr(.error, left.span)
+    }
+    _ = advance()
+    return Expr(.member(left, n.text, nameSpan: span(n)), left.span.union(span(n)))
+  }
+
+  private mutating func index(_ left: Expr) -> Expr {
+    let t = advance()
+    let index = expression(.lowest)
+    if case .error = index.kind { return index }
+    guard at(.rbracket) else { return unclosed(t, closer: "]") }
+    let close = advance()
+    return Expr(.index(left, index), left.span.union(span(close)))
+  }
+
+  private mutating func presence(_ left: Expr) -> Expr {
+    _ = advance()
+    var negated = false
+    if at(.not) {
+      _ = advance()
+      negated = true
+    }
+    let w = current
+    guard w.kind == .keyword(.missing) || w.kind == .keyword(.present) else {
+      report(.unexpectedToken, w, "expected `missing` or `present` after `is`", help: ["to compare values write `==`"])
+      return Expr(.error, left.span)
+    }
+    _ = advance()
+    let missing = (w.kind == .keyword(.missing)) != negated
+    return checkChain(Expr(.presence(left, missing: missing), left.span.union(span(w))))
   }
 
   /// The binary operator at the cursor, if any (multi-word operators included).
