@@ -20,6 +20,9 @@ public struct JSONFactsReader {
   /// stepping in and out of a value costs a store.
   private let path: UnsafeMutablePointer<PathStep>
   private var depth = 0
+  /// 1 when the line is a flat record: its root is on the path but not in the text, so a value's
+  /// nesting in the text is `depth - flatOffset`.
+  private var flatOffset = 0
   private(set) var errors: [FactsError] = []
   /// The first reason the text is not JSON; once set, reading stops and only it is reported.
   private var syntax: (problem: JSONSyntax.Problem, at: Int)?
@@ -147,6 +150,7 @@ public struct JSONFactsReader {
     i = start
     let v: Value
     if flat {
+      flatOffset = 1
       push(.key(rootRecord.a))
       v = value(plan.fields[Int(rootRecord.a)].node)
       pop()
@@ -279,12 +283,12 @@ public struct JSONFactsReader {
       return skipValue()
     }
     let start = i
-    if let p = JSONSyntax.skipValue(bytes, &i, level: depth, keys: &keys) { return syntaxFailure(p, at: Swift.max(i, start)) }
+    if let p = JSONSyntax.skipValue(bytes, &i, level: depth - flatOffset, keys: &keys) { return syntaxFailure(p, at: Swift.max(i, start)) }
     return accept(layout.mismatch(k, found: found))
   }
 
   private mutating func skipValue() -> Value {
-    if let p = JSONSyntax.skipValue(bytes, &i, level: depth, keys: &keys) { return syntaxFailure(p) }
+    if let p = JSONSyntax.skipValue(bytes, &i, level: depth - flatOffset, keys: &keys) { return syntaxFailure(p) }
     return .missing
   }
 
@@ -322,7 +326,7 @@ public struct JSONFactsReader {
     var seen = [Bool](repeating: false, count: count)
     // Otherwise fields still mostly come in schema order: try the next one first.
     var expected = node.distinct ? 0 : count
-    let level = depth
+    let level = depth - flatOffset
     skipSpace()
     if peek == UInt8(ascii: "}") {
       i += 1
