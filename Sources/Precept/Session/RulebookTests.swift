@@ -68,9 +68,10 @@ public enum RulebookTests {
       let book = Compile.rulebook(checked, unit: u)
       report.rulebooks.append(book)
       let evaluator = Evaluator(book)
+      let session = Session(rulebooks: [book])
       evaluator.recordTableRows = true
       for test in source.tests {
-        report.results.append(run(test, book, evaluator, project: checked.project, defaultAsOf: defaultAsOf, coverage: &report.coverage))
+        report.results.append(run(test, session, evaluator, project: checked.project, defaultAsOf: defaultAsOf, coverage: &report.coverage))
       }
       for (t, table) in book.tables.enumerated() {
         for (r, span) in table.rowSpans.enumerated() where !(evaluator.tableRowsChosen[t][r]) {
@@ -82,8 +83,9 @@ public enum RulebookTests {
   }
 
   private static func run(
-    _ test: RulebookTest, _ book: CompiledRulebook, _ evaluator: Evaluator, project: Project, defaultAsOf: CivilDate, coverage: inout Coverage
+    _ test: RulebookTest, _ session: Session, _ evaluator: Evaluator, project: Project, defaultAsOf: CivilDate, coverage: inout Coverage
   ) -> TestCaseResult {
+    let book = evaluator.book
     func result(_ failures: [String]) -> TestCaseResult {
       TestCaseResult(rulebook: book.id, file: book.path, name: test.name.value, source: test.name.span, failures: failures)
     }
@@ -105,7 +107,7 @@ public enum RulebookTests {
       }
     }
     let facts: Session.Facts
-    switch Session(rulebooks: [book]).facts(node, stage: test.stage) {
+    switch session.facts(node, stage: test.stage) {
     case .success(let f): facts = f
     case .failure(let e): return result(e.errors.map { "facts: " + $0.description })
     }
