@@ -37,3 +37,28 @@ import Testing
     #expect(String(decoding: out, as: UTF8.self).contains(#""message":"\#(Self.expected)""#))
   }
 }
+
+/// A placeholder whose computation fails shows the failure, never "missing" (the word for an absent fact).
+@Suite struct FailedPlaceholderTests {
+  static let book = """
+    precept: 1
+    rulebook: t.failures
+    schema:
+      a: { debt: money, income: money, age: int, bonus: money? }
+    rules:
+      - id: R
+        severity: block
+        require: a.age > 60
+        message: "ratio {a.debt / a.income}, bonus {a.bonus}, age {a.age}"
+        cite: "illustrative: test"
+    """
+
+  @Test(arguments: [
+    ("a: { debt: 100 CNY, income: 0 CNY, age: 30 }", "ratio (error: division by zero), bonus missing, age 30"),
+    ("a: { debt: 100 CNY, income: 50 CNY, age: 30 }", "ratio 2, bonus missing, age 30"),
+  ])
+  func failuresAreNotMissing(_ facts: String, _ message: String) throws {
+    let d = try compileRulebook(Self.book).evaluate(facts: facts, asOf: CivilDate(year: 2026, month: 1, day: 1)!)
+    #expect(d.results.first?.message == message)
+  }
+}

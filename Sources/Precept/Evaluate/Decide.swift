@@ -131,10 +131,23 @@ extension Evaluator {
     guard !rule.message.isEmpty else { return rule.title }
     return rule.message.map { piece in
       switch piece {
-      case .text(let s): s
-      case .value(let n, let t): value(ofPlaceholder: n).formatted(as: t)
+      case .text(let s): return s
+      case .value(let n, let t):
+        let before = failures.count
+        let v = value(ofPlaceholder: n)
+        // A computation that failed is an error, not a missing fact.
+        if v.isMissing, let why = failure(at: n, since: before) { return "(error: \(why))" }
+        return v.formatted(as: t)
       }
     }.joined()
+  }
+
+  /// Why node `n` has no value when it failed (overflow, division by zero, …) in this
+  /// evaluation: a failure recorded since `since`, or the node's own.
+  private func failure(at n: Int, since: Int) -> String? {
+    if failures.count > since { return failures[since].error.message }
+    guard failedAt[n] == generation else { return nil }
+    return (failures + ruleFailures.flatMap { $0 }).first { $0.node == n }?.error.message ?? ArithmeticError.overflow.message
   }
 
   /// A message placeholder's value: memoized when the rule computed it, else evaluated now.
