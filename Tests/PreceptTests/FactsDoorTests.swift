@@ -191,6 +191,21 @@ import Testing
     }
   }
 
+  /// An object of thousands of keys (past the in-place search) with one repeated far apart:
+  /// refused alike, and read alike without it.
+  @Test func manyKeysAndOneRepeatedFarApart() {
+    let plan = FactsPlan(Self.schema)
+    let reader = JSONFactsReader.LineReader(plan)
+    let extra = (0..<5000).map { "\"k\($0)\":[{\"x\":\($0)}]" }.joined(separator: ",")
+    let head = #"{"a":{"n":1,"d":2,"p":0.1,"m":"1 CNY","t":"x","e":"low","#
+    let fine = head + extra + "}}"
+    let twice = head + extra + #","k17":0}}"#
+    if case .values = Self.viaLine(fine, reader) {} else { Issue.record("5,000 distinct keys refused") }
+    #expect(Self.viaTree(fine, plan) == Self.viaLine(fine, reader))
+    #expect(Self.viaLine(twice, reader) == .notJSON("the key `k17` appears twice in one object"))
+    #expect(Self.viaTree(twice, plan) == Self.viaLine(twice, reader))
+  }
+
   @Test func invalidUTF8IsRefusedThroughBothDoors() {
     let plan = FactsPlan(Self.schema)
     var bytes = Array(#"{"a":{"t":"x"}}"#.utf8)

@@ -218,15 +218,21 @@ public enum JSONSyntax {
     return "`" + String(decoding: b[i..<j], as: UTF8.self) + "`"
   }
 
-  /// Keys seen in the objects being skipped, innermost last, to find a key given twice.
+  /// Keys seen in the objects being skipped, innermost last, to find a key given twice. An object
+  /// with few keys is searched in place; one with many gets a hash set, so a line of a million
+  /// keys stays linear.
   struct KeyLog {
     /// Each key's bytes (decoded) as a range of `bytes`, and the nesting level of its object.
     var keys: [(level: Int, range: Range<Int>)] = []
     var bytes: [UInt8] = []
+    /// For objects past `searchLimit` keys: their keys, by level.
+    private var large: [Int: Set<[UInt8]>] = [:]
+    private static let searchLimit = 32
 
     mutating func reset() {
       keys.removeAll(keepingCapacity: true)
       bytes.removeAll(keepingCapacity: true)
+      if !large.isEmpty { large.removeAll() }
     }
 
     /// Records `key` for the object at `level`; false if that object already has it.
@@ -238,10 +244,19 @@ public enum JSONSyntax {
         bytes.append(contentsOf: b[token.content])
       }
       let new = start..<bytes.count
-      var k = keys.count - 1
-      while k >= 0, keys[k].level == level {
-        if bytes[keys[k].range].elementsEqual(bytes[new]) { return false }
-        k -= 1
+      if large[level] != nil {
+        guard large[level, default: []].insert(Array(bytes[new])).inserted else { return false }
+      } else {
+        var k = keys.count - 1
+        var count = 0
+        while k >= 0, keys[k].level == level {
+          if bytes[keys[k].range].elementsEqual(bytes[new]) { return false }
+          k -= 1
+          count += 1
+        }
+        if count >= KeyLog.searchLimit {
+          large[level] = Set(keys[(k + 1)...].map { Array(bytes[$0.range]) } + [Array(bytes[new])])
+        }
       }
       keys.append((level, new))
       return true
@@ -249,6 +264,7 @@ public enum JSONSyntax {
 
     /// Forgets the keys of the object at `level`, which has ended.
     mutating func close(level: Int) {
+      if !large.isEmpty { large[level] = nil }
       while let last = keys.last, last.level == level {
         keys.removeLast()
         bytes.removeSubrange(last.range.lowerBound...)
