@@ -149,3 +149,46 @@ private func statuses(_ book: CompiledRulebook, _ facts: String) throws -> [Stri
     #expect(decision.results[2].trace?.children.last?.value == "[1, 60]")
   }
 }
+
+/// Decision tables: a row is the Kleene `and` of its cells, so one false cell rules a row out
+/// whatever column order; no matching row without a `default` is a gap named as such, not a
+/// missing fact.
+@Suite struct TableRowLogicTests {
+  static let book = """
+    precept: 1
+    rulebook: t.limits
+    schema:
+      a:
+        score: int?
+        grade: enum(A, B)
+    tables:
+      limit:
+        hit: unique
+        inputs: [a.score, a.grade]
+        rows:
+          - [">= 700", A, 50000 CNY]
+          - ["< 700", A, 10000 CNY]
+    rules:
+      - id: R
+        severity: block
+        require: limit >= 10000 CNY
+        cite: "illustrative: test"
+    """
+
+  @Test(arguments: [
+    ("a: { score: 750, grade: A }", RuleStatus.passed, nil),
+    // The score is missing, but grade B rules out every row: no row matches (before: unknown
+    // for a missing score, though the answer did not depend on it).
+    ("a: { grade: B }", .unknown, "no row of `limit` matches a.score = missing, a.grade = B, and it has no `default` in `limit`"),
+    ("a: { score: 650, grade: B }", .unknown, "no row of `limit` matches a.score = 650, a.grade = B, and it has no `default` in `limit`"),
+    // Grade A with a missing score: either row might match, so the value is missing. (The
+    // reason does not yet name `a.score`: a rule's trace stops at the table.)
+    ("a: { grade: A }", .unknown, "the verdict depends on a value that is missing"),
+  ] as [(String, RuleStatus, String?)])
+  func rowsAreKleeneConjunctions(_ facts: String, _ status: RuleStatus, _ reason: String?) throws {
+    let d = try compileRulebook(Self.book).evaluate(facts: facts, asOf: CivilDate(year: 2026, month: 1, day: 1)!)
+    let r = try #require(d.results.first)
+    #expect(r.status == status)
+    #expect(r.reason == reason)
+  }
+}

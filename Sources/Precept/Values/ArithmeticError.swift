@@ -9,8 +9,12 @@ public enum ArithmeticError: Error, Sendable, Hashable {
   case incomparable
   /// Amounts in two currencies were combined or compared; conversion is never implicit.
   case currencyMismatch(Currency, Currency)
-  /// A `unique` (or `any`) decision table matched several rows that disagree.
+  /// A `unique` decision table matched several rows (whatever their outputs).
   case ambiguousRows(String, [Int])
+  /// An `any` decision table matched several rows whose outputs differ.
+  case disagreeingRows(String, [Int])
+  /// A decision table without a `default` where no row matches these inputs (given as text).
+  case noRowMatches(String, String)
   /// Values that cannot be combined this way at run time (say, a window whose size is in months).
   case invalidOperands
   /// A finance function could not compute a rate from the schedule; the reason, in words.
@@ -27,7 +31,10 @@ public enum ArithmeticError: Error, Sendable, Hashable {
     case .currencyMismatch(let a, let b):
       "amounts in \(a) and \(b) cannot be combined or compared; convert one of them explicitly"
     case .ambiguousRows(let table, let rows):
-      "table `\(table)` matched rows \(rows.map(String.init).joined(separator: " and ")), which give different results; exactly one row may match"
+      "table `\(table)` matched rows \(rows.map(String.init).joined(separator: " and ")); under `hit: unique` exactly one row may match"
+    case .disagreeingRows(let table, let rows):
+      "table `\(table)` matched rows \(rows.map(String.init).joined(separator: " and ")), which give different results; under `hit: any` they must agree"
+    case .noRowMatches(let table, let inputs): "no row of `\(table)` matches \(inputs), and it has no `default`"
     case .invalidOperands: "these values cannot be combined this way"
     case .finance(let reason): reason
     }
