@@ -146,25 +146,27 @@ func statuses(_ d: Decision) -> [String: RuleStatus] {
     let book = try compileRulebook("""
       precept: 1
       rulebook: t.tables
-      schema: { a: { grade: 'enum(A, B, C)', term: int } }
+      schema: { a: { grade: 'enum(A, B, C)', term: int, shortest: int } }
       tables:
         max_apr:
           hit: unique
           inputs: [a.grade, a.term]
           rows:
+            # Rows of constants that overlap are refused by lint (P0217); a bound read from
+            # the facts can only be judged at run time.
             - [A, "<= 12", 18%]
-            - [A, "[6..24]", 20%]
+            - [A, ">= a.shortest", 20%]
             - [B, "-", 24%]
           default: 15%
       rules:
         - { id: CAP, severity: block, require: max_apr <= 20% }
       """)
-    let overlap = try book.evaluate(facts: "a: { grade: A, term: 10 }", asOf: asOf)
+    let overlap = try book.evaluate(facts: "a: { grade: A, term: 10, shortest: 6 }", asOf: asOf)
     let r = try #require(overlap.results.first)
     #expect(r.status == .unknown)
     #expect(r.reason == "table `max_apr` matched rows 1 and 2; under `hit: unique` exactly one row may match in `max_apr`")
-    #expect(statuses(try book.evaluate(facts: "a: { grade: B, term: 10 }", asOf: asOf))["CAP"] == .violated)
-    #expect(statuses(try book.evaluate(facts: "a: { grade: C, term: 10 }", asOf: asOf))["CAP"] == .passed)
+    #expect(statuses(try book.evaluate(facts: "a: { grade: B, term: 10, shortest: 6 }", asOf: asOf))["CAP"] == .violated)
+    #expect(statuses(try book.evaluate(facts: "a: { grade: C, term: 10, shortest: 6 }", asOf: asOf))["CAP"] == .passed)
   }
 
   @Test func overridesSetRulesAside() throws {

@@ -15,6 +15,7 @@ extension Checker {
       lintRules(u)
       lintFairness(u)
       for t in book.tables where t.hit == .first { lintUnreachableRows(t) }
+      for t in book.tables { lintTableCoverage(Reference(unit: u, name: t.name.value)) }
     }
   }
 
@@ -122,7 +123,7 @@ extension Checker {
   /// With hit policy `first`, a row is dead when an earlier row matches everything it matches.
   private func lintUnreachableRows(_ table: DecisionTable) {
     for (j, row) in table.rows.enumerated() {
-      guard let i = table.rows[..<j].firstIndex(where: { covers($0, row) }) else { continue }
+      guard let i = table.rows[..<j].firstIndex(where: { rowCovers($0, row) }) else { continue }
       let earlier = table.rows[i]
       report(
         .unreachableRow, row.span, "this row of table `\(table.name.value)` can never be chosen: row \(i + 1) comes first and matches everything it matches",
@@ -131,7 +132,8 @@ extension Checker {
     }
   }
 
-  private func covers(_ a: TableRow, _ b: TableRow) -> Bool {
+  /// Whether row `a` matches everything row `b` matches, cell by cell as written.
+  func rowCovers(_ a: TableRow, _ b: TableRow) -> Bool {
     zip(a.cells, b.cells).allSatisfy { x, y in
       if case .any = x.test { return true }
       return cellShape(x.test) == cellShape(y.test)

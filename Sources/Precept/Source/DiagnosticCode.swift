@@ -33,6 +33,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case overrideCycle = "P0214"
   case testCase = "P0215"
   case duplicateName = "P0216"
+  case overlappingRows = "P0217"
 
   // P03xx — imports
   case importNotFound = "P0301"
@@ -76,6 +77,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case unreachableRow = "P0607"
   case blockWithoutCite = "P0608"
   case protectedAttribute = "P0609"
+  case tableGap = "P0610"
 
   /// The severity a diagnostic with this code has unless the pass says otherwise.
   public var defaultSeverity: Diagnostic.Severity {
@@ -112,6 +114,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .overrideCycle: "rules override each other in a cycle"
     case .testCase: "invalid rulebook test"
     case .duplicateName: "name declared twice"
+    case .overlappingRows: "table rows overlap"
     case .importNotFound: "imported file not found"
     case .importCycle: "import cycle"
     case .importOutsideRoot: "import reaches outside the root directory"
@@ -147,6 +150,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .unreachableRow: "decision-table row can never be reached"
     case .blockWithoutCite: "blocking rule without a citation"
     case .protectedAttribute: "eligibility rule reads a protected attribute"
+    case .tableGap: "table leaves inputs uncovered"
     }
   }
 }
