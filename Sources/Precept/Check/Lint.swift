@@ -88,6 +88,7 @@ extension Checker {
     var seen: [String: Rule] = [:]
     for checked in checkedRules[u] {
       let rule = checked.rule
+      lintConditions(checked)
       if let w = checked.when, case .bool(false)? = fold(w) {
         report(
           .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false",

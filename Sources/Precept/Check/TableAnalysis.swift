@@ -11,7 +11,7 @@ extension Checker {
     guard let checked = tableTypes[ref], !checked.outputType.isError else { return }
     let table = checked.table
     guard let columns = allPresent(checked.inputs.map { Column($0.type.unwrapped) }),
-      let rows = allPresent(checked.rows.map { row in allPresent(zip(row.cells, columns).map { cellSet($0, $1) }) })
+      let rows = allPresent(checked.rows.map { row in allPresent(zip(row.cells, columns).map { cellSetForAnalysis($0, $1) }) })
     else { return }
     let full = columns.map(\.full)
     let inputs = checked.inputs.map { text(of: $0.span) }
@@ -236,7 +236,8 @@ extension Checker {
 
   // MARK: - Cells as sets
 
-  private func cellSet(_ cell: CheckedTable.Cell, _ column: Column) -> ValueSet? {
+  /// The values of `column` that `cell` matches, or nil when the cell is not a constant test.
+  func cellSetForAnalysis(_ cell: CheckedTable.Cell, _ column: Column) -> ValueSet? {
     switch column {
     case .numbers(let integral, _, _):
       func value(_ t: Typed) -> Fixed? {
@@ -309,14 +310,17 @@ extension Checker {
 
   private func isEmpty(_ box: [ValueSet]) -> Bool { box.contains { $0.isEmpty } }
 
+  private func subtract(_ boxes: [[ValueSet]], _ minus: [[ValueSet]]) -> [[ValueSet]]? { Checker.subtractBoxes(boxes, minus) }
+
   /// What of `boxes` no box of `minus` covers, as disjoint boxes; nil past a size that says the
-  /// table is too large to judge this way.
-  private func subtract(_ boxes: [[ValueSet]], _ minus: [[ValueSet]]) -> [[ValueSet]]? {
+  /// question is too large to judge this way.
+  static func subtractBoxes(_ boxes: [[ValueSet]], _ minus: [[ValueSet]]) -> [[ValueSet]]? {
+    func empty(_ box: [ValueSet]) -> Bool { box.contains { $0.isEmpty } }
     var rest = boxes
     for m in minus {
       var next: [[ValueSet]] = []
       for box in rest {
-        guard !isEmpty(intersect(box, m)) else {
+        guard !empty(zip(box, m).map({ $0.intersect($1) })) else {
           next.append(box)
           continue
         }
@@ -324,7 +328,7 @@ extension Checker {
         var prefix: [ValueSet] = []
         for k in box.indices {
           let piece = prefix + [box[k].subtract(m[k])] + Array(box[(k + 1)...])
-          if !isEmpty(piece) { next.append(piece) }
+          if !empty(piece) { next.append(piece) }
           prefix.append(box[k].intersect(m[k]))
         }
       }
@@ -333,7 +337,6 @@ extension Checker {
     }
     return rest
   }
-
 }
 
 /// The elements, when none is nil.

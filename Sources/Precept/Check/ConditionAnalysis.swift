@@ -1,0 +1,184 @@
+/// Conditions judged before anything runs: the set of inputs where a condition holds, computed
+/// exactly over the values it compares (intervals of numbers, amounts and percentages; sets of
+/// enum cases and bools), with every other test a free true/false of its own. A `when` that holds
+/// for no input can never apply; a `require` that holds for every input (where its `when` holds)
+/// can never fail, and one that holds for none always fails — and the same for `forbid` and
+/// `flag`. Only present values are judged: a missing fact makes a rule unknown at run time, never
+/// passed, so "never fails" means "never fails on the facts that are given".
+extension Checker {
+  func lintConditions(_ checked: CheckedRule) {
+    let rule = checked.rule
+    // Constant conditions are reported by the folding checks already.
+    if let w = checked.when, fold(w) != nil { return }
+    if fold(checked.condition) != nil { return }
+    var space = ConditionSpace()
+    space.collect(checked.when, self)
+    space.collect(checked.condition, self)
+    guard space.analysable else { return }
+    let full = [space.columns.map(\.full)]
+    let when = checked.when.map { space.holds($0, self) } ?? full
+    guard let when else { return }
+    func named(_ t: Typed) -> String {
+      let s = space.subjects(of: t, self)
+      return s.isEmpty ? "its inputs" : s.joined(separator: ", ")
+    }
+    if let w = checked.when, when.isEmpty {
+      report(
+        .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: no value of \(named(w)) makes its `when` true",
+        help: ["the conditions exclude each other; check each comparison's direction and bound"])
+      return
+    }
+    guard let holds = space.holds(checked.condition, self), let fails = space.subtract(when, holds) else { return }
+    let neverHolds = space.intersect(when, holds).isEmpty
+    let verb = rule.verb.rawValue
+    let under = checked.when == nil ? "" : " where its `when` holds"
+    switch rule.verb {
+    case .require where fails.isEmpty, .forbid where neverHolds, .flag where neverHolds:
+      report(
+        .constantVerdict, checked.condition.span,
+        "rule `\(rule.id.value)` can never \(rule.verb == .flag ? "be raised" : "be violated"): its `\(verb)` is \(rule.verb == .require ? "true" : "false") for every value of \(named(checked.condition))\(under)",
+        help: ["the condition covers every case; check each comparison's direction and bound"])
+    case .require where neverHolds, .forbid where fails.isEmpty, .flag where fails.isEmpty:
+      report(
+        .constantVerdict, checked.condition.span,
+        "rule `\(rule.id.value)` is \(rule.verb == .flag ? "raised" : "violated") for every input: its `\(verb)` is \(rule.verb == .require ? "false" : "true") for every value of \(named(checked.condition))\(under)",
+        help: ["the condition can never come out the other way; check each comparison's direction and bound"])
+    default:
+      break
+    }
+  }
+}
+
+/// The variables a condition ranges over, and the sets where it holds.
+struct ConditionSpace {
+  /// Each variable's key (the expression as written, or a whole test taken as a free bool).
+  var keys: [String] = []
+  var columns: [Checker.Column] = []
+  /// False once the space is too large to judge.
+  var analysable = true
+
+  private mutating func variable(_ key: String, _ column: Checker.Column) -> Int {
+    if let i = keys.firstIndex(of: key) { return i }
+    keys.append(key)
+    columns.append(column)
+    if keys.count > 12 { analysable = false }
+    return keys.count - 1
+  }
+
+  /// A comparison's subject and constant, with the operator as seen from the subject.
+  private func atom(_ t: Typed, _ c: Checker) -> (subject: Typed, op: BinaryOp, constant: Typed)? {
+    guard case .binary(let op, let l, let r) = t.kind else { return nil }
+    let flipped: [BinaryOp: BinaryOp] = [.lt: .gt, .le: .ge, .gt: .lt, .ge: .le, .eq: .eq, .ne: .ne]
+    guard flipped[op] != nil else { return nil }
+    if c.fold(l) == nil, Checker.Column(l.type.unwrapped) != nil, isConstant(r, c) { return (l, op, r) }
+    if c.fold(r) == nil, Checker.Column(r.type.unwrapped) != nil, isConstant(l, c), let f = flipped[op] { return (r, f, l) }
+    return nil
+  }
+
+  /// `subject in [constants]` (or `not in`): the subject, the constants, and whether negated.
+  private func membership(_ t: Typed, _ c: Checker) -> (subject: Typed, items: [Typed], negated: Bool)? {
+    guard case .binary(let op, let s, let list) = t.kind, op == .in || op == .notIn, case .list(let items) = list.kind,
+      c.fold(s) == nil, items.allSatisfy({ isConstant($0, c) })
+    else { return nil }
+    return (s, items, op == .notIn)
+  }
+
+  /// The compared subjects `t` reads, as written, in order.
+  func subjects(of t: Typed, _ c: Checker) -> [String] {
+    switch t.kind {
+    case .binary(.and, let a, let b), .binary(.or, let a, let b): return subjects(of: a, c) + subjects(of: b, c).filter { !subjects(of: a, c).contains($0) }
+    case .unary(.not, let a): return subjects(of: a, c)
+    default:
+      if let (s, _, _) = atom(t, c) { return ["`\(c.text(of: s.span))`"] }
+      if let (s, _, _) = membership(t, c) { return ["`\(c.text(of: s.span))`"] }
+      if case .between(let s, _, _, _) = t.kind { return ["`\(c.text(of: s.span))`"] }
+      return []
+    }
+  }
+
+  private func isConstant(_ t: Typed, _ c: Checker) -> Bool {
+    if case .enumCase = t.kind { return true }
+    return c.fold(t) != nil
+  }
+
+  /// Registers the variables of `t`.
+  mutating func collect(_ t: Typed?, _ c: Checker) {
+    guard let t else { return }
+    switch t.kind {
+    case .binary(.and, let a, let b), .binary(.or, let a, let b):
+      collect(a, c)
+      collect(b, c)
+    case .unary(.not, let a):
+      collect(a, c)
+    default:
+      if let (s, _, _) = atom(t, c), let col = Checker.Column(s.type.unwrapped) {
+        _ = variable(c.text(of: s.span), col)
+      } else if let (s, _, _) = membership(t, c), let col = Checker.Column(s.type.unwrapped) {
+        _ = variable(c.text(of: s.span), col)
+      } else if case .between(let s, let lo, let hi, _) = t.kind, isConstant(lo, c), isConstant(hi, c), c.fold(s) == nil,
+        let col = Checker.Column(s.type.unwrapped)
+      {
+        _ = variable(c.text(of: s.span), col)
+      } else {
+        _ = variable(squeezedKey(c.text(of: t.span)), .cases(["false", "true"]))
+      }
+    }
+  }
+
+  private func squeezedKey(_ s: String) -> String { "?" + String(s.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init)) }
+
+  /// The boxes where `t` is true, or nil when too many to judge.
+  func holds(_ t: Typed, _ c: Checker) -> [[Checker.ValueSet]]? {
+    let full = columns.map(\.full)
+    func only(_ k: Int, _ set: Checker.ValueSet) -> [[Checker.ValueSet]] {
+      var box = full
+      box[k] = set
+      return box[k].isEmpty ? [] : [box]
+    }
+    switch t.kind {
+    case .binary(.and, let a, let b):
+      guard let x = holds(a, c), let y = holds(b, c) else { return nil }
+      let both = intersect(x, y)
+      return both.count > 4096 ? nil : both
+    case .binary(.or, let a, let b):
+      guard let x = holds(a, c), let y = holds(b, c) else { return nil }
+      return x + y
+    case .unary(.not, let a):
+      guard let x = holds(a, c) else { return nil }
+      return subtract([full], x)
+    default:
+      if let (s, op, k) = atom(t, c), let i = keys.firstIndex(of: c.text(of: s.span)),
+        let set = c.cellSetForAnalysis(.compare(op, k), columns[i])
+      {
+        return only(i, set)
+      }
+      if let (s, items, negated) = membership(t, c), let i = keys.firstIndex(of: c.text(of: s.span)),
+        let set = c.cellSetForAnalysis(.oneOf(items), columns[i])
+      {
+        return only(i, negated ? columns[i].full.subtract(set) : set)
+      }
+      if case .between(let s, let lo, let hi, let negated) = t.kind, let i = keys.firstIndex(of: c.text(of: s.span)),
+        let set = c.cellSetForAnalysis(.range(lo, lowInclusive: true, hi, highInclusive: true), columns[i])
+      {
+        return only(i, negated ? columns[i].full.subtract(set) : set)
+      }
+      guard let i = keys.firstIndex(of: squeezedKey(c.text(of: t.span))) else { return nil }
+      return only(i, .cases([1]))
+    }
+  }
+
+  func intersect(_ a: [[Checker.ValueSet]], _ b: [[Checker.ValueSet]]) -> [[Checker.ValueSet]] {
+    var out: [[Checker.ValueSet]] = []
+    for x in a {
+      for y in b {
+        let box = zip(x, y).map { $0.intersect($1) }
+        if !box.contains(where: \.isEmpty) { out.append(box) }
+      }
+    }
+    return out
+  }
+
+  func subtract(_ a: [[Checker.ValueSet]], _ b: [[Checker.ValueSet]]) -> [[Checker.ValueSet]]? {
+    Checker.subtractBoxes(a, b)
+  }
+}
