@@ -12,7 +12,7 @@ extension Checker {
       let importerHasErrors = unitsWithErrors.contains { project.units[$0].imports.values.contains(u) }
       // A rulebook without rules is a library for others to import; its items are for them.
       if !book.rules.isEmpty, !unitsWithErrors.contains(u), !importerHasErrors { lintUnused(u, book, reads, factPrefixes) }
-      lintRules(u)
+      lintRules(u, judgeConditions: !unitsWithErrors.contains(u))
       lintFairness(u)
       for t in book.tables where t.hit == .first { lintUnreachableRows(t) }
       for t in book.tables { lintTableCoverage(Reference(unit: u, name: t.name.value)) }
@@ -84,11 +84,13 @@ extension Checker {
     }
   }
 
-  private func lintRules(_ u: Int) {
+  /// Rule-level warnings; the condition analysis only where the rulebook has no errors (a
+  /// misread enum or expression would make it judge something the author did not write).
+  private func lintRules(_ u: Int, judgeConditions: Bool) {
     var seen: [String: Rule] = [:]
     for checked in checkedRules[u] {
       let rule = checked.rule
-      lintConditions(checked)
+      if judgeConditions { lintConditions(checked) }
       if let w = checked.when, case .bool(false)? = fold(w) {
         report(
           .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false",
