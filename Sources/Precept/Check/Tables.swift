@@ -65,6 +65,9 @@ extension Checker {
         report(
           .tableCell, typed.span, "this cell is \(typed.type.brief), but its input `\(text(of: input.span))` is \(t.brief)",
           help: ["a cell is compared with its column's input, so both need the same type"])
+      } else {
+        // `"<= 24"` under a percent input would be 2400%, as in an expression.
+        _ = percentAgainstBareNumber(input, typed, at: typed.span, "compare")
       }
       return typed
     }
