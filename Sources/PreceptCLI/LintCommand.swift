@@ -21,6 +21,9 @@ struct LintCommand: ParsableCommand {
   @Flag(help: "Treat warnings as failures (exit 1).")
   var strict = false
 
+  @Flag(help: "Also list the warnings rules allow (`lint: {allow: [...], reason: ...}`), with their reasons.")
+  var verbose = false
+
   @Option(help: "Directory that imports, directory scans and test facts may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
@@ -41,6 +44,14 @@ struct LintCommand: ParsableCommand {
     switch format {
     case .text:
       Terminal.write(DiagnosticRenderer(files: report.files, color: Terminal.color).render(ds))
+      let allowed = report.checked.allowed
+      if verbose {
+        for (w, reason) in allowed {
+          Terminal.write(TerminalText.escaped("allowed: \(w.span.description): warning[\(w.code.rawValue)]: \(w.message) — reason: \(reason)") + "\n")
+        }
+      } else if !allowed.isEmpty {
+        Terminal.write("\(allowed.count) warning\(allowed.count == 1 ? "" : "s") allowed by rules (--verbose lists them)\n")
+      }
       let count = project.requested.count
       Terminal.write("\(count) rulebook\(count == 1 ? "" : "s") checked" + (project.units.count > count ? ", with \(project.units.count - count) imported" : "") + "\n")
     case .json:

@@ -76,3 +76,32 @@ import Testing
     #expect(alwaysViolated.intersection(seenPassed).isEmpty, "claimed always violated, but passed: \(alwaysViolated.intersection(seenPassed).sorted())")
   }
 }
+
+/// `lint: {allow: […], reason: …}` on a rule: the warnings it names are set aside with the
+/// reason, on that rule only; errors cannot be allowed.
+@Suite struct LintAllowTests {
+  static func lint(_ rules: String) throws -> CheckedProject {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("precept-allow-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("t.yaml").path
+    try ("precept: 1\nrulebook: t.allow\nschema:\n  a:\n    income: money(CNY)\nrules:\n" + rules).write(toFile: path, atomically: true, encoding: .utf8)
+    return LintReport.run(paths: [path], root: dir.path).checked
+  }
+
+  static let always = "    require: a.income >= 5000 CNY or a.income < 6000 CNY\n    cite: \"illustrative: test\"\n"
+
+  @Test func anAllowedWarningIsSetAsideWithItsReason() throws {
+    let checked = try Self.lint(
+      "  - id: KEPT\n    severity: review\n" + Self.always + "    lint: { allow: [P0605], reason: \"until the committee sets the band\" }\n"
+        + "  - id: OTHER\n    severity: review\n" + Self.always.replacingOccurrences(of: "6000", with: "7000"))
+    // Only the rule that allows it is silent.
+    #expect(checked.diagnostics.map { "\($0.code.rawValue) \($0.span.start.line)" } == ["P0605 14"])
+    #expect(checked.allowed.map { "\($0.warning.code.rawValue) \($0.warning.span.start.line) \($0.reason)" } == ["P0605 9 until the committee sets the band"])
+  }
+
+  @Test func errorsCannotBeAllowed() throws {
+    let checked = try Self.lint("  - id: R\n    severity: review\n    require: a.income > 0 CNY\n    lint: { allow: [P0504], reason: \"no\" }\n")
+    #expect(checked.diagnostics.map(\.message) == ["`P0504` (type mismatch) is an error, and errors cannot be allowed"])
+  }
+}

@@ -15,6 +15,7 @@ import Testing
     ("an import", "precept: 1\nrulebook: t.x\nimports:\n  - { path: a.yaml, as: a, zzz: 1 }\n"),
     ("a table", "precept: 1\nrulebook: t.x\ntables:\n  t:\n    inputs: [1]\n    rows: [[1, 2]]\n    zzz: 1\n"),
     ("a rule", "precept: 1\nrulebook: t.x\nrules:\n  - id: R\n    require: true\n    zzz: 1\n"),
+    ("a rule's lint", "precept: 1\nrulebook: t.x\nrules:\n  - id: R\n    require: true\n    lint: { zzz: 1 }\n"),
     ("a rule's effective", "precept: 1\nrulebook: t.x\nrules:\n  - id: R\n    require: true\n    effective: { zzz: 1 }\n"),
     ("a test", "precept: 1\nrulebook: t.x\ntests:\n  - name: n\n    expect: { outcome: pass }\n    zzz: 1\n"),
     ("a test's expect", "precept: 1\nrulebook: t.x\ntests:\n  - name: n\n    facts: {}\n    expect: { outcome: pass, zzz: 1 }\n"),

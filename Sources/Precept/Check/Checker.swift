@@ -14,6 +14,9 @@ public struct CheckedProject: Sendable {
   public var factRoots: [[Field]]
   /// Errors and lint warnings, sorted by place.
   public var diagnostics: [Diagnostic]
+  /// Warnings a rule allows (`lint: {allow: […], reason: …}`), with the rule's reason; shown by
+  /// `lint --verbose`, never counted.
+  public var allowed: [(warning: Diagnostic, reason: String)] = []
 }
 
 /// A named list with its element type and checked items.
@@ -73,11 +76,13 @@ public enum Check {
   public static func project(_ project: Project) -> CheckedProject {
     let checker = Checker(project)
     checker.run()
+    let (kept, allowed) = checker.allowances(checker.diagnostics)
     return CheckedProject(
       project: project, definitions: checker.definitionTypes, lists: checker.listTypes, tables: checker.tableTypes,
       rules: checker.checkedRules,
       factRoots: checker.scopes.map { s in s.facts.map { Field(name: $0.key, type: $0.value) }.sorted { $0.name < $1.name } },
-      diagnostics: (project.diagnostics + checker.diagnostics).sorted(by: Diagnostic.reportingOrder))
+      diagnostics: (project.diagnostics + kept).sorted(by: Diagnostic.reportingOrder),
+      allowed: allowed.sorted { Diagnostic.reportingOrder($0.warning, $1.warning) })
   }
 }
 
@@ -122,6 +127,29 @@ final class Checker {
     checkRules()  // Rules.swift: when, require/forbid/flag, messages, overrides, dates
     checkTests()  // Rules.swift: expectations name real rules, fact files exist
     lint()  // Lint.swift: unused items, constant verdicts, duplicates, unreachable rows, citations
+  }
+
+  /// Splits warnings a rule allows (inside the rule, with its code in the rule's `lint.allow`)
+  /// from the rest. Errors are never allowed.
+  func allowances(_ ds: [Diagnostic]) -> (kept: [Diagnostic], allowed: [(warning: Diagnostic, reason: String)]) {
+    let rules = project.units.flatMap(\.rulebook.rules).filter { !$0.lintAllow.isEmpty }
+    guard !rules.isEmpty else { return (ds, []) }
+    var kept: [Diagnostic] = []
+    var allowed: [(warning: Diagnostic, reason: String)] = []
+    for d in ds {
+      if d.severity == .warning,
+        let rule = rules.first(where: { r in
+          guard let n = r.nodeSpan, n.file == d.span.file else { return false }
+          return n.start.offset <= d.span.start.offset && d.span.start.offset < Swift.max(n.end.offset, n.start.offset + 1)
+            && r.lintAllow.contains { $0.value == d.code.rawValue }
+        })
+      {
+        allowed.append((d, rule.lintReason ?? ""))
+      } else {
+        kept.append(d)
+      }
+    }
+    return (kept, allowed)
   }
 
   func report(_ code: DiagnosticCode, _ span: Span, _ message: String, notes: [Diagnostic.Note] = [], help: [String] = []) {

@@ -1,7 +1,7 @@
 extension NodeReader {
   static let ruleKeys = [
     "id", "title", "description", "category", "owner", "stage", "severity", "when", "require", "forbid", "flag",
-    "message", "cite", "overrides", "effective", "justification", "tags",
+    "message", "cite", "overrides", "effective", "justification", "tags", "lint",
   ]
 
   mutating func rules(_ node: YAMLNode) -> [Rule] {
@@ -94,6 +94,7 @@ extension NodeReader {
     if let o = m["overrides"], let items = sequence(o.value, "`overrides`", allowSingle: true) {
       overrides = items.compactMap { text($0, "an overridden rule id") }
     }
+    let (allow, reason) = m["lint"].map { lintAllowance($0.value) } ?? ([], nil)
     return Rule(
       id: id,
       title: m["title"].flatMap { scalar($0.value, "`title`")?.value },
@@ -106,7 +107,33 @@ extension NodeReader {
       cite: m["cite"].flatMap { scalar($0.value, "`cite`")?.value },
       justification: m["justification"].flatMap { text($0.value, "`justification`")?.value },
       overrides: overrides, effectiveFrom: from, effectiveUntil: until,
-      span: id.span, severityAssumed: severityAssumed)
+      span: id.span, severityAssumed: severityAssumed,
+      lintAllow: allow, lintReason: reason, nodeSpan: node.span)
+  }
+
+  /// `lint: {allow: [P0605], reason: "…"}`: warnings intended for this rule. Only warnings can be
+  /// allowed, and the reason is required.
+  private mutating func lintAllowance(_ node: YAMLNode) -> (allow: [Located<String>], reason: String?) {
+    guard let m = mapping(node, of: "`lint`", allowed: ["allow", "reason"], required: ["allow", "reason"]) else { return ([], nil) }
+    var allow: [Located<String>] = []
+    if let a = m["allow"], let items = sequence(a.value, "`allow`", allowSingle: true) {
+      for item in items {
+        guard let code = text(item, "a diagnostic code") else { continue }
+        guard let known = DiagnosticCode(rawValue: code.value) else {
+          report(.invalidValue, code.span, "`\(code.value)` is not a diagnostic code", help: ["codes look like `P0605`; docs/diagnostics.md lists them"])
+          continue
+        }
+        guard known.defaultSeverity == .warning else {
+          report(
+            .invalidValue, code.span, "`\(code.value)` (\(known.title)) is an error, and errors cannot be allowed",
+            help: ["only warnings (P06xx) can be allowed on a rule; fix the error instead"])
+          continue
+        }
+        allow.append(code)
+      }
+    }
+    let reason = m["reason"].flatMap { text($0.value, "`reason`")?.value }
+    return (allow, reason)
   }
 
 

@@ -214,6 +214,12 @@ public struct Rule: Sendable {
   public var span: Span
   /// True when `severity` was missing or invalid (already reported) and `block` stands in for it.
   public var severityAssumed: Bool = false
+  /// Lint warnings the author has judged right but intended for this rule (`lint: {allow: […]}`).
+  public var lintAllow: [Located<String>] = []
+  /// Why they are intended (`lint: {reason: …}`).
+  public var lintReason: String?
+  /// The whole rule as written (its mapping), to find the warnings that fall inside it.
+  public var nodeSpan: Span?
 }
 
 /// A message with `{expression}` placeholders.
