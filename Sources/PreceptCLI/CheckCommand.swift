@@ -31,10 +31,14 @@ struct EvaluationOptions: ParsableArguments {
     }
     switch session.decide(doc, asOf: date, stage: chosen, trace: true) {
     case .success(let d):
-      for key in d.unreadKeys { Terminal.error(TerminalText.escaped("precept: warning: " + session.unreadKeyWarning(key))) }
+      for key in d.unreadKeys {
+        Terminal.error(TerminalText.escaped("precept: warning[\(DiagnosticCode.unreadFactsKey.rawValue)]: " + session.unreadKeyWarning(key)))
+      }
       return d
     case .failure(let e):
-      let lines = e.errors.map { "\(facts)\($0.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""): \($0.description)" }
+      let lines = e.errors.map {
+        "\(facts)\($0.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""): \($0.code.map { "error[\($0.rawValue)]: " } ?? "")\($0.description)"
+      }
       throw Failure.usage((lines + ["nothing was evaluated"]).joined(separator: "\n"))
     }
   }
@@ -113,7 +117,7 @@ struct TraceCommand: ParsableCommand {
       if decisions.isEmpty {
         let ids = decided.decisions.flatMap { $0.results.map(\.rule.id) }
         let near = Suggestion.closest(to: id, among: ids).map { "; did you mean `\($0)`?" } ?? ""
-        Terminal.error(TerminalText.escaped("precept: no rule `\(id)` in the rulebooks that apply to these facts\(near)"))
+        Terminal.error(TerminalText.escaped("precept: error[\(DiagnosticCode.unknownRuleID.rawValue)]: no rule `\(id)` in the rulebooks that apply to these facts\(near)"))
         throw ExitCode(2)
       }
     }

@@ -48,7 +48,7 @@ struct GraphCommand: ParsableCommand {
     } catch {
       throw Failure.load(error)
     }
-    guard let first = books.first else { throw Failure.usage("no rulebook with rules found in \(rulebook)") }
+    guard let first = books.first else { throw Failure.usage("error[\(DiagnosticCode.noRulebookFound.rawValue)]: no rulebook with rules found in \(rulebook)") }
     guard books.count == 1 else {
       throw Failure.usage(
         "\(rulebook) holds \(books.count) rulebooks with rules (" + books.map(\.id).sorted().joined(separator: ", ")

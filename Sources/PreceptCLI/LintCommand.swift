@@ -37,7 +37,8 @@ struct LintCommand: ParsableCommand {
     // Nothing was read: say only why, never "0 errors" (a gate must not pass on nothing).
     if project.requested.isEmpty && !ds.hasErrors {
       if report.unreadable.isEmpty {
-        Terminal.error(TerminalText.escaped("precept: no rulebook found in \(paths.joined(separator: ", ")) (a rulebook is a YAML file that starts with `precept: 1`)"))
+        Terminal.error(TerminalText.escaped(
+          "precept: error[\(DiagnosticCode.noRulebookFound.rawValue)]: no rulebook found in \(paths.joined(separator: ", ")) (a rulebook is a YAML file that starts with `precept: 1`)"))
       }
       throw ExitCode(2)
     }

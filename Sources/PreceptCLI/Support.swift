@@ -17,6 +17,10 @@ enum Failure: Error {
         Terminal.error(message.split(separator: "\n").map { "precept: " + TerminalText.escaped(String($0)) }.joined(separator: "\n"))
       case .load(let e):
         for u in e.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(u.path): \(u.reason)")) }
+        if !e.noRulebookIn.isEmpty {
+          Terminal.error(TerminalText.escaped(
+            "precept: error[\(DiagnosticCode.noRulebookFound.rawValue)]: no rulebook with rules found in \(e.noRulebookIn.joined(separator: ", ")) (a rulebook is a YAML file that starts with `precept: 1`)"))
+        }
         let shown = e.diagnostics.filter { $0.severity == .error }
         if !shown.isEmpty { Terminal.error(DiagnosticRenderer(files: e.files, color: Terminal.errorColor).render(shown)) }
       }

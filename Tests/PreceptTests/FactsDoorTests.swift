@@ -307,6 +307,12 @@ import Testing
     let fileError = try #require(session.decide(try FactsDocument.parse(path: "f.json", text: misspelt).get(), asOf: asOf).failure)
     #expect(fileError.errors.count == 1)
     #expect(fileError.errors[0].message.contains("did you mean `product` for `prodcut`?"))
+    #expect(fileError.errors[0].code == .noRulebookApplies)
+    // A key no rulebook reads beside ones that apply: decided, with the key named (P0611).
+    let dossier = try String(contentsOf: Self.repo.appendingPathComponent("examples/products/cl-clean.yaml"), encoding: .utf8)
+    let extra = try session.decide(try FactsDocument.parse(text: dossier + "applicnt:\n  age: 30\n").get(), asOf: asOf).get()
+    #expect(extra.unreadKeys == ["applicnt"])
+    #expect(session.unreadKeyWarning("applicnt") == "no rulebook reads the facts' top-level key `applicnt`; did you mean `applicant`?")
     let lineOut = eval(misspelt, number: 7)
     #expect(lineOut == "{\"line\":7,\"error\":" + JSON.string(fileError.errors[0].message).serialized() + "}\n")
     // An unknown stage is an error, not "every stage".

@@ -80,6 +80,10 @@ import Testing
     .fileTooLarge:
       "`Disk.readFile` refuses files over 16 MiB before they are decoded, so lint reports such a file as unreadable"
       + " (exit 2) or, when imported, as P0001; P0002 comes only from `SourceFile.decode` on bytes already in memory",
+    .noRulebookFound: "a command-level error (paths that hold no rulebook); `.ci/cli-hostile` runs it",
+    .noRulebookApplies: "about facts, not rulebooks (`check`/`eval`); FactsDoorTests checks it",
+    .unknownRuleID: "about `trace --rule`; `.ci/cli-hostile` runs it",
+    .unreadFactsKey: "about facts, not rulebooks (`check`); FactsDoorTests checks it",
     .jsonSyntax:
       "rulebooks are YAML; P0109 is for facts files named `.json` (`precept check --facts x.json`), tested in FactsDoorTests",
     .importTooDeep:

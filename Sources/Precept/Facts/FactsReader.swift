@@ -6,12 +6,15 @@ public struct FactsError: Error, Sendable, Hashable {
   public var message: String
   /// Where the fact is written in the facts file (`<swift>:1:1` for facts from Swift values), if known.
   public var span: Span?
+  /// The stable code of a problem with the facts as a whole (`P0005` when no rulebook applies).
+  public var code: DiagnosticCode?
 
   /// A problem with the fact at `path`.
-  public init(path: String, message: String, span: Span? = nil) {
+  public init(path: String, message: String, span: Span? = nil, code: DiagnosticCode? = nil) {
     self.path = path
     self.message = message
     self.span = span
+    self.code = code
   }
 
   /// `path: message`, as printed.

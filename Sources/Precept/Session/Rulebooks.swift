@@ -6,6 +6,8 @@ public struct LoadError: Error, Sendable {
   public var unreadable: [DiskError]
   /// The files read, for rendering diagnostics with their source lines.
   public var files: [String: SourceFile]
+  /// The paths given, when they held no rulebook with rules (P0004); empty otherwise.
+  public var noRulebookIn: [String] = []
 }
 
 /// Loading rulebooks for evaluation: read, check, compile.

@@ -22,8 +22,7 @@ public final class Session: Sendable {
   public convenience init(paths: [String], root: String? = nil) throws(LoadError) {
     let (books, warnings) = try Rulebooks.load(paths: paths, root: root)
     guard !books.isEmpty else {
-      throw LoadError(
-        diagnostics: [], unreadable: [DiskError(path: paths.joined(separator: ", "), reason: "no rulebook with rules found there")], files: [:])
+      throw LoadError(diagnostics: [], unreadable: [], files: [:], noRulebookIn: paths)
     }
     self.init(rulebooks: books, warnings: warnings)
   }
@@ -140,7 +139,7 @@ public final class Session: Sendable {
     let roots = Set(books.flatMap { $0.roots.map(\.name) })
     let hints = keys.filter { !roots.contains($0) }.compactMap { k in Suggestion.closest(to: k, among: roots).map { "did you mean `\($0)` for `\(k)`?" } }
     if !hints.isEmpty { message += "; " + hints.joined(separator: "; ") }
-    return FactsError(path: "", message: message, span: span)
+    return FactsError(path: "", message: message, span: span, code: .noRulebookApplies)
   }
 
   /// The warning for a top-level key no rulebook reads, with the closest root it may misspell.

@@ -5,6 +5,9 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case unreadableFile = "P0001"
   case fileTooLarge = "P0002"
   case invalidUTF8 = "P0003"
+  case noRulebookFound = "P0004"
+  case noRulebookApplies = "P0005"
+  case unknownRuleID = "P0006"
 
   // P01xx — YAML
   case yamlSyntax = "P0101"
@@ -78,6 +81,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case blockWithoutCite = "P0608"
   case protectedAttribute = "P0609"
   case tableGap = "P0610"
+  case unreadFactsKey = "P0611"
 
   /// The severity a diagnostic with this code has unless the pass says otherwise.
   public var defaultSeverity: Diagnostic.Severity {
@@ -90,6 +94,9 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .unreadableFile: "file cannot be read"
     case .fileTooLarge: "file too large"
     case .invalidUTF8: "file is not UTF-8"
+    case .noRulebookFound: "no rulebook found"
+    case .noRulebookApplies: "no rulebook applies to the facts"
+    case .unknownRuleID: "no such rule"
     case .yamlSyntax: "YAML syntax error"
     case .duplicateKey: "duplicate mapping key"
     case .yamlAlias: "YAML anchors and aliases are not allowed"
@@ -151,6 +158,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .blockWithoutCite: "blocking rule without a citation"
     case .protectedAttribute: "eligibility rule reads a protected attribute"
     case .tableGap: "table leaves inputs uncovered"
+    case .unreadFactsKey: "facts key no rulebook reads"
     }
   }
 }
