@@ -1,6 +1,7 @@
 extension Checker {
   /// Warnings: things that are allowed but almost certainly not what the author meant.
   func lint() {
+    lintConstantFailures()
     let reads = factReads()
     let factPrefixes = Set(reads.flatMap { p in (1...p.count).map { Array(p.prefix($0)) } })
     // Where a rulebook (or one importing it) has errors, some expressions were not understood,

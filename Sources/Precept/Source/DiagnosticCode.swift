@@ -69,6 +69,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case implicitItemOutside = "P0511"
   case nestedTooDeeply = "P0520"
   case typeTooDeep = "P0521"
+  case constantFailure = "P0522"
 
   // P06xx — lint warnings
   case unusedDefinition = "P0601"
@@ -148,6 +149,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .implicitItemOutside: "implicit item outside `where` or a quantifier"
     case .nestedTooDeeply: "definitions nested too deeply"
     case .typeTooDeep: "schema type nested too deeply"
+    case .constantFailure: "constant computation fails"
     case .unusedDefinition: "unused definition"
     case .unusedList: "unused list"
     case .unusedField: "unused schema field"
