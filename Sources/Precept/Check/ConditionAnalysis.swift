@@ -182,3 +182,102 @@ struct ConditionSpace {
     Checker.subtractBoxes(a, b)
   }
 }
+
+// MARK: - Redundant conjuncts, equivalent rules, exceptions that never matter
+
+extension Checker {
+  /// The conjuncts of `a and b and …`, in order.
+  private func conjuncts(_ t: Typed) -> [Typed] {
+    if case .binary(.and, let a, let b) = t.kind { return conjuncts(a) + conjuncts(b) }
+    return [t]
+  }
+
+  /// A conjunct implied by an earlier one changes nothing (P0612): `a.age > 21 and a.age >= 18`.
+  func lintRedundantConjuncts(_ t: Typed?) {
+    guard let t else { return }
+    let parts = conjuncts(t)
+    guard parts.count > 1, parts.allSatisfy({ fold($0) == nil }) else { return }
+    var space = ConditionSpace()
+    for p in parts { space.collect(p, self) }
+    guard space.analysable else { return }
+    let sets = parts.map { space.holds($0, self) }
+    for j in 1..<parts.count {
+      guard let later = sets[j] else { continue }
+      for i in 0..<j {
+        guard let earlier = sets[i], let rest = space.subtract(earlier, later), rest.isEmpty else { continue }
+        report(
+          .redundantCondition, parts[j].span, "`\(text(of: parts[j].span))` is implied by `\(text(of: parts[i].span))` before it: it changes nothing",
+          help: ["remove it, or check whether a bound or a direction is not what was meant"])
+        break
+      }
+    }
+  }
+
+  /// Where a rule applies and where it is violated, over `space`.
+  private func applyAndViolate(_ r: CheckedRule, _ space: ConditionSpace) -> (applies: [[ValueSet]], violated: [[ValueSet]])? {
+    let full = [space.columns.map(\.full)]
+    guard let applies = r.when.map({ space.holds($0, self) }) ?? full, let holds = space.holds(r.condition, self) else { return nil }
+    switch r.rule.verb {
+    case .require:
+      guard let fails = space.subtract(applies, holds) else { return nil }
+      return (applies, fails)
+    case .forbid, .flag:
+      return (applies, space.intersect(applies, holds))
+    }
+  }
+
+  private func sameSet(_ a: [[ValueSet]], _ b: [[ValueSet]], _ space: ConditionSpace) -> Bool {
+    guard let x = space.subtract(a, b), let y = space.subtract(b, a) else { return false }
+    return x.isEmpty && y.isEmpty
+  }
+
+  /// Two rules of a rulebook that apply to the same inputs and are violated by the same inputs,
+  /// though written differently (P0606, as for the same text).
+  func lintEquivalentRules(_ rules: [CheckedRule], reported: Set<String>) {
+    let candidates = rules.filter { r in fold(r.condition) == nil && !r.rule.condition.containsError && !(r.rule.when?.containsError ?? false) }
+    for j in candidates.indices {
+      for i in 0..<j {
+        let (a, b) = (candidates[i], candidates[j])
+        guard (a.rule.verb == .flag) == (b.rule.verb == .flag), !reported.contains(b.rule.id.value) else { continue }
+        var space = ConditionSpace()
+        for r in [a, b] {
+          space.collect(r.when, self)
+          space.collect(r.condition, self)
+        }
+        guard space.analysable, let x = applyAndViolate(a, space), let y = applyAndViolate(b, space),
+          sameSet(x.applies, y.applies, space), sameSet(x.violated, y.violated, space)
+        else { continue }
+        report(
+          .duplicateCondition, b.condition.span,
+          "rules `\(a.rule.id.value)` and `\(b.rule.id.value)` check the same condition: they apply to the same inputs and are violated by the same inputs",
+          notes: [.init("`\(a.rule.id.value)` is here", at: a.condition.span)],
+          help: ["merge the two rules, or make their conditions differ"])
+        break
+      }
+    }
+  }
+
+  /// An exception (`overrides`) whose `when` never holds where the rule it sets aside is violated
+  /// never changes a verdict (P0613).
+  func lintUselessExceptions(_ rules: [CheckedRule]) {
+    let byID = Dictionary(rules.map { ($0.rule.id.value, $0) }, uniquingKeysWith: { a, _ in a })
+    for e in rules {
+      guard let ew = e.when, fold(ew) == nil else { continue }
+      for o in e.rule.overrides {
+        guard let r = byID[o.value], fold(r.condition) == nil else { continue }
+        var space = ConditionSpace()
+        space.collect(ew, self)
+        space.collect(r.when, self)
+        space.collect(r.condition, self)
+        guard space.analysable, let exceptionApplies = space.holds(ew, self), let rr = applyAndViolate(r, space),
+          space.intersect(exceptionApplies, rr.violated).isEmpty, !rr.violated.isEmpty
+        else { continue }
+        report(
+          .uselessException, o.span,
+          "exception `\(e.rule.id.value)` never sets `\(r.rule.id.value)` aside when it matters: its `when` never holds where `\(r.rule.id.value)` is violated",
+          notes: [.init("`\(r.rule.id.value)` is here", at: r.condition.span)],
+          help: ["check the exception's `when`: it should describe the cases the rule wrongly blocks"])
+      }
+    }
+  }
+}

@@ -89,9 +89,14 @@ extension Checker {
   /// misread enum or expression would make it judge something the author did not write).
   private func lintRules(_ u: Int, judgeConditions: Bool) {
     var seen: [String: Rule] = [:]
+    var textualDuplicates: Set<String> = []
     for checked in checkedRules[u] {
       let rule = checked.rule
-      if judgeConditions { lintConditions(checked) }
+      if judgeConditions {
+        lintConditions(checked)
+        lintRedundantConjuncts(checked.when)
+        lintRedundantConjuncts(checked.condition)
+      }
       if let w = checked.when, case .bool(false)? = fold(w) {
         report(
           .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false",
@@ -108,6 +113,7 @@ extension Checker {
       if !rule.condition.containsError {
         let key = squeezed(rule.when.map { text(of: $0.span) } ?? "") + "|" + rule.verb.rawValue + "|" + squeezed(text(of: rule.condition.span))
         if let first = seen[key] {
+          textualDuplicates.insert(rule.id.value)
           report(
             .duplicateCondition, rule.condition.span, "rules `\(first.id.value)` and `\(rule.id.value)` check the same condition",
             notes: [.init("`\(first.id.value)` is here", at: first.condition.span)],
@@ -121,6 +127,10 @@ extension Checker {
           .blockWithoutCite, rule.id.span, "rule `\(rule.id.value)` blocks approval but cites no source",
           help: ["add `cite:` naming the regulation or policy (write \"illustrative: …\" for an institution's own threshold)"])
       }
+    }
+    if judgeConditions {
+      lintEquivalentRules(checkedRules[u], reported: textualDuplicates)
+      lintUselessExceptions(checkedRules[u])
     }
   }
 

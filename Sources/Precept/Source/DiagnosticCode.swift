@@ -83,6 +83,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case protectedAttribute = "P0609"
   case tableGap = "P0610"
   case unreadFactsKey = "P0611"
+  case redundantCondition = "P0612"
+  case uselessException = "P0613"
 
   /// The severity a diagnostic with this code has unless the pass says otherwise.
   public var defaultSeverity: Diagnostic.Severity {
@@ -161,6 +163,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .protectedAttribute: "eligibility rule reads a protected attribute"
     case .tableGap: "table leaves inputs uncovered"
     case .unreadFactsKey: "facts key no rulebook reads"
+    case .redundantCondition: "condition implied by an earlier one"
+    case .uselessException: "exception never applies where the rule fails"
     }
   }
 }
