@@ -235,8 +235,19 @@ extension Checker {
   /// though written differently (P0606, as for the same text).
   func lintEquivalentRules(_ rules: [CheckedRule], reported: Set<String>) {
     let candidates = rules.filter { r in fold(r.condition) == nil && !r.rule.condition.containsError && !(r.rule.when?.containsError ?? false) }
+    // Only rules over the same inputs are compared: a rulebook of a thousand rules stays fast.
+    var groups: [[String]: [Int]] = [:]
+    for (k, r) in candidates.enumerated() {
+      var space = ConditionSpace()
+      space.collect(r.when, self)
+      space.collect(r.condition, self)
+      groups[space.keys.sorted(), default: []].append(k)
+    }
     for j in candidates.indices {
-      for i in 0..<j {
+      var space = ConditionSpace()
+      space.collect(candidates[j].when, self)
+      space.collect(candidates[j].condition, self)
+      for i in groups[space.keys.sorted(), default: []] where i < j {
         let (a, b) = (candidates[i], candidates[j])
         guard (a.rule.verb == .flag) == (b.rule.verb == .flag), !reported.contains(b.rule.id.value) else { continue }
         var space = ConditionSpace()
