@@ -43,6 +43,8 @@ import Testing
        "P0206 a `priority` of table `t` must be a constant result, such as a value or an enum case",
        "P0211 the result `3` is not in the `priority` list of table `t`",
      ]),
+    ("    hit: priority\n    priority: ['\"x\"', 1]\n    inputs: [a.n]\n    rows:\n      - [\"-\", 1]\n",
+     ["P0206 this priority is text, but the results of table `t` are int"]),
     // A correct priority table: overlapping rows are its point, and a catch-all leaves no gap.
     ("    hit: priority\n    priority: [2, 1]\n    inputs: [a.n]\n    rows:\n      - [\"> 0\", 1]\n      - [\"> 5\", 2]\n      - [\"-\", 1]\n", []),
     // A single-hit policy: inputs no row matches are a gap, as under `first`.

@@ -82,6 +82,12 @@ extension Checker {
     var keys: [PriorityKey] = []
     for p in t.priority {
       guard !p.type.isError else { continue }
+      guard unify(t.outputType, p.type) != nil else {
+        report(
+          .invalidValue, p.span, "this priority is \(p.type.brief), but the results of table `\(name)` are \(t.outputType.brief)",
+          help: ["list the results the rows give, from most to least important"])
+        continue
+      }
       guard let key = priorityKey(p) else {
         report(
           .invalidValue, p.span, "a `priority` of table `\(name)` must be a constant result, such as a value or an enum case",

@@ -1,7 +1,7 @@
 extension Evaluator {
   /// A decision table's result under its hit policy. `unique` with two matching rows, `any` with
-  /// two that disagree, and no matching row without a `default` are failures that name the rows
-  /// or the inputs; an input that is missing leaves the result missing only where it matters.
+  /// two that disagree, a result outside the `priority` list, and no matching row without a
+  /// `default` are failures that name the rows, the result or the inputs; an input that is missing leaves the result missing only where it matters.
   func table(_ t: Int, node: Int) -> Value {
     let table = book.tables[t]
     let inputs = table.inputs.map { eval(Int32($0)) }
@@ -45,11 +45,8 @@ extension Evaluator {
         return first
       }
     case .priority:
-      if let best = ranked(table, matched, node: node) {
-        guard let first = best.first else { break }
-        return first
-      }
-      return .missing
+      guard let best = ranked(table, matched, node: node) else { return .missing }
+      if let first = best.first { return first }
     case .outputOrder:
       return ranked(table, matched, node: node).map(Value.list) ?? .missing
     case .ruleOrder:
