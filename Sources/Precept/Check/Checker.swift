@@ -49,6 +49,8 @@ public struct CheckedTable: Sendable {
   public var defaultValue: Typed?
   /// The type of one result (a `collect` table yields a list of these).
   public var outputType: ValueType
+  /// The typed `priority:` list, most important first.
+  public var priority: [Typed] = []
 }
 
 /// A rule with its expressions checked.

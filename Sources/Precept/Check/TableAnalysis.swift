@@ -51,7 +51,10 @@ extension Checker {
           notes: earlier.map { .init("row \($0 + 1) is here", at: table.rows[$0].span) },
           help: ["with `hit: first` the first matching row wins; move this row up, or remove it"])
       }
-    case .collect:
+    case .priority:
+      // The most important result wins wherever rows meet: overlaps are the point.
+      break
+    case .collect, .ruleOrder, .outputOrder:
       return
     }
     guard checked.defaultValue == nil, table.hit != .collect, let gaps = subtract([full], rows), let gap = gaps.first else { return }

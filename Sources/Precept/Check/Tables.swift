@@ -6,10 +6,15 @@ extension Checker {
   }
 
   /// What naming a table yields: one result (missing when no row matches and there is no
-  /// default), or the list of all results for `collect`.
+  /// default), the list of all results for `collect`, `rule_order` and `output_order`, or
+  /// for `collect` with `aggregate`, their count (an int) or their sum, min or max.
   func tableResultType(_ ref: Reference) -> ValueType {
     guard let t = checkedTable(ref) else { return .error }
-    if t.table.hit == .collect { return .list(t.outputType) }
+    switch t.table.aggregate?.value {
+    case .count?: return .int
+    case .sum?, .min?, .max?: break
+    case nil: if !t.table.hit.isSingle { return .list(t.outputType) }
+    }
     if t.outputType.isError { return .error }
     return t.defaultValue == nil ? t.outputType.asOptional : t.outputType
   }
@@ -43,9 +48,76 @@ extension Checker {
       defaultValue = typed
     }
     if outputType == .nothing { outputType = .error }
-    let checked = CheckedTable(table: table, inputs: inputs, rows: rows, defaultValue: defaultValue, outputType: outputType)
+    var checked = CheckedTable(table: table, inputs: inputs, rows: rows, defaultValue: defaultValue, outputType: outputType)
+    checked.priority = table.priority.map { check($0, env, expected: outputType) }
+    checkPolicy(checked)
     tableTypes[ref] = checked
     return checked
+  }
+
+  /// The `priority:` list holds distinct constants of the result type, and every constant
+  /// result is in it; `aggregate:` fits the result type.
+  private func checkPolicy(_ t: CheckedTable) {
+    let name = t.table.name.value
+    guard !t.outputType.isError else { return }
+    if let a = t.table.aggregate, t.table.hit == .collect {
+      let u = t.outputType.unwrapped
+      let fits: Bool
+      switch (a.value, u) {
+      case (.count, _): fits = true
+      case (.sum, .money): fits = true
+      case (.sum, _): fits = u.isNumeric
+      case (.min, .money), (.min, .date), (.min, .datetime), (.min, .duration), (.min, .enumeration), (.min, .text),
+        (.max, .money), (.max, .date), (.max, .datetime), (.max, .duration), (.max, .enumeration), (.max, .text):
+        fits = true
+      case (.min, _), (.max, _): fits = u.isNumeric
+      }
+      if !fits {
+        report(
+          .invalidValue, a.span, "`aggregate: \(a.value.rawValue)` cannot fold the results of table `\(name)`, which are \(t.outputType.brief)",
+          help: [a.value == .sum ? "`sum` adds numbers or amounts" : "`min` and `max` need results that can be ordered: numbers, amounts, dates, spans, text or enum cases"])
+      }
+    }
+    guard t.table.hit == .priority || t.table.hit == .outputOrder else { return }
+    var keys: [PriorityKey] = []
+    for p in t.priority {
+      guard !p.type.isError else { continue }
+      guard unify(t.outputType, p.type) != nil else {
+        report(
+          .invalidValue, p.span, "this priority is \(p.type.brief), but the results of table `\(name)` are \(t.outputType.brief)",
+          help: ["list the results the rows give, from most to least important"])
+        continue
+      }
+      guard let key = priorityKey(p) else {
+        report(
+          .invalidValue, p.span, "a `priority` of table `\(name)` must be a constant result, such as a value or an enum case",
+          help: ["list the results the rows give, from most to least important"])
+        continue
+      }
+      if keys.contains(key) {
+        report(.invalidValue, p.span, "`\(text(of: p.span))` is listed twice in the `priority` of table `\(name)`")
+      }
+      keys.append(key)
+    }
+    // A list that is missing or did not check (a misspelt case) would make every row look unranked.
+    guard !t.priority.isEmpty, !t.priority.contains(where: \.type.isError) else { return }
+    for row in t.rows {
+      guard let key = priorityKey(row.output), !keys.contains(key) else { continue }
+      report(
+        .tableCell, row.output.span, "the result `\(text(of: row.output.span))` is not in the `priority` list of table `\(name)`",
+        help: ["with `hit: \(t.table.hit.rawValue)` every result needs a rank: add it to `priority`"])
+    }
+  }
+
+  /// A constant result, to compare a row's result with the `priority` list at lint time.
+  enum PriorityKey: Hashable {
+    case constant(Constant)
+    case enumCase(String)
+  }
+
+  func priorityKey(_ t: Typed) -> PriorityKey? {
+    if case .enumCase(let c) = t.kind { return .enumCase(c) }
+    return fold(t).map { .constant($0) }
   }
 
   private func agree(_ sofar: ValueType, _ out: Typed, _ table: DecisionTable) -> ValueType {

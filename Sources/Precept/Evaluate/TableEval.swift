@@ -1,7 +1,7 @@
 extension Evaluator {
   /// A decision table's result under its hit policy. `unique` with two matching rows, `any` with
-  /// two that disagree, and no matching row without a `default` are failures that name the rows
-  /// or the inputs; an input that is missing leaves the result missing only where it matters.
+  /// two that disagree, a result outside the `priority` list, and no matching row without a
+  /// `default` are failures that name the rows, the result or the inputs; an input that is missing leaves the result missing only where it matters.
   func table(_ t: Int, node: Int) -> Value {
     let table = book.tables[t]
     let inputs = table.inputs.map { eval(Int32($0)) }
@@ -44,13 +44,61 @@ extension Evaluator {
         if outputs.contains(where: { Evaluator.equal($0, first) != true }) { return fail(node, .disagreeingRows(table.name, matched.map { $0 + 1 })) }
         return first
       }
-    case .collect:
+    case .priority:
+      guard let best = ranked(table, matched, node: node) else { return .missing }
+      if let first = best.first { return first }
+    case .outputOrder:
+      return ranked(table, matched, node: node).map(Value.list) ?? .missing
+    case .ruleOrder:
       return .list(matched.map { eval(Int32(table.rows[$0].output)) })
+    case .collect:
+      let outputs = matched.map { eval(Int32(table.rows[$0].output)) }
+      guard let aggregate = table.aggregate else { return .list(outputs) }
+      if aggregate == .count { return .number(Fixed(outputs.count)) }
+      if let folded = fold(outputs, aggregate, node: node) { return folded }
     }
     if let d = table.defaultValue { return eval(Int32(d)) }
+    // Sum, min and max of nothing are not a number: missing, not a gap in the table.
+    if table.aggregate != nil { return .missing }
     // Every input is known and no row matches: not a missing fact, a gap in the table.
     let given = zip(table.inputs, inputs).map { "\(text(of: $0)) = \($1.formatted(as: book.nodes[$0].type))" }
     return fail(node, .noRowMatches(table.name, given.joined(separator: ", ")))
+  }
+
+  /// The matching rows' results, most important first by the `priority:` list (rows of equal
+  /// rank in row order); nil when a result is missing or cannot be ranked (a failure).
+  private func ranked(_ table: CompiledTable, _ matched: [Int], node: Int) -> [Value]? {
+    let ranks = table.priority.map { eval(Int32($0)) }
+    var out: [(rank: Int, row: Int, value: Value)] = []
+    for r in matched {
+      let output = table.rows[r].output
+      let v = eval(Int32(output))
+      if v.isMissing { return nil }
+      guard let k = ranks.firstIndex(where: { Evaluator.equal(v, $0) == true }) else {
+        _ = fail(node, .unrankedResult(table.name, v.formatted(as: book.nodes[output].type)))
+        return nil
+      }
+      out.append((k, r, v))
+    }
+    return out.sorted { ($0.rank, $0.row) < ($1.rank, $1.row) }.map(\.value)
+  }
+
+  /// `aggregate: sum | min | max` over the matching results; nil when none matched.
+  private func fold(_ outputs: [Value], _ aggregate: Aggregate, node: Int) -> Value? {
+    guard var acc = outputs.first else { return nil }
+    if outputs.contains(where: \.isMissing) { return .missing }
+    for v in outputs.dropFirst() {
+      switch aggregate {
+      case .sum: acc = arithmetic(.add, acc, v, node: node)
+      case .min, .max:
+        // `compare` reports amounts in two currencies as a failure, not a silent pick.
+        guard case .bool(let less) = compare(.lt, v, acc, node: node) else { return .missing }
+        if less == (aggregate == .min), Evaluator.equal(v, acc) != true { acc = v }
+      case .count: return .number(Fixed(outputs.count))
+      }
+      if acc.isMissing { return .missing }
+    }
+    return acc
   }
 
   private func matches(_ cell: CompiledTable.Cell, _ input: Value, node: Int) -> Bool? {

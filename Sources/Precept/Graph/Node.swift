@@ -62,5 +62,8 @@ struct CompiledTable: Sendable {
   var inputs: [Int]
   var rows: [(cells: [Cell], output: Int)]
   var defaultValue: Int?
+  /// The `priority:` outputs, most important first.
+  var priority: [Int]
+  var aggregate: Aggregate?
   var rowSpans: [Span]
 }

@@ -19,7 +19,7 @@ extension GraphCompiler {
     }
     let compiled = CompiledTable(
       name: ref.name, hit: t.table.hit, inputs: inputs, rows: rows, defaultValue: t.defaultValue.map { lower($0) },
-      rowSpans: t.table.rows.map(\.span))
+      priority: t.priority.map { lower($0) }, aggregate: t.table.aggregate?.value, rowSpans: t.table.rows.map(\.span))
     tables.append(compiled)
     tableIndexes[ref] = tables.count - 1
     names.tables[tables.count - 1] = qualified(ref)

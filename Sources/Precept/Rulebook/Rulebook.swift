@@ -107,7 +107,22 @@ public struct Definition: Sendable {
 
 /// How a decision table resolves several matching rows (DMN hit policies).
 public enum HitPolicy: String, Sendable, CaseIterable {
-  case first, unique, collect, any
+  case first, unique, collect, any, priority
+  case ruleOrder = "rule_order"
+  case outputOrder = "output_order"
+
+  /// Whether the table yields one result (else the list of every matching row's result).
+  public var isSingle: Bool {
+    switch self {
+    case .first, .unique, .any, .priority: true
+    case .collect, .ruleOrder, .outputOrder: false
+    }
+  }
+}
+
+/// How a `collect` table folds its matching results into one value.
+public enum Aggregate: String, Sendable, CaseIterable {
+  case sum, count, min, max
 }
 
 /// A DMN-style decision table.
@@ -122,6 +137,10 @@ public struct DecisionTable: Sendable {
   public var rows: [TableRow]
   /// The output when no row matches, if given.
   public var defaultValue: Expr?
+  /// `priority:` — the outputs from most to least important, for `priority` and `output_order`.
+  public var priority: [Expr] = []
+  /// `aggregate:` — for `collect`, the fold of the matching results.
+  public var aggregate: Located<Aggregate>?
   /// The whole table as written.
   public var span: Span
 }

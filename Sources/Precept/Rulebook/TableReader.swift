@@ -13,7 +13,7 @@ extension NodeReader {
       report(.invalidID, key.span, "`\(name.value)` cannot be a table name: use letters, digits and `_`")
       return nil
     }
-    guard let m = mapping(node, of: "table `\(name.value)`", allowed: ["hit", "inputs", "rows", "default", "description"], required: ["inputs", "rows"]),
+    guard let m = mapping(node, of: "table `\(name.value)`", allowed: ["hit", "inputs", "rows", "default", "priority", "aggregate", "description"], required: ["inputs", "rows"]),
       let inputNodes = m["inputs"].flatMap({ sequence($0.value, "the table's `inputs`") }),
       let rowNodes = m["rows"].flatMap({ sequence($0.value, "the table's `rows`") })
     else { return nil }
@@ -37,7 +37,53 @@ extension NodeReader {
       rows.append(TableRow(cells: tests, output: output, span: rowNode.span))
     }
     let defaultValue = m["default"].flatMap { expression($0.value, "the table's `default`") }
-    return DecisionTable(name: name, hit: hit, inputs: inputs, rows: rows, defaultValue: defaultValue, span: key.span)
+    var table = DecisionTable(name: name, hit: hit, inputs: inputs, rows: rows, defaultValue: defaultValue, span: key.span)
+    policyKeys(&table, m, hitGiven: m["hit"] != nil)
+    return table
+  }
+
+  /// `priority:` and `aggregate:`, each only where its hit policy uses it, and a `default`
+  /// only where it can be used.
+  private mutating func policyKeys(_ table: inout DecisionTable, _ m: [String: YAMLPair], hitGiven: Bool) {
+    let name = table.name.value
+    let hit = table.hit
+    let hitText = hitGiven ? "`hit: \(hit.rawValue)`" : "the default `hit: unique`"
+    let ordered = hit == .priority || hit == .outputOrder
+    if let p = m["priority"] {
+      if !ordered {
+        report(
+          .tableShape, p.key.span, "`priority` has no use in table `\(name)` with \(hitText)",
+          help: ["`priority` ranks the results for `hit: priority` and `hit: output_order`; remove it or change `hit`"])
+      }
+      if let items = sequence(p.value, "the table's `priority`") {
+        if items.isEmpty, ordered { report(.tableShape, p.value.span, "the `priority` list of table `\(name)` is empty", help: ["list the results from most to least important"]) }
+        table.priority = items.compactMap { expression($0, "a priority") }
+      }
+    } else if ordered {
+      report(
+        .missingKey, table.name.span, "table `\(name)` with `hit: \(hit.rawValue)` is missing the required key `priority`",
+        help: ["list the results from most to least important: `priority: [Declined, Referred, Approved]`"])
+    }
+    if let a = m["aggregate"] {
+      if hit != .collect {
+        report(
+          .tableShape, a.key.span, "`aggregate` has no use in table `\(name)` with \(hitText)",
+          help: ["`aggregate` folds the results of `hit: collect`; remove it or write `hit: collect`"])
+      }
+      if let word = word(a.value, "aggregate", as: Aggregate.self) { table.aggregate = Located(word, a.value.span) }
+    }
+    if let d = m["default"] {
+      if !hit.isSingle, table.aggregate == nil {
+        report(
+          .tableShape, d.key.span,
+          "`default` is never used in table `\(name)`: with \(hitText) the result when no row matches is an empty list",
+          help: ["remove `default`, or add `aggregate: sum | count | min | max` to a `collect` table to fold its results into one value"])
+      } else if table.aggregate?.value == .count {
+        report(
+          .tableShape, d.key.span, "`default` is never used in table `\(name)`: `aggregate: count` gives 0 when no row matches",
+          help: ["remove `default`"])
+      }
+    }
   }
 
   /// A cell: `-`, `<= 12`, `[1..5]`, `(0..1]`, `A, B`, or a value to equal.

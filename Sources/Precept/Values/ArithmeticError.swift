@@ -13,6 +13,9 @@ public enum ArithmeticError: Error, Sendable, Hashable {
   case ambiguousRows(String, [Int])
   /// An `any` decision table matched several rows whose outputs differ.
   case disagreeingRows(String, [Int])
+  /// A `priority` or `output_order` decision table matched a row whose result (given as text)
+  /// is not in its `priority` list.
+  case unrankedResult(String, String)
   /// A decision table without a `default` where no row matches these inputs (given as text).
   case noRowMatches(String, String)
   /// Values that cannot be combined this way at run time (say, a window whose size is in months).
@@ -34,6 +37,8 @@ public enum ArithmeticError: Error, Sendable, Hashable {
       "table `\(table)` matched rows \(rows.map(String.init).joined(separator: " and ")); under `hit: unique` exactly one row may match"
     case .disagreeingRows(let table, let rows):
       "table `\(table)` matched rows \(rows.map(String.init).joined(separator: " and ")), which give different results; under `hit: any` they must agree"
+    case .unrankedResult(let table, let result):
+      "table `\(table)` matched a row whose result \(result) is not in its `priority` list, so it has no rank"
     case .noRowMatches(let table, let inputs): "no row of `\(table)` matches \(inputs), and it has no `default`"
     case .invalidOperands: "these values cannot be combined this way"
     case .finance(let reason): reason
