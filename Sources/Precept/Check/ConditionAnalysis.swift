@@ -232,10 +232,11 @@ extension Checker {
   }
 
   /// Two rules of a rulebook that apply to the same inputs and are violated by the same inputs,
-  /// though written differently (P0606, as for the same text).
+  /// though written differently (P0606, as for the same text). Only rules over the same inputs
+  /// are compared, each rule's sets are computed once, and a pair is first probed at one input
+  /// of each set before the exact comparison: a rulebook of a thousand rules stays fast.
   func lintEquivalentRules(_ rules: [CheckedRule], reported: Set<String>) {
     let candidates = rules.filter { r in fold(r.condition) == nil && !r.rule.condition.containsError && !(r.rule.when?.containsError ?? false) }
-    // Only rules over the same inputs are compared: a rulebook of a thousand rules stays fast.
     var groups: [[String]: [Int]] = [:]
     for (k, r) in candidates.enumerated() {
       var space = ConditionSpace()
@@ -243,27 +244,34 @@ extension Checker {
       space.collect(r.condition, self)
       groups[space.keys.sorted(), default: []].append(k)
     }
-    for j in candidates.indices {
+    for members in groups.values where members.count > 1 {
       var space = ConditionSpace()
-      space.collect(candidates[j].when, self)
-      space.collect(candidates[j].condition, self)
-      for i in groups[space.keys.sorted(), default: []] where i < j {
-        let (a, b) = (candidates[i], candidates[j])
-        guard (a.rule.verb == .flag) == (b.rule.verb == .flag), !reported.contains(b.rule.id.value) else { continue }
-        var space = ConditionSpace()
-        for r in [a, b] {
-          space.collect(r.when, self)
-          space.collect(r.condition, self)
+      for k in members {
+        space.collect(candidates[k].when, self)
+        space.collect(candidates[k].condition, self)
+      }
+      guard space.analysable else { continue }
+      let sets = members.map { applyAndViolate(candidates[$0], space) }
+      func probe(_ boxes: [[ValueSet]]) -> [[ValueSet]] { boxes.first.map { [$0.map(\.point)] } ?? [] }
+      func holds(_ probe: [[ValueSet]], in boxes: [[ValueSet]]) -> Bool { probe.isEmpty || !space.intersect(probe, boxes).isEmpty }
+      for j in members.indices {
+        let b = candidates[members[j]]
+        guard !reported.contains(b.rule.id.value), let y = sets[j] else { continue }
+        for i in 0..<j {
+          let a = candidates[members[i]]
+          guard (a.rule.verb == .flag) == (b.rule.verb == .flag), let x = sets[i],
+            x.violated.isEmpty == y.violated.isEmpty,
+            holds(probe(x.violated), in: y.violated), holds(probe(y.violated), in: x.violated),
+            holds(probe(x.applies), in: y.applies), holds(probe(y.applies), in: x.applies),
+            sameSet(x.applies, y.applies, space), sameSet(x.violated, y.violated, space)
+          else { continue }
+          report(
+            .duplicateCondition, b.condition.span,
+            "rules `\(a.rule.id.value)` and `\(b.rule.id.value)` check the same condition: they apply to the same inputs and are violated by the same inputs",
+            notes: [.init("`\(a.rule.id.value)` is here", at: a.condition.span)],
+            help: ["merge the two rules, or make their conditions differ"])
+          break
         }
-        guard space.analysable, let x = applyAndViolate(a, space), let y = applyAndViolate(b, space),
-          sameSet(x.applies, y.applies, space), sameSet(x.violated, y.violated, space)
-        else { continue }
-        report(
-          .duplicateCondition, b.condition.span,
-          "rules `\(a.rule.id.value)` and `\(b.rule.id.value)` check the same condition: they apply to the same inputs and are violated by the same inputs",
-          notes: [.init("`\(a.rule.id.value)` is here", at: a.condition.span)],
-          help: ["merge the two rules, or make their conditions differ"])
-        break
       }
     }
   }

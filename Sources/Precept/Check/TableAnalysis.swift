@@ -119,6 +119,14 @@ extension Checker {
       }
     }
 
+    /// The set of one value of it (its witness), for probing.
+    var point: ValueSet {
+      switch self {
+      case .numbers(let n): n.witness.map { .numbers(Intervals(point: $0, integral: n.integral)) } ?? self
+      case .cases(let c): c.min().map { .cases([$0]) } ?? self
+      }
+    }
+
     /// One value of the set, as a reviewer reads it.
     func witness(_ column: Column) -> String {
       switch (self, column) {
