@@ -252,17 +252,24 @@ extension Checker {
       }
       guard space.analysable else { continue }
       let sets = members.map { applyAndViolate(candidates[$0], space) }
-      func probe(_ boxes: [[ValueSet]]) -> [[ValueSet]] { boxes.first.map { [$0.map(\.point)] } ?? [] }
-      func holds(_ probe: [[ValueSet]], in boxes: [[ValueSet]]) -> Bool { probe.isEmpty || !space.intersect(probe, boxes).isEmpty }
+      // Probe inputs: one of each rule's sets (at most 32). Two equivalent rules agree at every
+      // probe, so only rules with the same answers are compared exactly.
+      var probes: [[ValueSet]] = []
+      for set in sets.compactMap({ $0 }) {
+        for boxes in [set.violated, set.applies] {
+          if let box = boxes.first, probes.count < 32 { probes.append(box.map(\.point)) }
+        }
+      }
+      let answers: [[Bool]] = sets.map { set in
+        guard let set else { return [] }
+        return probes.flatMap { p in [!space.intersect([p], set.violated).isEmpty, !space.intersect([p], set.applies).isEmpty] }
+      }
       for j in members.indices {
         let b = candidates[members[j]]
         guard !reported.contains(b.rule.id.value), let y = sets[j] else { continue }
         for i in 0..<j {
           let a = candidates[members[i]]
-          guard (a.rule.verb == .flag) == (b.rule.verb == .flag), let x = sets[i],
-            x.violated.isEmpty == y.violated.isEmpty,
-            holds(probe(x.violated), in: y.violated), holds(probe(y.violated), in: x.violated),
-            holds(probe(x.applies), in: y.applies), holds(probe(y.applies), in: x.applies),
+          guard (a.rule.verb == .flag) == (b.rule.verb == .flag), let x = sets[i], answers[i] == answers[j],
             sameSet(x.applies, y.applies, space), sameSet(x.violated, y.violated, space)
           else { continue }
           report(
