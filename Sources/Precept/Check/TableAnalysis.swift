@@ -119,10 +119,11 @@ extension Checker {
       }
     }
 
-    /// The set of one value of it (its witness), for probing.
+    /// The set of one value of it, as close to its lower bound as the scale allows, for probing:
+    /// probes at bounds tell `> 11%` from `> 12%`.
     var point: ValueSet {
       switch self {
-      case .numbers(let n): n.witness.map { .numbers(Intervals(point: $0, integral: n.integral)) } ?? self
+      case .numbers(let n): n.probe.map { .numbers(Intervals(point: $0, integral: n.integral)) } ?? self
       case .cases(let c): c.min().map { .cases([$0]) } ?? self
       }
     }
@@ -230,6 +231,16 @@ extension Checker {
       }
       out.append(Piece(low: low, lowIn: lowIn, high: nil, highIn: false))
       return Intervals(pieces: out, integral: integral)
+    }
+
+    /// A value inside, at the lower bound or the smallest step above it.
+    var probe: Fixed? {
+      guard let p = pieces.first else { return nil }
+      switch (p.low, p.high) {
+      case (let l?, _): return p.lowIn ? l : (try? l.adding(Fixed(units: 1)))
+      case (nil, let h?): return p.highIn ? h : (try? h.subtracting(Fixed(units: 1)))
+      case (nil, nil): return .zero
+      }
     }
 
     /// A value inside, preferring a bound (`701` for `> 700` on ints) and round numbers.
