@@ -86,7 +86,9 @@ struct ConditionSpace {
   /// The compared subjects `t` reads, as written, in order.
   func subjects(of t: Typed, _ c: Checker) -> [String] {
     switch t.kind {
-    case .binary(.and, let a, let b), .binary(.or, let a, let b): return subjects(of: a, c) + subjects(of: b, c).filter { !subjects(of: a, c).contains($0) }
+    case .binary(.and, let a, let b), .binary(.or, let a, let b):
+      let left = subjects(of: a, c)
+      return left + subjects(of: b, c).filter { !left.contains($0) }
     case .unary(.not, let a): return subjects(of: a, c)
     default:
       if let (s, _, _) = atom(t, c) { return ["`\(c.text(of: s.span))`"] }
@@ -171,8 +173,8 @@ struct ConditionSpace {
     var out: [[Checker.ValueSet]] = []
     for x in a {
       for y in b {
-        let box = zip(x, y).map { $0.intersect($1) }
-        if !box.contains(where: \.isEmpty) { out.append(box) }
+        let box = Checker.intersectBox(x, y)
+        if !Checker.isEmptyBox(box) { out.append(box) }
       }
     }
     return out

@@ -328,21 +328,27 @@ extension Checker {
 
   // MARK: - Boxes
 
-  private func intersect(_ a: [ValueSet], _ b: [ValueSet]) -> [ValueSet] { zip(a, b).map { $0.intersect($1) } }
+  /// The box of inputs in both boxes (empty in some column when they do not meet).
+  static func intersectBox(_ a: [ValueSet], _ b: [ValueSet]) -> [ValueSet] { zip(a, b).map { $0.intersect($1) } }
 
-  private func isEmpty(_ box: [ValueSet]) -> Bool { box.contains { $0.isEmpty } }
+  /// Whether a box holds no input.
+  static func isEmptyBox(_ box: [ValueSet]) -> Bool { box.contains { $0.isEmpty } }
+
+  private func intersect(_ a: [ValueSet], _ b: [ValueSet]) -> [ValueSet] { Checker.intersectBox(a, b) }
+
+  private func isEmpty(_ box: [ValueSet]) -> Bool { Checker.isEmptyBox(box) }
 
   private func subtract(_ boxes: [[ValueSet]], _ minus: [[ValueSet]]) -> [[ValueSet]]? { Checker.subtractBoxes(boxes, minus) }
 
   /// What of `boxes` no box of `minus` covers, as disjoint boxes; nil past a size that says the
   /// question is too large to judge this way.
   static func subtractBoxes(_ boxes: [[ValueSet]], _ minus: [[ValueSet]]) -> [[ValueSet]]? {
-    func empty(_ box: [ValueSet]) -> Bool { box.contains { $0.isEmpty } }
+    let empty = isEmptyBox
     var rest = boxes
     for m in minus {
       var next: [[ValueSet]] = []
       for box in rest {
-        guard !empty(zip(box, m).map({ $0.intersect($1) })) else {
+        guard !empty(intersectBox(box, m)) else {
           next.append(box)
           continue
         }
