@@ -179,11 +179,11 @@ private func statuses(_ book: CompiledRulebook, _ facts: String) throws -> [Stri
     ("a: { score: 750, grade: A }", RuleStatus.passed, nil),
     // The score is missing, but grade B rules out every row: no row matches (before: unknown
     // for a missing score, though the answer did not depend on it).
-    ("a: { grade: B }", .unknown, "no row of `limit` matches a.score = missing, a.grade = B, and it has no `default` in `limit`"),
-    ("a: { score: 650, grade: B }", .unknown, "no row of `limit` matches a.score = 650, a.grade = B, and it has no `default` in `limit`"),
-    // Grade A with a missing score: either row might match, so the value is missing. (The
-    // reason does not yet name `a.score`: a rule's trace stops at the table.)
-    ("a: { grade: A }", .unknown, "the verdict depends on a value that is missing"),
+    ("a: { grade: B }", .unknown, "no row of `limit` matches a.score = missing, a.grade = B, and it has no `default`"),
+    ("a: { score: 650, grade: B }", .unknown, "no row of `limit` matches a.score = 650, a.grade = B, and it has no `default`"),
+    // Grade A with a missing score: either row might match, so the value is missing, and the
+    // reason names the fact behind the table's input.
+    ("a: { grade: A }", .unknown, "missing: a.score"),
   ] as [(String, RuleStatus, String?)])
   func rowsAreKleeneConjunctions(_ facts: String, _ status: RuleStatus, _ reason: String?) throws {
     let d = try compileRulebook(Self.book).evaluate(facts: facts, asOf: CivilDate(year: 2026, month: 1, day: 1)!)

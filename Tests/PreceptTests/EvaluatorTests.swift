@@ -164,7 +164,7 @@ func statuses(_ d: Decision) -> [String: RuleStatus] {
     let overlap = try book.evaluate(facts: "a: { grade: A, term: 10, shortest: 6 }", asOf: asOf)
     let r = try #require(overlap.results.first)
     #expect(r.status == .unknown)
-    #expect(r.reason == "table `max_apr` matched rows 1 and 2; under `hit: unique` exactly one row may match in `max_apr`")
+    #expect(r.reason == "table `max_apr` matched rows 1 and 2; under `hit: unique` exactly one row may match")
     #expect(statuses(try book.evaluate(facts: "a: { grade: B, term: 10, shortest: 6 }", asOf: asOf))["CAP"] == .violated)
     #expect(statuses(try book.evaluate(facts: "a: { grade: C, term: 10, shortest: 6 }", asOf: asOf))["CAP"] == .passed)
   }

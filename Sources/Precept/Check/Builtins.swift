@@ -1,6 +1,6 @@
 /// The functions rules may call. Each has a fixed signature checked before anything runs.
 public enum Builtin: String, Sendable, CaseIterable {
-  case count, sum, min, max, avg, abs, round
+  case count, distinct, sum, min, max, avg, abs, round
   case age, daysBetween = "days_between"
   case window, perDay = "per_day"
   case apr, irr, pmt
@@ -12,12 +12,13 @@ public enum Builtin: String, Sendable, CaseIterable {
   var usage: String {
     switch self {
     case .count: "count(list)"
+    case .distinct: "distinct(list)  — its items without repeats, in first-seen order: count(distinct(tx.counterparty))"
     case .sum: "sum(list of numbers or money)"
     case .min: "min(list) or min(a, b, …)"
     case .max: "max(list) or max(a, b, …)"
     case .avg: "avg(list of numbers or money)"
     case .abs: "abs(number or money)"
-    case .round: "round(number or money, places)"
+    case .round: "round(number, money or percent, places)  — a percent rounds its figure: round(18.456%, 2) = 18.46%"
     case .age: "age(birth_date)"
     case .daysBetween: "days_between(from_date, to_date)"
     case .window: "window(items, 24h, by: .at)"
@@ -39,6 +40,7 @@ public enum Builtin: String, Sendable, CaseIterable {
     "total": (.sum, "add up a list"), "add": (.sum, "add up a list"),
     "average": (.avg, "average a list"), "mean": (.avg, "average a list"),
     "len": (.length, "measure text"), "size": (.count, "count a list"), "countif": (.count, "count matching items"),
+    "unique": (.distinct, "drop repeated items"), "dedupe": (.distinct, "drop repeated items"),
     "minimum": (.min, "take the smallest"), "maximum": (.max, "take the largest"),
     "datediff": (.daysBetween, "count days between dates"), "days": (.daysBetween, "count days between dates"),
   ]

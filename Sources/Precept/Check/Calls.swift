@@ -60,6 +60,11 @@ extension Checker {
         return bad("`count` takes one list" + (arity(1) ? ", but \(describe(typed[0])) is \(types[0].brief)" : ", but is given \(types.count) values"))
       }
       return result(.int)
+    case .distinct:
+      guard arity(1), let e = types[0].element else {
+        return bad("`distinct` takes one list" + (arity(1) ? ", but \(describe(typed[0])) is \(types[0].brief)" : ", but is given \(types.count) values"))
+      }
+      return result(.list(e))
     case .sum, .avg:
       guard arity(1), let e = types[0].element?.unwrapped else { return bad("`\(name)` takes one list") }
       switch e {

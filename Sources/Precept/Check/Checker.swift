@@ -32,22 +32,39 @@ public struct CheckedList: Sendable {
 /// A decision table with typed inputs, cells and outputs.
 public struct CheckedTable: Sendable {
   /// A checked cell: the test, with its operands typed.
-  public enum Cell: Sendable {
+  public indirect enum Cell: Sendable {
     case any
     case equals(Typed)
     case compare(BinaryOp, Typed)
     case range(Typed, lowInclusive: Bool, Typed, highInclusive: Bool)
-    case oneOf([Typed])
+    /// Any of the tests.
+    case anyOf([Cell])
+    /// None of the tests.
+    case not(Cell)
+
+    /// The typed expressions the test compares its input with, in the order written.
+    public var operands: [Typed] {
+      switch self {
+      case .any: []
+      case .equals(let e), .compare(_, let e): [e]
+      case .range(let a, _, let b, _): [a, b]
+      case .anyOf(let cs): cs.flatMap(\.operands)
+      case .not(let c): c.operands
+      }
+    }
   }
   /// The table as written.
   public var table: DecisionTable
   /// The inputs, typed, in column order.
   public var inputs: [Typed]
-  /// The rows: each cell's checked test, and the typed output.
-  public var rows: [(cells: [Cell], output: Typed)]
-  /// The typed default output, if given.
-  public var defaultValue: Typed?
-  /// The type of one result (a `collect` table yields a list of these).
+  /// The rows: each cell's checked test, and the typed outputs (one per output).
+  public var rows: [(cells: [Cell], outputs: [Typed])]
+  /// The typed default outputs, if given.
+  public var defaultValue: [Typed]?
+  /// Each output's type, in column order.
+  public var outputTypes: [ValueType]
+  /// The type of one result: the single output's, or a record of the named outputs (a `collect`
+  /// table yields a list of these).
   public var outputType: ValueType
   /// The typed `priority:` list, most important first.
   public var priority: [Typed] = []

@@ -155,7 +155,7 @@ struct ConditionSpace {
         return only(i, set)
       }
       if let (s, items, negated) = membership(t, c), let i = keys.firstIndex(of: c.text(of: s.span)),
-        let set = c.cellSetForAnalysis(.oneOf(items), columns[i])
+        let set = c.cellSetForAnalysis(.anyOf(items.map { .equals($0) }), columns[i])
       {
         return only(i, negated ? columns[i].full.subtract(set) : set)
       }

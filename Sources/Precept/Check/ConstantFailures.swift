@@ -26,8 +26,8 @@ extension Checker {
     }
     for t in tableTypes.values {
       t.inputs.forEach(visit)
-      for row in t.rows { visit(row.output) }
-      t.defaultValue.map(visit)
+      for row in t.rows { row.outputs.forEach(visit) }
+      t.defaultValue?.forEach(visit)
     }
   }
 

@@ -218,12 +218,40 @@ extension Checker {
         help: Suggestion.help(for: n, among: en.cases) + ["the cases are " + en.cases.joined(separator: ", ")])
       return .error(span)
     }
+    // A bare word with nothing to compare it with, such as a table's result or an `if` branch:
+    // the case of the one enum of the schema that has it.
+    let owners = schemaEnums(with: n, in: env.unit)
+    if owners.count == 1, let only = owners.first { return Typed(.enumCase(n), .enumeration(only.type), span) }
+    if owners.count > 1 {
+      report(
+        .unknownName, span, "`\(n)` is a case of \(owners.count) different enums of the schema, so which one is meant is unclear",
+        help: ["the enums of " + owners.map { "`\($0.path)`" }.joined(separator: ", ") + " have it",
+          "compare it with a field of the one meant, or declare the table's result `type:`"])
+      return .error(span)
+    }
     var help = Suggestion.help(for: n, among: scopes[env.unit].allNames + env.variables.map(\.0))
     if help.isEmpty, n.isIdentifier {
       help.append("if `\(n)` is an enum case, compare it with a field of that enum, e.g. `product.kind == \(n)`; if it is text, quote it: \"\(n)\"")
     }
     report(.unknownName, span, "unknown name `\(n)`", help: help)
     return .error(span)
+  }
+
+  /// The distinct enum types of unit `u`'s schema that have the case `n`, each with the first
+  /// fact path (in name order) declared with it.
+  func schemaEnums(with n: String, in u: Int) -> [(type: EnumType, path: String)] {
+    var out: [(type: EnumType, path: String)] = []
+    func walk(_ t: ValueType, _ path: String) {
+      switch t {
+      case .enumeration(let e):
+        if e.cases.contains(n), !out.contains(where: { $0.type == e }) { out.append((e, path)) }
+      case .optional(let x), .list(let x): walk(x, path)
+      case .record(let r): for f in r.fields { walk(f.type, path + "." + f.name) }
+      default: break
+      }
+    }
+    for root in scopes[u].facts.keys.sorted() { scopes[u].facts[root].map { walk($0, root) } }
+    return out
   }
 
   /// A definition, list, table or fact root declared in unit `u`.

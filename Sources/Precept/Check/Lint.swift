@@ -36,17 +36,10 @@ extension Checker {
     for t in tableTypes.values {
       t.inputs.forEach(visit)
       for row in t.rows {
-        for cell in row.cells {
-          switch cell {
-          case .any: break
-          case .equals(let x), .compare(_, let x): visit(x)
-          case .range(let a, _, let b, _): visit(a); visit(b)
-          case .oneOf(let xs): xs.forEach(visit)
-          }
-        }
-        visit(row.output)
+        for cell in row.cells { cell.operands.forEach(visit) }
+        row.outputs.forEach(visit)
       }
-      t.defaultValue.map(visit)
+      t.defaultValue?.forEach(visit)
     }
     for rules in checkedRules {
       for r in rules {
@@ -160,7 +153,8 @@ extension Checker {
     case .equals(let e): "=" + e.shape
     case .compare(let op, let e): op.rawValue + e.shape
     case .range(let a, let ai, let b, let bi): (ai ? "[" : "(") + a.shape + ".." + b.shape + (bi ? "]" : ")")
-    case .oneOf(let xs): xs.map(\.shape).sorted().joined(separator: ",")
+    case .anyOf(let ts): ts.map(cellShape).sorted().joined(separator: ",")
+    case .not(let t): "not(" + cellShape(t) + ")"
     }
   }
 

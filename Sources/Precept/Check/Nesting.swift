@@ -183,17 +183,10 @@ extension Checker {
       let t = book.tables[i]
       roots = t.inputs
       for row in t.rows {
-        for cell in row.cells {
-          switch cell.test {
-          case .any: break
-          case .equals(let e), .compare(_, let e): roots.append(e)
-          case .range(let a, _, let b, _): roots += [a, b]
-          case .oneOf(let xs): roots += xs
-          }
-        }
-        roots.append(row.output)
+        for cell in row.cells { roots += cell.test.operands }
+        roots += row.outputs
       }
-      if let d = t.defaultValue { roots.append(d) }
+      roots += t.defaultValue ?? []
     }
     func declaration(_ n: String, in v: Int) -> Reference? {
       scopes[v].definitions[n] != nil || scopes[v].tables[n] != nil ? Reference(unit: v, name: n) : nil

@@ -25,7 +25,7 @@ extension Checker {
           let both = intersect(rows[i], rows[j])
           guard !isEmpty(both) else { continue }
           // Under `any`, rows that give the same constant agree; only differing ones conflict.
-          if table.hit == .any, let a = fold(checked.rows[i].output), let b = fold(checked.rows[j].output), a == b { continue }
+          if table.hit == .any, sameConstants(checked.rows[i].outputs, checked.rows[j].outputs) { continue }
           report(
             .overlappingRows, table.rows[j].span,
             table.hit == .unique
@@ -62,6 +62,11 @@ extension Checker {
       .tableGap, table.name.span,
       "no row of table `\(table.name.value)` matches \(shown(gap)), and it has no `default`: rules reading it are unknown there",
       help: ["add a row for these inputs, or a `default:` for every input no row matches"])
+  }
+
+  /// Whether two rows give the same constant for every output.
+  private func sameConstants(_ a: [Typed], _ b: [Typed]) -> Bool {
+    zip(a, b).allSatisfy { x, y in fold(x).map { $0 == fold(y) } ?? false }
   }
 
   // MARK: - Columns and sets
@@ -107,6 +112,15 @@ extension Checker {
       switch (self, o) {
       case (.numbers(let a), .numbers(let b)): .numbers(a.intersect(b))
       case (.cases(let a), .cases(let b)): .cases(a.intersection(b))
+      default: self
+      }
+    }
+
+    func union(_ o: ValueSet) -> ValueSet {
+      switch (self, o) {
+      // Through the complements, which keeps the pieces disjoint and sorted.
+      case (.numbers(let a), .numbers(let b)): .numbers(a.complement.intersect(b.complement).complement)
+      case (.cases(let a), .cases(let b)): .cases(a.union(b))
       default: self
       }
     }
@@ -260,6 +274,18 @@ extension Checker {
 
   /// The values of `column` that `cell` matches, or nil when the cell is not a constant test.
   func cellSetForAnalysis(_ cell: CheckedTable.Cell, _ column: Column) -> ValueSet? {
+    switch cell {
+    case .any: return column.full
+    case .anyOf(let cells):
+      var union = column.full.subtract(column.full)
+      for c in cells {
+        guard let set = cellSetForAnalysis(c, column) else { return nil }
+        union = union.union(set)
+      }
+      return union
+    case .not(let c): return cellSetForAnalysis(c, column).map { column.full.subtract($0) }
+    case .equals, .compare, .range: break
+    }
     switch column {
     case .numbers(let integral, _, _):
       func value(_ t: Typed) -> Fixed? {
@@ -281,16 +307,12 @@ extension Checker {
         }
       }
       switch cell {
-      case .any: return column.full
+      case .any, .anyOf, .not: return nil  // taken above
       case .equals(let e): return value(e).map { .numbers(Intervals(point: $0, integral: integral)) }
       case .compare(let op, let e): return value(e).flatMap { half(op, $0) }.map { .numbers($0) }
       case .range(let lo, let li, let hi, let hiIn):
         guard let l = value(lo), let h = value(hi) else { return nil }
         return .numbers(Intervals(pieces: [.init(low: l, lowIn: li, high: h, highIn: hiIn)], integral: integral))
-      case .oneOf(let xs):
-        let vs = xs.compactMap(value)
-        guard vs.count == xs.count else { return nil }
-        return .numbers(Intervals(pieces: vs.sorted().map { .init(low: $0, lowIn: true, high: $0, highIn: true) }, integral: integral))
       }
     case .cases(let names):
       func index(_ t: Typed) -> Int? {
@@ -301,11 +323,8 @@ extension Checker {
         }
       }
       switch cell {
-      case .any: return column.full
+      case .any, .anyOf, .not: return nil  // taken above
       case .equals(let e): return index(e).map { .cases([$0]) }
-      case .oneOf(let xs):
-        let ks = xs.compactMap(index)
-        return ks.count == xs.count ? .cases(Set(ks)) : nil
       case .compare(let op, let e):
         // Enums order by declaration (R1 < R2).
         guard let k = index(e) else { return nil }

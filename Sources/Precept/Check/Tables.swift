@@ -33,23 +33,30 @@ extension Checker {
   private func checkedTable(_ table: DecisionTable, _ ref: Reference) -> CheckedTable {
     let env = Env(unit: ref.unit)
     let inputs = table.inputs.map { check($0, env) }
-    var rows: [(cells: [CheckedTable.Cell], output: Typed)] = []
-    var outputType: ValueType = .nothing
+    var rows: [(cells: [CheckedTable.Cell], outputs: [Typed])] = []
+    // A declared type is what every result must be; else the first row's results set it.
+    var types: [ValueType] = table.outputs.map { $0.type ?? .nothing }
+    func agreeing(_ e: Expr, _ k: Int) -> Typed {
+      let out = check(e, env, expected: types[k] == .nothing ? nil : types[k])
+      types[k] = agree(types[k], out, table, k, declared: table.outputs[k].type != nil)
+      return out
+    }
     for row in table.rows {
       let cells = zip(row.cells, inputs).map { cell($0.0, input: $0.1, env) }
-      let out = check(row.output, env, expected: outputType == .nothing ? nil : outputType)
-      outputType = agree(outputType, out, table)
-      rows.append((cells, out))
+      rows.append((cells, row.outputs.indices.map { agreeing(row.outputs[$0], $0) }))
     }
-    var defaultValue: Typed?
-    if let d = table.defaultValue {
-      let typed = check(d, env, expected: outputType)
-      outputType = agree(outputType, typed, table)
-      defaultValue = typed
+    let defaultValue = table.defaultValue.map { d in d.indices.map { agreeing(d[$0], $0) } }
+    types = types.map { $0 == .nothing ? .error : $0 }
+    let outputType: ValueType
+    if table.outputs.first?.name == nil {
+      outputType = types.first ?? .error
+    } else if types.contains(where: \.isError) {
+      outputType = .error
+    } else {
+      outputType = .record(RecordType(zip(table.outputs, types).map { Field(name: $0.0.name?.value ?? "", type: $0.1) }))
     }
-    if outputType == .nothing { outputType = .error }
-    var checked = CheckedTable(table: table, inputs: inputs, rows: rows, defaultValue: defaultValue, outputType: outputType)
-    checked.priority = table.priority.map { check($0, env, expected: outputType) }
+    var checked = CheckedTable(table: table, inputs: inputs, rows: rows, defaultValue: defaultValue, outputTypes: types, outputType: outputType)
+    checked.priority = table.priority.map { check($0, env, expected: types.first) }
     checkPolicy(checked)
     tableTypes[ref] = checked
     return checked
@@ -60,7 +67,8 @@ extension Checker {
   private func checkPolicy(_ t: CheckedTable) {
     let name = t.table.name.value
     guard !t.outputType.isError else { return }
-    if let a = t.table.aggregate, t.table.hit == .collect {
+    // With several outputs the reader has said `aggregate` cannot be used.
+    if let a = t.table.aggregate, t.table.hit == .collect, t.table.outputs.count == 1 {
       let u = t.outputType.unwrapped
       let fits: Bool
       switch (a.value, u) {
@@ -82,9 +90,10 @@ extension Checker {
     var keys: [PriorityKey] = []
     for p in t.priority {
       guard !p.type.isError else { continue }
-      guard unify(t.outputType, p.type) != nil else {
+      guard let ranked = t.outputTypes.first, unify(ranked, p.type) != nil else {
         report(
-          .invalidValue, p.span, "this priority is \(p.type.brief), but the results of table `\(name)` are \(t.outputType.brief)",
+          .invalidValue, p.span, "this priority is \(p.type.brief), but " + (t.table.outputs.first?.name.map { "the output it ranks, `\($0.value)`," } ?? "the results of table `\(name)`")
+            + " \(t.table.outputs.first?.name == nil ? "are" : "is") \(t.outputTypes.first?.brief ?? "none")",
           help: ["list the results the rows give, from most to least important"])
         continue
       }
@@ -102,9 +111,9 @@ extension Checker {
     // A list that is missing or did not check (a misspelt case) would make every row look unranked.
     guard !t.priority.isEmpty, !t.priority.contains(where: \.type.isError) else { return }
     for row in t.rows {
-      guard let key = priorityKey(row.output), !keys.contains(key) else { continue }
+      guard let first = row.outputs.first, let key = priorityKey(first), !keys.contains(key) else { continue }
       report(
-        .tableCell, row.output.span, "the result `\(text(of: row.output.span))` is not in the `priority` list of table `\(name)`",
+        .tableCell, first.span, "the result `\(text(of: first.span))` is not in the `priority` list of table `\(name)`",
         help: ["with `hit: \(t.table.hit.rawValue)` every result needs a rank: add it to `priority`"])
     }
   }
@@ -120,11 +129,21 @@ extension Checker {
     return fold(t).map { .constant($0) }
   }
 
-  private func agree(_ sofar: ValueType, _ out: Typed, _ table: DecisionTable) -> ValueType {
-    if let u = unify(sofar, out.type) { return u }
+  private func agree(_ sofar: ValueType, _ out: Typed, _ table: DecisionTable, _ k: Int, declared: Bool) -> ValueType {
+    // A declared type takes results of that type (an amount in any currency for `money`, a
+    // missing value for `T?`); an int result does not become a decimal one.
+    func sameKind(_ a: ValueType, _ b: ValueType) -> Bool {
+      if case .money = a.unwrapped, case .money = b.unwrapped { return true }
+      return a.unwrapped == b.unwrapped
+    }
+    if let u = unify(sofar, out.type), !declared || sameKind(u, sofar) || out.type.isError { return declared ? sofar : u }
+    let which = table.outputs[k].name.map { "output `\($0.value)`" } ?? "result"
     report(
-      .tableCell, out.span, "this result is \(out.type.brief), but earlier results of table `\(table.name.value)` are \(sofar.brief)",
-      help: ["every row of a table gives the same type of result"])
+      .tableCell, out.span,
+      declared
+        ? "this \(which) is \(out.type.brief), but table `\(table.name.value)` declares it \(sofar.brief)"
+        : "this \(which) is \(out.type.brief), but earlier results of table `\(table.name.value)` are \(sofar.brief)",
+      help: [declared ? "give a value of the declared type, or change the table's type" : "every row of a table gives the same type of result"])
     return sofar
   }
 
@@ -143,15 +162,19 @@ extension Checker {
       }
       return typed
     }
-    switch c.test {
-    case .any: return .any
-    case .equals(let e): return .equals(operand(e))
-    case .compare(let op, let e):
-      // Enums order by declaration (R1 < R2), which is what risk scales need.
-      return .compare(op, operand(e))
-    case .range(let lo, let li, let hi, let hiIn): return .range(operand(lo), lowInclusive: li, operand(hi), highInclusive: hiIn)
-    case .oneOf(let xs): return .oneOf(xs.map(operand))
+    func test(_ t: TableCell.Test) -> CheckedTable.Cell {
+      switch t {
+      case .any: return .any
+      case .equals(let e): return .equals(operand(e))
+      case .compare(let op, let e):
+        // Enums order by declaration (R1 < R2), which is what risk scales need.
+        return .compare(op, operand(e))
+      case .range(let lo, let li, let hi, let hiIn): return .range(operand(lo), lowInclusive: li, operand(hi), highInclusive: hiIn)
+      case .anyOf(let ts): return .anyOf(ts.map(test))
+      case .not(let t): return .not(test(t))
+      }
     }
+    return test(c.test)
   }
 }
 

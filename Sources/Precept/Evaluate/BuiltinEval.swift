@@ -35,6 +35,9 @@ extension Evaluator {
       case .count:
         guard case .list(let xs) = args[0] else { return .missing }
         return .number(Fixed(xs.count))
+      case .distinct:
+        guard case .list(let xs) = args[0] else { return .missing }
+        return Evaluator.distinct(xs)
       case .sum:
         guard case .list(let xs) = args[0] else { return .missing }
         return try sum(xs, node: node)
@@ -292,6 +295,26 @@ extension Evaluator {
       return nil
     }
   }
+
+  /// The items without repeats, in first-seen order; missing when an item is missing (it may or
+  /// may not repeat another). Instants are compared as instants, whatever their offsets; every
+  /// other value's equality is its identity, so a hash set finds repeats in linear time.
+  static func distinct(_ xs: [Value]) -> Value {
+    var seen: Set<Value> = []
+    var instants: [Value] = []
+    var out: [Value] = []
+    for x in xs {
+      if x.isMissing { return .missing }
+      if case .datetime = x {
+        if instants.contains(where: { Evaluator.equal($0, x) == true }) { continue }
+        instants.append(x)
+      } else if !seen.insert(x).inserted {
+        continue
+      }
+      out.append(x)
+    }
+    return .list(out)
+  }
 }
 
 extension Int64 {
@@ -300,4 +323,5 @@ extension Int64 {
     let q = self / d
     return (self % d != 0 && (self < 0) != (d < 0)) ? q - 1 : q
   }
+
 }

@@ -92,7 +92,7 @@ extension Evaluator {
         reason = "set aside by \(book.rules[overriddenBy[i]].id), an exception that applies here"
       case .unknown:
         missing = missingFacts(rule)
-        let failed = ruleFailures[i].map { "\($0.error.message) in `\(text(of: $0.node))`" }
+        let failed = ruleFailures[i].map { $0.error.namesItsPlace ? $0.error.message : "\($0.error.message) in `\(text(of: $0.node))`" }
         reason = failed.isEmpty
           ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
           : failed.joined(separator: "; ")
@@ -170,9 +170,14 @@ extension Evaluator {
 
   func trace(_ t: TraceTemplate) -> Trace {
     let v = computedValue(t.node)
+    let choice = t.table.map { i -> TableChoice in
+      let table = book.tables[i]
+      let rows = v == nil ? nil : tableRows[t.node]
+      return TableChoice(name: table.name, rows: rows, sources: (rows ?? []).compactMap { r in table.rowSpans.indices.contains(r - 1) ? table.rowSpans[r - 1] : nil })
+    }
     return Trace(
       expression: t.text, value: v?.formatted(as: t.type), json: v?.json(as: t.type), fact: t.fact, definition: t.definition,
-      decidingItem: witnesses[t.node], matches: t.matchNodes.flatMap { matchedSpans[$0] ?? [] }, children: t.children.map { trace($0) })
+      decidingItem: witnesses[t.node], table: choice, matches: t.matchNodes.flatMap { matchedSpans[$0] ?? [] }, children: t.children.map { trace($0) })
   }
 }
 

@@ -83,6 +83,8 @@ public struct Trace: Sendable {
   public let definition: String?
   /// For `any`/`all`/`none`: the position (from 0) of the item that decided it.
   public let decidingItem: Int?
+  /// When the sub-expression names a decision table: the table and the rows its value came from.
+  public let table: TableChoice?
   /// Where claims were found in the copy (spans of the original text).
   public let matches: [TextSpan]
   /// The sub-expressions that decided this one's value.
@@ -98,6 +100,25 @@ public struct Trace: Sendable {
     }
     walk(self)
     return out
+  }
+}
+
+/// Which rows of a decision table gave its value, for a trace.
+public struct TableChoice: Sendable {
+  /// The table's name.
+  public let name: String
+  /// The rows (from 1) whose results make the value, in the order used; empty when no row matched
+  /// and the value is the table's `default`; nil when the table's value could not be decided.
+  public let rows: [Int]?
+  /// Where each of `rows` is written.
+  public let sources: [Span]
+
+  /// The choice in words: "row 2 (file:line:col)", "its default", "no row decided".
+  public var description: String {
+    guard let rows else { return "table `\(name)`: no row decided" }
+    if rows.isEmpty { return "table `\(name)`: no row matched, its `default`" }
+    let each = zip(rows, sources).map { "\($0) at \($1.description)" }
+    return "table `\(name)`: row\(rows.count == 1 ? "" : "s") " + each.joined(separator: ", ")
   }
 }
 

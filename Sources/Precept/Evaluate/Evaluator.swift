@@ -46,6 +46,8 @@ public final class Evaluator {
     var witnesses: [Int: Int] = [:]
     /// For traces: where in the copy each text test last matched.
     var matchedSpans: [Int: [TextSpan]] = [:]
+    /// For traces: the rows (from 1) each decision table's value came from; empty for its `default`.
+    var tableRows: [Int: [Int]] = [:]
     /// Scratch storage of `window` and `per_day`, kept from one evaluation to the next.
     var spareKeys: [(key: Int64, index: Int32)] = []
     var spareOrder: [Int32] = []
@@ -95,6 +97,10 @@ public final class Evaluator {
   var matchedSpans: [Int: [TextSpan]] {
     get { state.pointee.matchedSpans }
     _modify { yield &state.pointee.matchedSpans }
+  }
+  var tableRows: [Int: [Int]] {
+    get { state.pointee.tableRows }
+    _modify { yield &state.pointee.tableRows }
   }
   /// For test coverage: record which decision-table rows are chosen.
   var recordTableRows = false {
@@ -237,6 +243,7 @@ public final class Evaluator {
     if !state.pointee.failures.isEmpty { state.pointee.failures.removeAll(keepingCapacity: true) }
     if !state.pointee.witnesses.isEmpty { state.pointee.witnesses.removeAll(keepingCapacity: true) }
     if !state.pointee.matchedSpans.isEmpty { state.pointee.matchedSpans.removeAll(keepingCapacity: true) }
+    if !state.pointee.tableRows.isEmpty { state.pointee.tableRows.removeAll(keepingCapacity: true) }
   }
 
   var generation: UInt32 { state.pointee.generation }

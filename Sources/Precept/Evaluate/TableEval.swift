@@ -34,30 +34,35 @@ extension Evaluator {
     if undecided { return .missing }
     switch table.hit {
     case .first:
-      if let r = matched.first { return eval(Int32(table.rows[r].output)) }
+      if let r = matched.first { return chosen(table, [r], node: node) }
     case .unique:
       if matched.count > 1 { return fail(node, .ambiguousRows(table.name, matched.map { $0 + 1 })) }
-      if let r = matched.first { return eval(Int32(table.rows[r].output)) }
+      if let r = matched.first { return chosen(table, [r], node: node) }
     case .any:
-      let outputs = matched.map { eval(Int32(table.rows[$0].output)) }
+      let outputs = matched.map { result(table.rows[$0].outputs) }
       if let first = outputs.first {
         if outputs.contains(where: { Evaluator.equal($0, first) != true }) { return fail(node, .disagreeingRows(table.name, matched.map { $0 + 1 })) }
-        return first
+        return chosen(table, matched, node: node, value: first)
       }
     case .priority:
       guard let best = ranked(table, matched, node: node) else { return .missing }
-      if let first = best.first { return first }
+      if let first = best.first { return chosen(table, [first.row], node: node, value: first.value) }
     case .outputOrder:
-      return ranked(table, matched, node: node).map(Value.list) ?? .missing
+      guard let order = ranked(table, matched, node: node) else { return .missing }
+      return chosen(table, order.map(\.row), node: node, value: .list(order.map(\.value)))
     case .ruleOrder:
-      return .list(matched.map { eval(Int32(table.rows[$0].output)) })
+      return chosen(table, matched, node: node, value: .list(matched.map { result(table.rows[$0].outputs) }))
     case .collect:
-      let outputs = matched.map { eval(Int32(table.rows[$0].output)) }
+      if recordWitnesses { tableRows[node] = matched.map { $0 + 1 } }
+      let outputs = matched.map { result(table.rows[$0].outputs) }
       guard let aggregate = table.aggregate else { return .list(outputs) }
       if aggregate == .count { return .number(Fixed(outputs.count)) }
       if let folded = fold(outputs, aggregate, node: node) { return folded }
     }
-    if let d = table.defaultValue { return eval(Int32(d)) }
+    if let d = table.defaultValue {
+      if recordWitnesses { tableRows[node] = [] }
+      return result(d)
+    }
     // Sum, min and max of nothing are not a number: missing, not a gap in the table.
     if table.aggregate != nil { return .missing }
     // Every input is known and no row matches: not a missing fact, a gap in the table.
@@ -65,22 +70,36 @@ extension Evaluator {
     return fail(node, .noRowMatches(table.name, given.joined(separator: ", ")))
   }
 
-  /// The matching rows' results, most important first by the `priority:` list (rows of equal
-  /// rank in row order); nil when a result is missing or cannot be ranked (a failure).
-  private func ranked(_ table: CompiledTable, _ matched: [Int], node: Int) -> [Value]? {
+  /// The value of the rows chosen (their result, unless given), noting them for the trace.
+  private func chosen(_ table: CompiledTable, _ rows: [Int], node: Int, value: Value? = nil) -> Value {
+    if recordWitnesses { tableRows[node] = rows.map { $0 + 1 } }
+    if let value { return value }
+    return rows.first.map { result(table.rows[$0].outputs) } ?? .missing
+  }
+
+  /// A row's (or the default's) result: its one output, or the record of its named outputs.
+  private func result(_ outputs: [Int]) -> Value {
+    if outputs.count == 1, let only = outputs.first { return eval(Int32(only)) }
+    return .record(outputs.map { eval(Int32($0)) })
+  }
+
+  /// The matching rows with their results, most important first by the `priority:` list (which
+  /// ranks the first output; rows of equal rank in row order); nil when a ranked output is
+  /// missing or not in the list (a failure).
+  private func ranked(_ table: CompiledTable, _ matched: [Int], node: Int) -> [(row: Int, value: Value)]? {
     let ranks = table.priority.map { eval(Int32($0)) }
     var out: [(rank: Int, row: Int, value: Value)] = []
     for r in matched {
-      let output = table.rows[r].output
+      guard let output = table.rows[r].outputs.first else { return nil }
       let v = eval(Int32(output))
       if v.isMissing { return nil }
       guard let k = ranks.firstIndex(where: { Evaluator.equal(v, $0) == true }) else {
         _ = fail(node, .unrankedResult(table.name, v.formatted(as: book.nodes[output].type)))
         return nil
       }
-      out.append((k, r, v))
+      out.append((k, r, result(table.rows[r].outputs)))
     }
-    return out.sorted { ($0.rank, $0.row) < ($1.rank, $1.row) }.map(\.value)
+    return out.sorted { ($0.rank, $0.row) < ($1.rank, $1.row) }.map { ($0.row, $0.value) }
   }
 
   /// `aggregate: sum | min | max` over the matching results; nil when none matched.
@@ -113,9 +132,19 @@ extension Evaluator {
         case .bool(let b) = compare(hiIn ? .le : .lt, input, eval(Int32(hi)), node: node)
       else { return nil }
       return a && b
-    case .oneOf(let xs):
-      if input.isMissing { return nil }
-      return xs.contains { Evaluator.equal(input, eval(Int32($0))) == true }
+    case .anyOf(let cells):
+      // Kleene `or`: one match decides; an undecided test leaves a non-match undecided.
+      var verdict: Bool? = false
+      for c in cells {
+        switch matches(c, input, node: node) {
+        case true?: return true
+        case false?: continue
+        case nil: verdict = nil
+        }
+      }
+      return verdict
+    case .not(let c):
+      return matches(c, input, node: node).map { !$0 }
     }
   }
 }

@@ -87,6 +87,7 @@ public struct DecisionRenderer: Sendable {
     let value = t.value.map { clip($0) } ?? "not evaluated"
     var s = indent + label + " = " + value
     if let item = t.decidingItem { s += "  (decided by item \(item))" }
+    if let choice = t.table, t.value != nil { s += "  (\(shown(choice.description)))" }
     s += "\n"
     if !t.matches.isEmpty { s += indent + "  " + TextMatches.describe(t.matches) + "\n" }
     for c in t.children where !(c.children.isEmpty && c.fact == nil && c.definition == nil && c.expression == c.value) {

@@ -136,6 +136,8 @@ struct TraceTemplate: Sendable {
   var fact: String?
   /// The definition's name, when this sub-expression names one.
   var definition: String?
+  /// The compiled table, when this sub-expression names a decision table.
+  var table: Int?
   /// Text tests (`contains any` …) whose matches belong to this node: itself, or those in a
   /// quantifier's body, which the trace does not expand.
   var matchNodes: [Int] = []

@@ -171,6 +171,11 @@ struct GraphCompiler {
       operands.append(lower(a))
       if isKey { frames.removeLast() }
     }
+    // `round(18.456%, 2)` is 18.46%: places count in the percent figure, two more in the fraction.
+    if f == .round, args[0].type.unwrapped == .percent, operands.count == 2 {
+      let two = add(.constant(.number(Fixed(2))), .int, args[1].span)
+      operands[1] = add(.arithmetic(.add, operands[1], two), .int, args[1].span)
+    }
     return add(.call(f, operands, level: frames.count), t.type, t.span)
   }
 

@@ -50,18 +50,31 @@ enum Op: Sendable, Hashable {
 
 /// A decision table ready to evaluate.
 struct CompiledTable: Sendable {
-  enum Cell: Sendable {
+  indirect enum Cell: Sendable {
     case any
     case equals(Int)
     case compare(BinaryOp, Int)
     case range(Int, lowInclusive: Bool, Int, highInclusive: Bool)
-    case oneOf([Int])
+    case anyOf([Cell])
+    case not(Cell)
+
+    /// The nodes the test compares its input with.
+    var operands: [Int] {
+      switch self {
+      case .any: []
+      case .equals(let e), .compare(_, let e): [e]
+      case .range(let a, _, let b, _): [a, b]
+      case .anyOf(let cs): cs.flatMap(\.operands)
+      case .not(let c): c.operands
+      }
+    }
   }
   var name: String
   var hit: HitPolicy
   var inputs: [Int]
-  var rows: [(cells: [Cell], output: Int)]
-  var defaultValue: Int?
+  /// Each row's tests, and its output nodes (one per output).
+  var rows: [(cells: [Cell], outputs: [Int])]
+  var defaultValue: [Int]?
   /// The `priority:` outputs, most important first.
   var priority: [Int]
   var aggregate: Aggregate?

@@ -4,26 +4,29 @@ extension GraphCompiler {
     if let i = tableIndexes[ref] { return i }
     guard let t = checked.tables[ref] else { return 0 }
     let inputs = t.inputs.map { lower($0) }
-    var rows: [(cells: [CompiledTable.Cell], output: Int)] = []
+    var rows: [(cells: [CompiledTable.Cell], outputs: [Int])] = []
     for row in t.rows {
-      let cells = row.cells.map { cell -> CompiledTable.Cell in
-        switch cell {
-        case .any: .any
-        case .equals(let e): .equals(lower(e))
-        case .compare(let op, let e): .compare(op, lower(e))
-        case .range(let lo, let li, let hi, let hiIn): .range(lower(lo), lowInclusive: li, lower(hi), highInclusive: hiIn)
-        case .oneOf(let xs): .oneOf(xs.map { lower($0) })
-        }
-      }
-      rows.append((cells, lower(row.output)))
+      let cells = row.cells.map { cell($0) }
+      rows.append((cells, row.outputs.map { lower($0) }))
     }
     let compiled = CompiledTable(
-      name: ref.name, hit: t.table.hit, inputs: inputs, rows: rows, defaultValue: t.defaultValue.map { lower($0) },
+      name: ref.name, hit: t.table.hit, inputs: inputs, rows: rows, defaultValue: t.defaultValue.map { $0.map { lower($0) } },
       priority: t.priority.map { lower($0) }, aggregate: t.table.aggregate?.value, rowSpans: t.table.rows.map(\.span))
     tables.append(compiled)
     tableIndexes[ref] = tables.count - 1
     names.tables[tables.count - 1] = qualified(ref)
     return tables.count - 1
+  }
+
+  private mutating func cell(_ c: CheckedTable.Cell) -> CompiledTable.Cell {
+    switch c {
+    case .any: .any
+    case .equals(let e): .equals(lower(e))
+    case .compare(let op, let e): .compare(op, lower(e))
+    case .range(let lo, let li, let hi, let hiIn): .range(lower(lo), lowInclusive: li, lower(hi), highInclusive: hiIn)
+    case .anyOf(let cs): .anyOf(cs.map { cell($0) })
+    case .not(let c): .not(cell(c))
+    }
   }
 
   /// A rule's trace shape: each sub-expression's node and text. Loop bodies are not expanded
@@ -34,6 +37,7 @@ extension GraphCompiler {
     var children: [TraceTemplate] = []
     var fact: String?
     var definition: String?
+    var table: Int?
     var matchNodes: [Int] = []
     switch t.kind {
     case .fact(let path): fact = path.joined(separator: ".")
@@ -49,6 +53,10 @@ extension GraphCompiler {
     case .binary(let op, _, _) where op == .contains || op == .containsAny || op == .containsAll:
       matchNodes = [node]
       children = t.children.map { template($0, expandDefinitions: expandDefinitions) }
+    case .table(let ref):
+      // The inputs the rows were chosen by, so the trace (and `missing`) names the facts behind it.
+      table = self.table(ref)
+      children = (checked.tables[ref]?.inputs ?? []).map { template($0, expandDefinitions: false) }
     case .literal, .enumCase, .namedList, .today, .item, .variable, .error: break
     case .call(let f, let args):
       let shown = (f == .window || f == .perDay) ? Array(args.prefix(f == .window ? 2 : 1)) : args
@@ -57,7 +65,8 @@ extension GraphCompiler {
       children = t.children.map { template($0, expandDefinitions: expandDefinitions) }
     }
     return TraceTemplate(
-      node: node, text: text(t.span), type: t.type, fact: fact, definition: definition, matchNodes: matchNodes, children: children)
+      node: node, text: text(t.span), type: t.type, fact: fact, definition: definition, table: table, matchNodes: matchNodes,
+      children: children)
   }
 
   /// The nodes of the text tests inside an expression (already lowered, so this only looks them up).

@@ -184,17 +184,10 @@ public struct RuleGraphView: Sendable, Equatable {
       for (i, t) in book.tables.enumerated() {
         var nodes = t.inputs
         for row in t.rows {
-          nodes.append(row.output)
-          for cell in row.cells {
-            switch cell {
-            case .any: break
-            case .equals(let n), .compare(_, let n): nodes.append(n)
-            case .range(let lo, _, let hi, _): nodes += [lo, hi]
-            case .oneOf(let xs): nodes += xs
-            }
-          }
+          nodes += row.outputs
+          for cell in row.cells { nodes += cell.operands }
         }
-        if let d = t.defaultValue { nodes.append(d) }
+        nodes += t.defaultValue ?? []
         tables[book.names.tables[i] ?? t.name, default: []] += nodes
       }
       tableNodes = tables

@@ -133,10 +133,12 @@ public struct DecisionTable: Sendable {
   public var hit: HitPolicy
   /// The expressions each row's cells test, in column order.
   public var inputs: [Expr]
+  /// What each row yields: one unnamed result, or the named `outputs:` in column order.
+  public var outputs: [TableOutput] = [TableOutput()]
   /// The rows, in the order written.
   public var rows: [TableRow]
-  /// The output when no row matches, if given.
-  public var defaultValue: Expr?
+  /// The outputs when no row matches (one per output, in column order), if given.
+  public var defaultValue: [Expr]?
   /// `priority:` — the outputs from most to least important, for `priority` and `output_order`.
   public var priority: [Expr] = []
   /// `aggregate:` — for `collect`, the fold of the matching results.
@@ -145,12 +147,28 @@ public struct DecisionTable: Sendable {
   public var span: Span
 }
 
-/// One row: a test per input, then the output.
+/// One output of a table: its single result, or one of its named `outputs:`.
+public struct TableOutput: Sendable {
+  /// The output's name (read as `table.name`); nil for a table's single result.
+  public var name: Located<String>?
+  /// The type declared with `type:` or in `outputs:`, if any; else the rows' results decide it.
+  public var type: ValueType?
+  /// Where the declared type is written.
+  public var typeSpan: Span?
+
+  public init(name: Located<String>? = nil, type: ValueType? = nil, typeSpan: Span? = nil) {
+    self.name = name
+    self.type = type
+    self.typeSpan = typeSpan
+  }
+}
+
+/// One row: a test per input, then the outputs.
 public struct TableRow: Sendable {
   /// One test per input, in column order.
   public var cells: [TableCell]
-  /// The row's result when every cell matches.
-  public var output: Expr
+  /// The row's results when every cell matches, one per output.
+  public var outputs: [Expr]
   /// The row as written.
   public var span: Span
 }
@@ -158,7 +176,7 @@ public struct TableRow: Sendable {
 /// A decision-table input cell.
 public struct TableCell: Sendable {
   /// What a cell tests its input against.
-  public enum Test: Sendable {
+  public indirect enum Test: Sendable {
     /// `-`: any value.
     case any
     /// `A`, `12`, `18%`: equal to.
@@ -167,8 +185,21 @@ public struct TableCell: Sendable {
     case compare(BinaryOp, Expr)
     /// `[1..5]`, `(0..1]`: a range, each end inclusive or not.
     case range(Expr, lowInclusive: Bool, Expr, highInclusive: Bool)
-    /// `A, B`: one of.
-    case oneOf([Expr])
+    /// `A, B`, `< 18, >= 60`: any of the tests (each an equality, comparison or range).
+    case anyOf([Test])
+    /// `not(A, B)`, `not([1..5])`: none of the tests.
+    case not(Test)
+
+    /// The expressions the test compares its input with, in the order written.
+    public var operands: [Expr] {
+      switch self {
+      case .any: []
+      case .equals(let e), .compare(_, let e): [e]
+      case .range(let a, _, let b, _): [a, b]
+      case .anyOf(let ts): ts.flatMap(\.operands)
+      case .not(let t): t.operands
+      }
+    }
   }
   /// What the cell tests its input against.
   public var test: Test

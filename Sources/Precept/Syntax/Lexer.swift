@@ -253,7 +253,11 @@ public struct Lexer {
             error(.invalidLiteral, escStart, i, "invalid \\u escape", help: ["write \\u{4E2D} with hex digits in braces"])
           }
         default:
-          error(.invalidLiteral, escStart, i, "unknown escape `\\\(e)` in text", help: ["escapes are \\\" \\' \\\\ \\n \\t \\u{…}"])
+          error(
+            .invalidLiteral, escStart, i, "unknown escape `\\\(e)` in text",
+            help: ["escapes are \\\" \\' \\\\ \\n \\t \\u{…}"]
+              + ("dDwWsSbB.+*?()[]{}|^$/".unicodeScalars.contains(e)
+                ? ["for the pattern of `matches`, double the backslash: `\"\\\\\(e)\"` is the regex escape `\\\(e)`"] : []))
         }
         continue
       }

@@ -23,6 +23,14 @@ public enum ArithmeticError: Error, Sendable, Hashable {
   /// A finance function could not compute a rate from the schedule; the reason, in words.
   case finance(String)
 
+  /// Whether the message already names where it happened (a table's errors name the table).
+  public var namesItsPlace: Bool {
+    switch self {
+    case .ambiguousRows, .disagreeingRows, .unrankedResult, .noRowMatches: true
+    default: false
+    }
+  }
+
   /// The problem in words for a compliance author.
   public var message: String {
     switch self {
