@@ -56,6 +56,19 @@ struct ConditionSpace {
   var columns: [Checker.Column] = []
   /// False once the space is too large to judge.
   var analysable = true
+  /// Boolean definitions already looked into, and where each holds (a definition shared by many
+  /// paths is judged once).
+  private final class Memo {
+    var collected: Set<Reference> = []
+    var holds: [Reference: [[Checker.ValueSet]]?] = [:]
+  }
+  private let memo = Memo()
+
+  /// The body of a boolean definition, judged in its place (`old and applicant.age < 18`).
+  private func inlined(_ t: Typed, _ c: Checker) -> (Reference, Typed)? {
+    guard case .definition(let r) = t.kind, let body = c.definitionTypes[r], body.type.unwrapped == .bool else { return nil }
+    return (r, body)
+  }
 
   private mutating func variable(_ key: String, _ column: Checker.Column) -> Int {
     if let i = keys.firstIndex(of: key) { return i }
@@ -85,11 +98,17 @@ struct ConditionSpace {
 
   /// The compared subjects `t` reads, as written, in order.
   func subjects(of t: Typed, _ c: Checker) -> [String] {
+    var seen: Set<Reference> = []
+    return subjects(of: t, c, &seen)
+  }
+
+  private func subjects(of t: Typed, _ c: Checker, _ seen: inout Set<Reference>) -> [String] {
+    if let (r, body) = inlined(t, c) { return seen.insert(r).inserted ? subjects(of: body, c, &seen) : [] }
     switch t.kind {
     case .binary(.and, let a, let b), .binary(.or, let a, let b):
-      let left = subjects(of: a, c)
-      return left + subjects(of: b, c).filter { !left.contains($0) }
-    case .unary(.not, let a): return subjects(of: a, c)
+      let left = subjects(of: a, c, &seen)
+      return left + subjects(of: b, c, &seen).filter { !left.contains($0) }
+    case .unary(.not, let a): return subjects(of: a, c, &seen)
     default:
       if let (s, _, _) = atom(t, c) { return ["`\(c.text(of: s.span))`"] }
       if let (s, _, _) = membership(t, c) { return ["`\(c.text(of: s.span))`"] }
@@ -106,6 +125,10 @@ struct ConditionSpace {
   /// Registers the variables of `t`.
   mutating func collect(_ t: Typed?, _ c: Checker) {
     guard let t else { return }
+    if let (r, body) = inlined(t, c) {
+      if memo.collected.insert(r).inserted { collect(body, c) }
+      return
+    }
     switch t.kind {
     case .binary(.and, let a, let b), .binary(.or, let a, let b):
       collect(a, c)
@@ -137,13 +160,19 @@ struct ConditionSpace {
       box[k] = set
       return box[k].isEmpty ? [] : [box]
     }
+    if let (r, body) = inlined(t, c) {
+      if let done = memo.holds[r] { return done }
+      let sets = holds(body, c)
+      memo.holds[r] = sets
+      return sets
+    }
     switch t.kind {
     case .binary(.and, let a, let b):
       guard let x = holds(a, c), let y = holds(b, c) else { return nil }
       let both = intersect(x, y)
       return both.count > 4096 ? nil : both
     case .binary(.or, let a, let b):
-      guard let x = holds(a, c), let y = holds(b, c) else { return nil }
+      guard let x = holds(a, c), let y = holds(b, c), x.count + y.count <= 4096 else { return nil }
       return x + y
     case .unary(.not, let a):
       guard let x = holds(a, c) else { return nil }

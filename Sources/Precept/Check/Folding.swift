@@ -55,12 +55,17 @@ struct ConstantFolder {
       default: return nil
       }
     case .binary(let op, let a, let b):
-      guard case .number(let x)? = fold(a, &folded), case .number(let y)? = fold(b, &folded) else { return nil }
-      switch op {
-      case .add: return (try? x.adding(y)).map { .number($0) }
-      case .sub: return (try? x.subtracting(y)).map { .number($0) }
-      case .mul: return (try? x.multiplied(by: y)).map { .number($0) }
-      case .div: return (try? x.divided(by: y)).map { .number($0) }
+      guard let x = fold(a, &folded), let y = fold(b, &folded) else { return nil }
+      // The arithmetic of values (`Fixed`, `Money`, `CivilDate`, `TimeSpan`); a failure is not a constant.
+      switch (op, x, y) {
+      case (.add, .number(let x), .number(let y)): return (try? x.adding(y)).map { .number($0) }
+      case (.sub, .number(let x), .number(let y)): return (try? x.subtracting(y)).map { .number($0) }
+      case (.mul, .number(let x), .number(let y)): return (try? x.multiplied(by: y)).map { .number($0) }
+      case (.div, .number(let x), .number(let y)): return (try? x.divided(by: y)).map { .number($0) }
+      case (.add, .money(let x), .money(let y)): return (try? x.adding(y)).map { .money($0) }
+      case (.sub, .money(let x), .money(let y)): return (try? x.subtracting(y)).map { .money($0) }
+      case (.add, .date(let d), .duration(let s)), (.add, .duration(let s), .date(let d)): return (try? d.adding(s)).map { .date($0) }
+      case (.sub, .date(let d), .duration(let s)): return (try? d.adding(s.negated)).map { .date($0) }
       default: return nil
       }
     case .between(let x, let lo, let hi, let negated):

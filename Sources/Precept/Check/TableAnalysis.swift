@@ -74,6 +74,8 @@ extension Checker {
   /// What a column's values are, for the analysis.
   enum Column {
     case numbers(integral: Bool, percent: Bool, currency: String?)
+    /// Calendar dates, as whole days since 1970-01-01.
+    case dates
     case cases([String])
 
     init?(_ type: ValueType) {
@@ -82,6 +84,7 @@ extension Checker {
       case .decimal: self = .numbers(integral: false, percent: false, currency: nil)
       case .percent: self = .numbers(integral: false, percent: true, currency: nil)
       case .money(let c): self = .numbers(integral: false, percent: false, currency: c)
+      case .date: self = .dates
       case .enumeration(let e): self = .cases(e.cases)
       case .bool: self = .cases(["false", "true"])
       default: return nil
@@ -91,6 +94,7 @@ extension Checker {
     var full: ValueSet {
       switch self {
       case .numbers(let integral, _, _): .numbers(Intervals.all(integral: integral))
+      case .dates: .numbers(Intervals.all(integral: true))
       case .cases(let names): .cases(Set(names.indices))
       }
     }
@@ -149,6 +153,8 @@ extension Checker {
         guard let v = n.witness else { return "?" }
         if percent { return v.percentDescription }
         return currency.map { "\(v.description) \($0)" } ?? v.description
+      case (.numbers(let n), .dates):
+        return n.witness.flatMap { $0.intValue }.flatMap { CivilDate(daysSinceEpoch: $0) }.map(\.description) ?? "?"
       case (.cases(let c), .cases(let names)):
         return c.min().map { names[$0] } ?? "?"
       default: return "?"
@@ -287,11 +293,14 @@ extension Checker {
     case .equals, .compare, .range: break
     }
     switch column {
-    case .numbers(let integral, _, _):
+    case .numbers, .dates:
+      let integral: Bool
+      if case .numbers(let i, _, _) = column { integral = i } else { integral = true }
       func value(_ t: Typed) -> Fixed? {
         switch fold(t) {
         case .number(let n)?: return n
         case .money(let m)?: return m.amount
+        case .date(let d)?: return Fixed(d.daysSinceEpoch)
         default: return nil
         }
       }
