@@ -274,7 +274,12 @@ func statuses(_ d: Decision) -> [String: RuleStatus] {
     #expect(caught.outcome == .block)
     let trace = try #require(caught.results.first?.trace)
     #expect(trace.decidingItem == 1)
-    #expect(trace.matches == [TextSpan(start: 2, end: 6, text: "穩賺不賠"), TextSpan(start: 7, end: 10, text: "保　本")])
+    // Every piece of copy that makes a claim, each match with its item and channel.
+    #expect(trace.matches == [
+      TextMatch(span: TextSpan(start: 2, end: 6, text: "穩賺不賠"), item: 1, list: "p.copy", channel: "web"),
+      TextMatch(span: TextSpan(start: 7, end: 10, text: "保　本"), item: 1, list: "p.copy", channel: "web"),
+      TextMatch(span: TextSpan(start: 0, end: 18, text: "ＧＵＡＲＡＮＴＥＥＤ  return"), item: 2, list: "p.copy", channel: "web"),
+    ])
   }
 
   @Test func reservedWordsCannotBeEnumCases() throws {

@@ -66,7 +66,7 @@ let boundaryCases: [WordingCase] = [
   WordingCase("spaces collapse, case folds", "a guaranteed  Return!", ["guaranteed return"], ["guaranteed  Return"]),
   WordingCase("capitals", "GUARANTEED RETURN", ["guaranteed return"], ["GUARANTEED RETURN"]),
   WordingCase("inside a longer word", "unguaranteed return", ["guaranteed return"], []),
-  WordingCase("plural is another word", "guaranteed returns", ["guaranteed return"], []),
+  WordingCase("plural folds to the term", "guaranteed returns", ["guaranteed return"], ["guaranteed returns"]),
   WordingCase("no space", "guaranteedreturn", ["guaranteed return"], []),
   WordingCase("digits are word characters", "10风险 and 0风险", ["0风险"], ["0风险"]),
   WordingCase("parentheses are boundaries", "(guaranteed return)", ["guaranteed return"], ["guaranteed return"]),
@@ -99,11 +99,87 @@ let negationCases: [WordingCase] = [
   WordingCase("English markers are whole words", "now guaranteed return", ["guaranteed return"], ["guaranteed return"]),
   WordingCase("English negation stops at a comma", "no, guaranteed return", ["guaranteed return"], ["guaranteed return"]),
   WordingCase("one character between", "并不是保本产品", ["保本"], []),
-  WordingCase("three characters between: reported (documented limit)", "不是一款保本产品", ["保本"], ["保本"]),
+  WordingCase("不是 governs its clause", "不是一款保本产品", ["保本"], []),
   WordingCase("不能", "不能保本", ["保本"], []),
   WordingCase("无忧 is not a negation", "无忧保本", ["保本"], ["保本"]),
-  WordingCase("too far for the rule (documented limit)", "not a guaranteed return", ["guaranteed return"], ["guaranteed return"]),
+  WordingCase("not governs its clause", "not a guaranteed return", ["guaranteed return"], []),
   WordingCase("English marker before Chinese", "not 保本", ["保本"], []),
+]
+
+/// The shipped list (rulebooks/common/cn-lists.yaml, `prohibited_claims`), as of this test.
+let shippedClaims = [
+  "保本", "保收益", "保证收益", "保证本金", "保证本息", "保本保息", "本金无忧", "零风险", "无风险", "没有风险", "毫无风险", "稳赚", "稳赚不赔",
+  "只赚不赔", "只涨不跌", "绝不亏损", "不会亏损", "刚性兑付", "刚兑", "guaranteed return", "guaranteed income", "guaranteed profit",
+  "return guaranteed", "risk-free", "risk free", "zero risk", "no risk", "100% safe", "capital guaranteed", "capital protected",
+  "principal guaranteed", "principal protected", "cannot lose", "can't lose",
+]
+
+/// Real copy against the shipped list: what a reviewer is shown (negation by clause, its exceptions).
+let clauseNegationCases: [WordingCase] = [
+  // Disclaimers: the negation governs the rest of its clause.
+  WordingCase("不是 … 保本产品", "这不是一款保本产品，请您谨慎投资", shippedClaims, []),
+  WordingCase("并非 … 保本", "本产品并非保本型理财，可能损失本金", shippedClaims, []),
+  WordingCase("不承诺 … 保证本金", "本行不承诺对投资者保证本金及收益", shippedClaims, []),
+  WordingCase("不提供 … 保本承诺", "不提供任何形式的保本承诺", shippedClaims, []),
+  WordingCase("Traditional 並不是", "本產品並不是保本產品", shippedClaims, []),
+  WordingCase("not a guaranteed return", "This is not a guaranteed return product.", shippedClaims, []),
+  WordingCase("does not offer guaranteed returns", "The fund does not offer guaranteed returns or capital protection.", shippedClaims, []),
+  WordingCase("is not principal protected", "This product is not principal protected", shippedClaims, []),
+  WordingCase("without any guaranteed income", "Invest without any guaranteed income", shippedClaims, []),
+  WordingCase("curly apostrophe", "It isn’t a guaranteed return", shippedClaims, []),
+  WordingCase("non-guaranteed returns", "Non-guaranteed returns; capital at risk", shippedClaims, []),
+  WordingCase("no risk-free investment", "There is no risk-free investment", shippedClaims, []),
+  // Claims: fail closed.
+  WordingCase("不仅 … 还", "不仅保本，还能稳赚", shippedClaims, ["保本", "稳赚"]),
+  WordingCase("不仅 without a comma", "不仅保本还保收益", shippedClaims, ["保本", "保收益"]),
+  WordingCase("保本 before 不用担心", "保本，不用担心", shippedClaims, ["保本"]),
+  WordingCase("不用担心 before 保本", "不用担心，保本保息", shippedClaims, ["保本保息"]),
+  WordingCase("不用担心 in one clause", "不用担心本金，保本保息", shippedClaims, ["保本保息"]),
+  WordingCase("不是 … 而是", "这不是普通理财，而是保本理财", shippedClaims, ["保本"]),
+  WordingCase("不是 … 而是 without a comma", "不是高风险产品而是保本产品", shippedClaims, ["保本"]),
+  WordingCase("不是 … 就是", "不是稳赚就是保本", shippedClaims, ["保本"]),
+  WordingCase("不但 … 而且", "不但零风险而且收益高", shippedClaims, ["零风险"]),
+  WordingCase("word negation does not reach far", "无手续费保本保息", shippedClaims, ["保本保息"]),
+  WordingCase("negation ends at the bracket", "收益（不含手续费）保本", shippedClaims, ["保本"]),
+  WordingCase("negation inside a claim", "绝不亏损，稳赚不赔", shippedClaims, ["绝不亏损", "稳赚不赔"]),
+  WordingCase("没有风险 is a claim", "投资没有风险", shippedClaims, ["没有风险"]),
+  WordingCase("not only", "Not only guaranteed returns but also zero risk", shippedClaims, ["guaranteed returns", "zero risk"]),
+  WordingCase("not just", "not just capital guaranteed", shippedClaims, ["capital guaranteed"]),
+  WordingCase("no fees and", "No fees and guaranteed returns", shippedClaims, ["guaranteed returns"]),
+  WordingCase("not … but", "Not a deposit but a guaranteed return", shippedClaims, ["guaranteed return"]),
+  WordingCase("no doubt", "No doubt: guaranteed income", shippedClaims, ["guaranteed income"]),
+  WordingCase("after the clause", "Not a bank product. Guaranteed returns!", shippedClaims, ["Guaranteed returns"]),
+  WordingCase("noted is not not", "As noted guaranteed returns", shippedClaims, ["guaranteed returns"]),
+]
+
+/// English claims, in their inflections.
+let englishClaimCases: [WordingCase] = [
+  WordingCase("zero risk", "ZERO RISK, high yield", shippedClaims, ["ZERO RISK"]),
+  WordingCase("no risks", "No risks at all", shippedClaims, ["No risks"]),
+  WordingCase("100% safe", "Your money is 100% safe", shippedClaims, ["100% safe"]),
+  WordingCase("capital guarantees", "Capital Guarantees on every plan", shippedClaims, ["Capital Guarantees"]),
+  WordingCase("principal protected", "principal-protected notes", shippedClaims, []),  // a hyphen makes one word
+  WordingCase("principal protection is another word", "principal protection", shippedClaims, []),
+  WordingCase("guaranteed profits", "Guaranteed profits every month", shippedClaims, ["Guaranteed profits"]),
+  WordingCase("returns guaranteed", "Returns guaranteed!", shippedClaims, ["Returns guaranteed"]),
+  WordingCase("guaranteeing returns", "guaranteeing returns", shippedClaims, ["guaranteeing returns"]),
+  WordingCase("you can't lose", "You can't lose", shippedClaims, ["can't lose"]),
+  WordingCase("mixed with Chinese", "稳健理财，guaranteed return，名额有限", shippedClaims, ["guaranteed return"]),
+  WordingCase("full-width and inflected", "ＧＵＡＲＡＮＴＥＥＤ ＲＥＴＵＲＮＳ", shippedClaims, ["ＧＵＡＲＡＮＴＥＥＤ ＲＥＴＵＲＮＳ"]),
+  WordingCase("a longer word is not the term", "riskless returns", shippedClaims, []),
+]
+
+/// Phrase-dependent Traditional forms.
+let phraseCases: [WordingCase] = [
+  WordingCase("躺著也能賺", "躺著也能賺", ["躺着也能赚"], ["躺著也能賺"]),
+  WordingCase("秒到帳", "秒到帳，隨借隨還", ["秒到账"], ["秒到帳"]),
+  WordingCase("Simplified copy with 帐", "当天到帐", ["到账"], ["到帐"]),
+  WordingCase("帳戶", "帳戶餘額", ["账户余额"], ["帳戶餘額"]),
+  WordingCase("隨著", "隨著市場波動", ["随着"], ["隨著"]),
+  WordingCase("顯著 keeps 著", "收益顯著", ["显着"], []),
+  WordingCase("著名 keeps 著", "著名經濟學家推薦", ["著名经济学家"], ["著名經濟學家"]),
+  WordingCase("帳篷 keeps 帐", "帳篷", ["账篷"], []),
+  WordingCase("瞭解", "瞭解產品風險", ["了解"], ["瞭解"]),
 ]
 
 let overlapCases: [WordingCase] = [
@@ -117,7 +193,7 @@ let overlapCases: [WordingCase] = [
 ]
 
 @Suite struct WordingTests {
-  @Test(arguments: evasionCases + boundaryCases + negationCases + overlapCases)
+  @Test(arguments: evasionCases + boundaryCases + negationCases + clauseNegationCases + englishClaimCases + phraseCases + overlapCases)
   func finds(_ c: WordingCase) {
     let spans = Wording.find(c.terms, in: c.copy)
     #expect(spans.map(\.text) == c.expected, "\(c.note)")
@@ -156,7 +232,7 @@ let overlapCases: [WordingCase] = [
   }
 
   @Test func normalizedText() {
-    #expect(String(String.UnicodeScalarView(NormalizedText("ＧＵＡＲＡＮＴＥＥＤ  Return\n").folded)) == "guaranteed return")
+    #expect(String(String.UnicodeScalarView(NormalizedText("ＧＵＡＲＡＮＴＥＥＤ  Return\n").folded)) == "guarant return")
     #expect(String(String.UnicodeScalarView(NormalizedText(" 保　本 - 穩賺 ").folded)) == "保本稳赚")
     #expect(String(String.UnicodeScalarView(NormalizedText("100% 保本 ETF").folded)) == "100%保本etf")
     let text = NormalizedText("保\u{200B}本")
@@ -167,6 +243,16 @@ let overlapCases: [WordingCase] = [
     #expect(text.originalSpan(1..<1) == TextSpan(start: 2, end: 2, text: ""))
     #expect(text.originalSpan(7..<9) == TextSpan(start: 3, end: 3, text: ""))
     #expect(NormalizedText("").originalSpan(0..<1) == TextSpan(start: 0, end: 0, text: ""))
+  }
+
+  @Test func englishStems() {
+    func folded(_ s: String) -> String { String(String.UnicodeScalarView(NormalizedText(s).folded)) }
+    #expect(folded("guarantee guaranteed guarantees guaranteeing") == "guarant guarant guarant guarant")
+    #expect(folded("returns risks worries losses") == "return risk worry loss")
+    #expect(folded("noted note none this bonus process") == "noted note none this bonus process")
+    // The stem keeps the whole word as its span.
+    let text = NormalizedText("Guaranteed Returns!")
+    #expect(text.originalSpan(0..<text.folded.count - 1) == TextSpan(start: 0, end: 18, text: "Guaranteed Returns"))
   }
 
   @Test func tablesLoad() {

@@ -28,7 +28,7 @@ public enum Builtin: String, Sendable, CaseIterable {
     case .pmt: "pmt(rate_per_period, periods, principal)"
     case .similarity: "similarity(name_a, name_b)"
     case .bestMatch: "best_match(name, names)"
-    case .near: "near(text, word_a, word_b, within: characters)"
+    case .near: "near(text, word_a, word_b, within: characters)  — either word may be a list of words"
     case .lower: "lower(text)"
     case .upper: "upper(text)"
     case .length: "length(text)"

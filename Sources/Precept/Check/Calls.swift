@@ -123,7 +123,10 @@ extension Checker {
       guard arity(2), types[0] == .text, types[1].element?.unwrapped == .text else { return bad("`best_match` takes a name and a list of names") }
       return result(.record(RecordType([Field(name: "name", type: .text), Field(name: "score", type: .decimal)])), optional: true)
     case .near:
-      guard arity(4), types[0] == .text, types[1] == .text, types[2] == .text, types[3] == .int else { return bad("`near` takes a text, two words and `within:` a number of characters") }
+      func words(_ t: ValueType) -> Bool { t == .text || t.element?.unwrapped == .text }
+      guard arity(4), types[0] == .text, words(types[1]), words(types[2]), types[3] == .int else {
+        return bad("`near` takes a text, two words or lists of words, and `within:` a number of characters")
+      }
       return result(.bool)
     case .lower, .upper:
       guard arity(1), types[0] == .text else { return bad("`\(name)` takes one text") }

@@ -1,67 +1,66 @@
 // Word proximity in marketing copy: "保证 … 收益" a few characters apart promises a return as surely as
-// "保证收益" does. Distances are counted in Unicode scalars, which for Chinese copy are characters.
+// "保证收益" does, and "业绩比较基准3.0%（不代表实际收益）" qualifies its figure as surely as a caveat in the
+// documents. Words are found the way `contains` finds them (folded text, English word boundaries and
+// inflections; see Wording.swift), but negation is not applied: `near` asks where words are, not what is
+// claimed. Distances count scalars of the folded text, which for Chinese copy are characters.
 
-/// Whether two terms occur close together in a text.
+/// Whether terms occur close together in a text.
 public enum Proximity {
-  /// Whether `a` and `b` both occur in `text` with at most `within` characters between the end of one and the start
-  /// of the other (either order), on normalized text (see `folded`). Overlapping occurrences count as adjacent,
-  /// but when `a` and `b` are the same term it must occur twice. An empty term, or a negative `within`, never matches.
+  /// Whether `a` and `b` both occur in `text` with at most `within` characters between the end of one and the
+  /// start of the other (either order). Overlapping occurrences count as adjacent, but when `a` and `b` are the
+  /// same term it must occur twice. An empty term, or a negative `within`, never matches.
   public static func near(_ text: String, _ a: String, _ b: String, within: Int) -> Bool {
-    guard within >= 0 else { return false }
-    let text = folded(text), first = folded(a), second = folded(b)
-    guard !first.isEmpty, !second.isEmpty else { return false }
-    let firstStarts = occurrences(of: first, in: text)
-    let secondStarts = first == second ? firstStarts : occurrences(of: second, in: text)
-    // No gap inside the text exceeds its length, so clamping keeps the bounds below from overflowing.
-    let slack = Swift.min(within, text.count)
-    for start in firstStarts {
-      // `second` at s is near when s + |second| + slack ≥ start (it ends close enough before)
-      // and s ≤ start + |first| + slack (it starts close enough after); overlaps lie in between.
-      let lowest = start - second.count - slack, highest = start + first.count + slack
-      var index = firstIndex(in: secondStarts, notBelow: lowest)
-      // The same occurrence of the same term is not a pair.
-      if first == second, index < secondStarts.count, secondStarts[index] == start { index += 1 }
-      if index < secondStarts.count, secondStarts[index] <= highest { return true }
-    }
-    return false
+    near(text, [a], [b], within: within)
   }
 
-  /// The text as the wording matcher sees it — full-width folded, case-folded, Traditional
-  /// characters made Simplified, fillers between Chinese characters dropped — so `保證 … 收益`
-  /// is as near as `保证 … 收益`. Distances count characters of this folded text.
-  static func folded(_ text: String) -> [Unicode.Scalar] {
-    NormalizedText(text).folded
+  /// Whether some term of `a` and some term of `b` occur within `within` characters of each other in `text`
+  /// (see `near(_:_:_:within:)`): a figure's label near any of its qualifiers.
+  public static func near(_ text: String, _ a: [String], _ b: [String], within: Int) -> Bool {
+    closest(NormalizedText(text), WordMatcher(a, negation: false), WordMatcher(b, negation: false), within: within) != nil
   }
 
-  /// Start offsets of every occurrence of `pattern` in `text`, overlapping ones included (Knuth–Morris–Pratt,
-  /// so a long text with a repetitive term stays linear).
-  static func occurrences(of pattern: [Unicode.Scalar], in text: [Unicode.Scalar]) -> [Int] {
-    var border = [Int](repeating: 0, count: pattern.count)
-    var k = 0
-    for i in pattern.indices.dropFirst() {
-      while k > 0, pattern[i] != pattern[k] { k = border[k - 1] }
-      if pattern[i] == pattern[k] { k += 1 }
-      border[i] = k
+  /// The first pair (an occurrence of `a`'s terms, then one of `b`'s) within `within` characters of each other,
+  /// as ranges of `text.folded`, or nil. Linear in the text and the occurrences, plus a sort of each side's.
+  static func closest(_ text: NormalizedText, _ a: WordMatcher, _ b: WordMatcher, within: Int) -> (Range<Int>, Range<Int>)? {
+    guard within >= 0 else { return nil }
+    var first = a.occurrences(in: text)
+    guard !first.isEmpty else { return nil }
+    var second = b.occurrences(in: text)
+    guard !second.isEmpty else { return nil }
+    let byStart = { (x: Range<Int>, y: Range<Int>) in x.lowerBound != y.lowerBound ? x.lowerBound < y.lowerBound : x.upperBound < y.upperBound }
+    first.sort(by: byStart)
+    second.sort(by: byStart)
+    // furthest[j]: the latest end among second[0...j], so "does some occurrence starting before s reach
+    // close enough to s?" is one look-up.
+    var furthest = [Int](repeating: 0, count: second.count)
+    var reach = Int.min
+    for (j, r) in second.enumerated() {
+      reach = Swift.max(reach, r.upperBound)
+      furthest[j] = reach
     }
-    var starts: [Int] = []
-    k = 0
-    for (i, scalar) in text.enumerated() {
-      while k > 0, scalar != pattern[k] { k = border[k - 1] }
-      if scalar == pattern[k] { k += 1 }
-      if k == pattern.count {
-        starts.append(i - k + 1)
-        k = border[k - 1]
+    // No gap inside the text exceeds its length, so clamping keeps the sums below from overflowing.
+    let slack = Swift.min(within, text.folded.count)
+    for x in first {
+      // An occurrence of `b` starting at or after x: the earliest one that is not x itself.
+      var j = firstIndex(in: second, notBelow: x.lowerBound)
+      while j < second.count, second[j] == x { j += 1 }
+      if j < second.count, second[j].lowerBound <= x.upperBound + slack { return (x, second[j]) }
+      // One starting before x that ends close enough before it (or overlaps it).
+      let before = firstIndex(in: second, notBelow: x.lowerBound) - 1
+      if before >= 0, furthest[before] + slack >= x.lowerBound {
+        let y = second[0...before].first { $0.upperBound + slack >= x.lowerBound } ?? second[before]
+        return (x, y)
       }
     }
-    return starts
+    return nil
   }
 
-  /// The index of the first element ≥ `bound` in ascending `values`, or `values.count`.
-  static func firstIndex(in values: [Int], notBelow bound: Int) -> Int {
-    var low = 0, high = values.count
+  /// The index of the first range starting at or after `bound` in `ranges` (sorted by start), or `ranges.count`.
+  static func firstIndex(in ranges: [Range<Int>], notBelow bound: Int) -> Int {
+    var low = 0, high = ranges.count
     while low < high {
       let middle = (low + high) / 2
-      if values[middle] < bound { low = middle + 1 } else { high = middle }
+      if ranges[middle].lowerBound < bound { low = middle + 1 } else { high = middle }
     }
     return low
   }

@@ -112,15 +112,33 @@ extension Evaluator {
         guard let m = Screening.bestMatch(a, among: names) else { return .missing }
         return .record([.text(m.name), .number(m.score)])
       case .near:
-        guard case .text(let s) = args[0], case .text(let a) = args[1], case .text(let b) = args[2], case .number(let w) = args[3],
-          let within = w.intValue
-        else { return .missing }
-        return .bool(Proximity.near(s, a, b, within: within))
+        guard case .text(let s) = args[0], case .number(let w) = args[3], let within = w.intValue else { return .missing }
+        let a: WordMatcher, b: WordMatcher
+        if ins.a >= 0 {
+          // Constant words, compiled once (Program).
+          (a, b) = (program.matchers[Int(ins.a)], program.matchers[Int(ins.a) + 1])
+        } else {
+          guard let x = Evaluator.words(args[1]), let y = Evaluator.words(args[2]) else { return .missing }
+          (a, b) = (WordMatcher(x, negation: false), WordMatcher(y, negation: false))
+        }
+        let copy = NormalizedText(s)
+        guard let (x, y) = Proximity.closest(copy, a, b, within: within) else { return .bool(false) }
+        if recordWitnesses { record([copy.originalSpan(x), copy.originalSpan(y)].sorted { $0.start < $1.start }, at: node) }
+        return .bool(true)
       case .window, .perDay:
         return .missing
       }
     } catch {
       return fail(node, error)
+    }
+  }
+
+  /// The words of a `near` argument: a text, or a list of texts.
+  static func words(_ v: Value) -> [String]? {
+    switch v {
+    case .text(let t): [t]
+    case .list(let items): items.compactMap { if case .text(let t) = $0 { t } else { nil } }
+    default: nil
     }
   }
 

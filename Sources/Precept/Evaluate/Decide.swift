@@ -177,7 +177,49 @@ extension Evaluator {
     }
     return Trace(
       expression: t.text, value: v?.formatted(as: t.type), json: v?.json(as: t.type), fact: t.fact, definition: t.definition,
-      decidingItem: witnesses[t.node], table: choice, matches: t.matchNodes.flatMap { matchedSpans[$0] ?? [] }, children: t.children.map { trace($0) })
+      decidingItem: witnesses[t.node], table: choice, matches: matches(t), children: t.children.map { trace($0) })
+  }
+
+  /// The matches a trace node shows. A text test: where it matched. A loop: the matches of the items that
+  /// decided it (every item that made `any` true, or `all` false), or of every item when none decided it,
+  /// each with its item.
+  private func matches(_ t: TraceTemplate) -> [TextMatch] {
+    guard !t.matchNodes.isEmpty else { return [] }
+    guard let items = state.pointee.loopItems[t.node], let listTemplate = t.children.first else {
+      return t.matchNodes.flatMap { (matchedSpans[$0] ?? []).map { TextMatch(span: $0) } }
+    }
+    let op = book.nodes[t.node].op
+    let decisiveTruth: UInt8
+    switch op {
+    case .quantifier(.all, _, _, _): decisiveTruth = 0
+    default: decisiveTruth = 1
+    }
+    let decided = items.contains { $0.truth == decisiveTruth }
+    let list = listTemplate.fact ?? listTemplate.definition ?? listTemplate.text
+    // The item's `channel`, read from the list's value when the items are records with that field.
+    var values: [Value] = []
+    var channelField: Int?
+    if case .record(let r)? = listTemplate.type.unwrapped.element?.unwrapped,
+      let k = r.fields.firstIndex(where: { $0.name == "channel" && $0.type.unwrapped == .text }),
+      case .list(let xs)? = computedValue(listTemplate.node)
+    {
+      (values, channelField) = (xs, k)
+    }
+    let log = state.pointee.matchLog
+    let nodes = Set(t.matchNodes)
+    var out: [TextMatch] = []
+    for entry in items where !decided || entry.truth == decisiveTruth {
+      var channel: String?
+      if let k = channelField, entry.item < values.count, case .record(let fields) = values[entry.item], k < fields.count,
+        case .text(let c) = fields[k]
+      {
+        channel = c
+      }
+      for m in log[entry.matches] where nodes.contains(m.node) {
+        out.append(TextMatch(span: m.span, item: entry.item, list: list, channel: channel))
+      }
+    }
+    return out
   }
 }
 

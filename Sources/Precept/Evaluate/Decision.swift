@@ -69,6 +69,26 @@ public struct RuleResult: Sendable {
   public var outcome: Outcome { Outcome(status, severity: rule.severity) }
 }
 
+/// Where a text test found a word: the span of the original copy and, inside `any`/`all`/`none`/`where`, which
+/// item of which list the copy belongs to.
+public struct TextMatch: Sendable, Hashable {
+  /// The words as written, and their scalar offsets in the copy.
+  public let span: TextSpan
+  /// The item's position in the list (from 0), when the match was made inside a loop.
+  public let item: Int?
+  /// The list as written (`product.marketing`), when the match was made inside a loop.
+  public let list: String?
+  /// The item's `channel` field, when it is a record that has one (marketing copy).
+  public let channel: String?
+
+  public init(span: TextSpan, item: Int? = nil, list: String? = nil, channel: String? = nil) {
+    self.span = span
+    self.item = item
+    self.list = list
+    self.channel = channel
+  }
+}
+
 /// One sub-expression of a rule's condition and the value it had.
 public struct Trace: Sendable {
   /// The sub-expression as written.
@@ -85,8 +105,8 @@ public struct Trace: Sendable {
   public let decidingItem: Int?
   /// When the sub-expression names a decision table: the table and the rows its value came from.
   public let table: TableChoice?
-  /// Where claims were found in the copy (spans of the original text).
-  public let matches: [TextSpan]
+  /// Where words were found in the copy (spans of the original text); inside a loop, with the item of each.
+  public let matches: [TextMatch]
   /// The sub-expressions that decided this one's value.
   public let children: [Trace]
 

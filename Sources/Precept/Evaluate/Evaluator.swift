@@ -48,6 +48,10 @@ public final class Evaluator {
     var matchedSpans: [Int: [TextSpan]] = [:]
     /// For traces: the rows (from 1) each decision table's value came from; empty for its `default`.
     var tableRows: [Int: [Int]] = [:]
+    /// For traces: every match of every text test, in order, by node.
+    var matchLog: [(node: Int, span: TextSpan)] = []
+    /// For traces: per loop node (`any`/`all`/`none`/`where`), each item's truth and the matches its body made.
+    var loopItems: [Int: [LoopItem]] = [:]
     /// Scratch storage of `window` and `per_day`, kept from one evaluation to the next.
     var spareKeys: [(key: Int64, index: Int32)] = []
     var spareOrder: [Int32] = []
@@ -244,6 +248,29 @@ public final class Evaluator {
     if !state.pointee.witnesses.isEmpty { state.pointee.witnesses.removeAll(keepingCapacity: true) }
     if !state.pointee.matchedSpans.isEmpty { state.pointee.matchedSpans.removeAll(keepingCapacity: true) }
     if !state.pointee.tableRows.isEmpty { state.pointee.tableRows.removeAll(keepingCapacity: true) }
+    if !state.pointee.matchLog.isEmpty { state.pointee.matchLog.removeAll(keepingCapacity: true) }
+    if !state.pointee.loopItems.isEmpty { state.pointee.loopItems.removeAll(keepingCapacity: true) }
+  }
+
+  /// For traces: one item of a loop, whether its body held (0, 1, 2 missing), and its matches in `matchLog`.
+  struct LoopItem {
+    var item: Int
+    var truth: UInt8
+    var matches: Range<Int>
+  }
+
+  /// For traces: where a text test matched, both as its last result and in the log that loops read.
+  func record(_ spans: [TextSpan], at node: Int) {
+    state.pointee.matchedSpans[node] = spans
+    for span in spans { state.pointee.matchLog.append((node, span)) }
+  }
+
+  /// For traces: a loop's body over one item, with the matches it made.
+  func traced(_ body: Int32, item: Int, loop node: Int) -> UInt8 {
+    let start = state.pointee.matchLog.count
+    let t = truth(body)
+    state.pointee.loopItems[node, default: []].append(LoopItem(item: item, truth: t, matches: start..<state.pointee.matchLog.count))
+    return t
   }
 
   var generation: UInt32 { state.pointee.generation }
@@ -587,7 +614,7 @@ public final class Evaluator {
       guard case .bool(let c) = eval(ins.a) else { return .missing }
       return eval(c ? ins.b : ins.c)
     case .filter:
-      return filter(ins)
+      return filter(ins, node: k)
     case .quantifier:
       return quantify(ins, node: k)
     case .list:
@@ -604,7 +631,7 @@ public final class Evaluator {
     }
   }
 
-  private func filter(_ ins: Program.Instruction) -> Value {
+  private func filter(_ ins: Program.Instruction, node: Int) -> Value {
     guard case .list(let items) = eval(ins.a) else { return .missing }
     let level = Int(ins.c)
     guard level < frameCount else { return .missing }
@@ -612,6 +639,8 @@ public final class Evaluator {
     // first needed there) must leave that loop's item as it found it.
     let enclosing = current[level]
     defer { current[level] = enclosing }
+    let tracing = recordWitnesses
+    if tracing { state.pointee.loopItems[node] = [] }
     return items.withUnsafeBufferPointer { items -> Value in
       guard let first = items.baseAddress else { return .list([]) }
       var kept: [Value] = []
@@ -619,7 +648,7 @@ public final class Evaluator {
       for i in 0..<items.count {
         // The item is read where it lies in the list, not copied into the frame.
         current[level] = first + i
-        switch truth(ins.b) {
+        switch tracing ? traced(ins.b, item: i, loop: node) : truth(ins.b) {
         case 1: kept.append(items[i])
         case 0: continue
         // Not knowing whether an item belongs makes the whole selection unknown, never smaller.
@@ -674,6 +703,7 @@ public final class Evaluator {
     guard level < frameCount else { return .missing }
     let enclosing = current[level]
     defer { current[level] = enclosing }
+    if recordWitnesses { return quantifyTraced(ins, items, level: level, node: node) }
     return items.withUnsafeBufferPointer { items -> Value in
       guard let first = items.baseAddress else { return .bool(q != .any) }
       var sawMissing = false
@@ -681,13 +711,42 @@ public final class Evaluator {
         current[level] = first + i
         switch truth(ins.b) {
         case 2: sawMissing = true
-        case let t where (t == 1) == decisive:
-          if recordWitnesses { witnesses[node] = i }
-          return .bool(q == .any)
+        case let t where (t == 1) == decisive: return .bool(q == .any)
         default: continue
         }
       }
       return sawMissing ? .missing : .bool(q != .any)
+    }
+  }
+
+  /// `quantify` for a trace: the same value, but every item is visited, so the trace can show every item
+  /// that decided it (every piece of copy that makes a claim, not only the first). Items after the deciding
+  /// one leave no failures behind: they did not decide the value.
+  private func quantifyTraced(_ ins: Program.Instruction, _ items: [Value], level: Int, node: Int) -> Value {
+    let q = Program.quantifiers[Int(ins.flag)]
+    let decisive = q != .all
+    state.pointee.loopItems[node] = []
+    return items.withUnsafeBufferPointer { items -> Value in
+      guard let first = items.baseAddress else { return .bool(q != .any) }
+      var sawMissing = false
+      var decidedBy: Int?
+      var failuresThen = 0
+      for i in 0..<items.count {
+        current[level] = first + i
+        let t = traced(ins.b, item: i, loop: node)
+        guard decidedBy == nil else { continue }
+        switch t {
+        case 2: sawMissing = true
+        case let t where (t == 1) == decisive:
+          decidedBy = i
+          failuresThen = failures.count
+        default: continue
+        }
+      }
+      guard let decidedBy else { return sawMissing ? .missing : .bool(q != .any) }
+      if failures.count > failuresThen { failures.removeLast(failures.count - failuresThen) }
+      witnesses[node] = decidedBy
+      return .bool(q == .any)
     }
   }
 

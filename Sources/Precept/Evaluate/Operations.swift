@@ -118,11 +118,11 @@ extension Evaluator {
             guard let first = m.find(in: copy).first else { return .bool(false) }
             spans.append(first)
           }
-          if recordWitnesses { matchedSpans[node] = spans }
+          if recordWitnesses { record(spans, at: node) }
           return .bool(true)
         }
         let spans = program.matchers[Int(ins.aux)].find(in: copy)
-        if recordWitnesses { matchedSpans[node] = spans }
+        if recordWitnesses { record(spans, at: node) }
         return .bool(!spans.isEmpty)
       }
       let b = eval(ins.b)
@@ -137,7 +137,7 @@ extension Evaluator {
         return .bool(terms.allSatisfy { !WordMatcher([$0]).find(in: copy).isEmpty })
       }
       let spans = WordMatcher(terms).find(in: copy)
-      if recordWitnesses { matchedSpans[node] = spans }
+      if recordWitnesses { record(spans, at: node) }
       return .bool(!spans.isEmpty)
     }
     let b = eval(ins.b)

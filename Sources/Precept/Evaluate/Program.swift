@@ -182,6 +182,14 @@ struct Program: Sendable {
       case .call(let f, let args, let level):
         (ins.code, ins.aux, ins.c, ins.b) = (.call, run(args), Int32(args.count), Int32(level))
         ins.flag = UInt8(Builtin.allCases.firstIndex(of: f) ?? 0)
+        // `near` with constant words: both lists compiled once, at `matchers[a]` and `matchers[a + 1]`.
+        ins.a = -1
+        if f == .near, args.count == 4, case .constant(let x) = nodes[args[1]].op, case .constant(let y) = nodes[args[2]].op,
+          let first = Evaluator.words(x), let second = Evaluator.words(y)
+        {
+          ins.a = Int32(matchers.count)
+          matchers += [WordMatcher(first, negation: false), WordMatcher(second, negation: false)]
+        }
       case .table(let t): (ins.code, ins.a) = (.table, Int32(t))
       }
       instructions.append(ins)

@@ -56,7 +56,11 @@ public enum DecisionJSON {
     }
     if !t.matches.isEmpty {
       fields.append(("matches", .array(t.matches.map { m in
-        .object([("text", .string(m.text)), ("start", .int(m.start)), ("end", .int(m.end))])
+        var match: [(String, JSON)] = [("text", .string(m.span.text)), ("start", .int(m.span.start)), ("end", .int(m.span.end))]
+        if let item = m.item { match.append(("item", .int(item))) }
+        if let list = m.list { match.append(("in", .string(list))) }
+        if let channel = m.channel { match.append(("channel", .string(channel))) }
+        return .object(match)
       })))
     }
     if !t.children.isEmpty { fields.append(("children", .array(t.children.map(trace)))) }

@@ -68,7 +68,7 @@ public struct DecisionRenderer: Sendable {
       s += tree(t, indent: pad + "  ")
     } else if let t = r.trace {
       let found = t.allMatches
-      if !found.isEmpty { s += pad + "  " + TextMatches.describe(found) + "\n" }
+      for line in TextMatches.describe(found) { s += pad + "  " + line + "\n" }
       let facts = t.facts + (r.whenTrace?.facts ?? [])
       var seen: Set<String> = []
       for (path, value) in facts where seen.insert(path).inserted {
@@ -89,7 +89,7 @@ public struct DecisionRenderer: Sendable {
     if let item = t.decidingItem { s += "  (decided by item \(item))" }
     if let choice = t.table, t.value != nil { s += "  (\(shown(choice.description)))" }
     s += "\n"
-    if !t.matches.isEmpty { s += indent + "  " + TextMatches.describe(t.matches) + "\n" }
+    for line in TextMatches.describe(t.matches) { s += indent + "  " + line + "\n" }
     for c in t.children where !(c.children.isEmpty && c.fact == nil && c.definition == nil && c.expression == c.value) {
       s += tree(c, indent: indent + "  ")
     }
@@ -141,14 +141,34 @@ extension String {
   }
 }
 
-/// How matched words are shown to a reviewer: the words, and where they are in the copy.
+/// How matched words are shown to a reviewer: the words, where they are in the copy, and which piece of copy
+/// (one line per item of a list: `found in product.marketing[2] (sms): “零风险” at characters 0–3`).
 enum TextMatches {
-  static func describe(_ spans: [TextSpan]) -> String {
-    "found: " + spans.map { "“\(TerminalText.escaped($0.text))” at characters \($0.start)–\($0.end)" }.joined(separator: ", ")
+  static func describe(_ matches: [TextMatch]) -> [String] {
+    var lines: [String] = []
+    var i = 0
+    while i < matches.count {
+      let m = matches[i]
+      var j = i
+      while j < matches.count, matches[j].item == m.item, matches[j].list == m.list { j += 1 }
+      var head = "found"
+      if let item = m.item {
+        head += " in \(TerminalText.escaped(m.list ?? "item"))[\(item)]"
+        if let c = m.channel { head += " (\(TerminalText.escaped(c)))" }
+      }
+      let words = matches[i..<j].map { "“\(TerminalText.escaped($0.span.text))” at characters \($0.span.start)–\($0.span.end)" }
+      lines.append(head + ": " + words.joined(separator: ", "))
+      i = j
+    }
+    return lines
   }
 }
 
 extension Trace {
-  /// Every match anywhere in this trace.
-  var allMatches: [TextSpan] { matches + children.flatMap(\.allMatches) }
+  /// Every match anywhere in this trace, without repeats (a loop shows its body's matches, which are the
+  /// same as a text test's below it).
+  var allMatches: [TextMatch] {
+    var seen: Set<TextMatch> = []
+    return (matches + children.flatMap(\.allMatches)).filter { seen.insert($0).inserted }
+  }
 }

@@ -57,6 +57,9 @@ extension GraphCompiler {
       // The inputs the rows were chosen by, so the trace (and `missing`) names the facts behind it.
       table = self.table(ref)
       children = (checked.tables[ref]?.inputs ?? []).map { template($0, expandDefinitions: false) }
+    case .call(.near, let args):
+      matchNodes = [node]
+      children = args.map { template($0, expandDefinitions: expandDefinitions) }
     case .literal, .enumCase, .namedList, .today, .item, .variable, .error: break
     case .call(let f, let args):
       let shown = (f == .window || f == .perDay) ? Array(args.prefix(f == .window ? 2 : 1)) : args
@@ -79,6 +82,7 @@ extension GraphCompiler {
   private mutating func textTests(in t: Typed, _ seen: inout Set<Reference>) -> [Int] {
     var out: [Int] = []
     if case .binary(let op, _, _) = t.kind, op == .contains || op == .containsAny || op == .containsAll { out.append(lower(t)) }
+    if case .call(.near, _) = t.kind { out.append(lower(t)) }
     if case .definition(let ref) = t.kind, seen.insert(ref).inserted, let d = checked.definitions[ref] { out += textTests(in: d, &seen) }
     for c in t.children { out += textTests(in: c, &seen) }
     return out

@@ -20,9 +20,14 @@
 //     (100% 保本 → 100%保本), and any other run of white space becomes one space (guaranteed  Return →
 //     guaranteed return).
 //
+//  7. Phrase-dependent Simplified forms: 躺著 → 躺着, 秒到帳 → 秒到账 (see WordFolds.swift).
+//  8. English inflections: each word of four or more ASCII letters becomes a light stem, so `returns` matches
+//     `return` (see WordFolds.swift).
+//
 // Not covered: canonical composition or decomposition (precomposed letters stay as they are; see step 1),
 // compatibility characters outside the generated blocks, Traditional/Simplified differences that depend on
-// the phrase (OpenCC's phrase tables are not used), and lookalikes beyond the hand-made list.
+// the phrase beyond step 7's characters (OpenCC's phrase tables are not used), irregular English forms, and
+// lookalikes beyond the hand-made list.
 
 /// A place in the original copy: scalar offsets [start, end) and the text there.
 public struct TextSpan: Sendable, Hashable {
@@ -46,7 +51,7 @@ public struct NormalizedText: Sendable {
   /// `folded[i]` came from `original[originStart[i] ..< originEnd[i]]`. Both are non-decreasing.
   let originStart: [Int]
   let originEnd: [Int]
-  /// `clauseBreakBefore[i]`: clause punctuation (, . ; : ! ? 。 、), or a line break next to a CJK character, lay
+  /// `clauseBreakBefore[i]`: clause punctuation (, . ; : ! ? 。 、 brackets, dashes), or a line break next to a CJK character, lay
   /// between `folded[i - 1]` and `folded[i]`, whether the folding removed it or kept it. One slot more than
   /// `folded`, for the end. Negation does not reach across a clause break.
   let clauseBreakBefore: [Bool]
@@ -160,6 +165,10 @@ public struct NormalizedText: Sendable {
     }
     breaks.append(pendingBreak)
 
+    // Steps 7–8: phrase-dependent Simplified forms, English inflections (WordFolds.swift).
+    Wording.Fold.foldPhrases(&folded)
+    Wording.Fold.stemEnglish(&folded, &starts, &ends, &breaks)
+
     self.folded = folded
     self.originStart = starts
     self.originEnd = ends
@@ -199,7 +208,7 @@ extension Wording {
       /// White space other than a line break.
       case space
       case lineBreak
-      /// Punctuation that ends a clause: , . ; : ! ? 。 (filler, and a bound for negation).
+      /// Punctuation that ends a clause: , . ; : ! ? 。 、 ( ) [ ] 【 】 〔 〕 — ― (filler, and a bound for negation).
       case clause
       /// Other punctuation and symbols, currency signs excepted.
       case filler
@@ -220,7 +229,7 @@ extension Wording {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return .word
         case 0x0A...0x0D: return .lineBreak
         case 0x09, 0x20: return .space
-        case 0x21, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F: return .clause
+        case 0x21, 0x28, 0x29, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F, 0x5B, 0x5D: return .clause
         case 0x24: return .other
         case 0x22...0x7E: return .filler
         default: return .other
@@ -228,7 +237,11 @@ extension Wording {
       }
       if isCJK(value) { return .cjk }
       // 。 ends a sentence; 、 separates items of a list ("理财非存款、产品有风险"): neither lets a negation reach past it.
-      if value == 0x3002 || value == 0x3001 { return .clause }
+      // Brackets and dashes set off a clause too: 业绩比较基准3.0%（不代表实际收益）保本 reports 保本.
+      switch value {
+      case 0x3001, 0x3002, 0x3010, 0x3011, 0x3014, 0x3015, 0x2014, 0x2015: return .clause
+      default: break
+      }
       if value == 0x85 || value == 0x2028 || value == 0x2029 { return .lineBreak }
       let properties = scalar.properties
       if properties.isWhitespace { return .space }

@@ -6,23 +6,12 @@
 //  - All terms at once (Aho–Corasick), so the time is linear in the copy plus the total length of the terms
 //    plus the occurrences found.
 //  - Word boundaries: where a term begins (ends) with a letter or digit that is not CJK, the folded scalar
-//    before (after) the occurrence must not be one: `guaranteed return` matches `guaranteed  Return` but not
-//    `unguaranteed return`, `guaranteed returns` or `guaranteedreturn`. Chinese has no word boundaries:
-//    `保本` matches inside `保本型`.
-//  - Negation: an occurrence is a disclosure, not a claim, and is left out, when a negation marker ends at most
-//    2 folded scalars before it (filler between CJK characters is already gone, so `不-保-本` counts as `不保本`).
-//    Markers: 不 非 无 未 没有 不能 不会 并非 不承诺 不保证 (folded too, so 無 沒有 並非 count) and the whole English
-//    words no, not, non, never (`non-guaranteed` via `non`). So `不保本`, `非保本`, `不保证收益`, `本产品不承诺保本`,
-//    `not guaranteed` are disclosures, `保本保息` is a claim. Refinements:
-//      * a marker never reaches across clause punctuation (, . ; : ! ? 。 full-width or not) or a line break
-//        next to a CJK character: in `绝不亏损，保本保息` the 保本 is a claim;
-//      * a marker that lies inside an occurrence of a term is part of that term, not a negation: with both
-//        稳赚不赔 and 保本 in the list, `稳赚不赔保本` reports both, and 无风险 is itself a claim;
-//      * 非常 非凡 未来 不仅 不但 不只 不止 不断 不错 无论 无忧 are not negations (`非常稳健保本` is a claim).
-//    Limits: the rule is positional, not grammatical. A negation further away (`not a guaranteed return`,
-//    `不是一款保本产品` with 3 scalars between) is not seen, so that occurrence is reported: a false alarm for a
-//    reviewer rather than a missed claim. A negation that is close but does not bear on the term (`绝不亏损保本`
-//    without a comma) hides it. Contractions (isn't, don't) are not markers.
+//    before (after) the occurrence must not be one: `guaranteed return` matches `guaranteed  Return` and
+//    `Guaranteed Returns` (inflections fold to one stem, see WordFolds.swift) but not `unguaranteed return` or
+//    `guaranteedreturn`. Chinese has no word boundaries: `保本` matches inside `保本型`.
+//  - Negation (see Negation.swift): an occurrence that a negation governs is a disclosure, not a claim, and is
+//    left out: `不保本`, `这不是一款保本产品`, `this is not a guaranteed return`. A negation inside an occurrence of
+//    a listed term is part of that term (`稳赚不赔`, `无风险` are claims).
 //  - Overlaps: among the occurrences that survive, leftmost first, then longest; an occurrence that overlaps one
 //    already taken is dropped. Spans are of the original copy; two matches that fold from the same original
 //    scalar (① gives "1", ㋀ gives "1月") are reported once.
@@ -58,20 +47,26 @@ public enum Wording {
   }
 }
 
-/// A list of terms compiled once (folded, with the negation markers, into one automaton) and then
+/// A list of terms compiled once (folded, with the negation vocabulary, into one automaton) and then
 /// matched against many copies: what rules do with a constant list such as `prohibited_claims`.
 public struct WordMatcher: Sendable {
   let patterns: Wording.Patterns
   let automaton: Wording.Automaton
+  /// Whether negated occurrences are left out (claims) or kept (`near`, which asks only where words are).
+  let negation: Bool
 
-  public init(_ terms: [String]) {
+  public init(_ terms: [String], negation: Bool = true) {
     var patterns = Wording.Patterns()
     for term in terms { patterns.add(NormalizedText(term).folded, role: .term) }
-    if patterns.hasTerms {
-      for marker in Wording.Negation.markers { patterns.add(marker, role: .marker) }
+    if patterns.hasTerms, negation {
+      for marker in Wording.Negation.wordMarkers { patterns.add(marker, role: .wordMarker) }
+      for marker in Wording.Negation.clauseMarkers { patterns.add(marker, role: .clauseMarker) }
+      for idiom in Wording.Negation.idioms { patterns.add(idiom, role: .idiom) }
+      for conjunction in Wording.Negation.conjunctions { patterns.add(conjunction, role: .conjunction) }
     }
     self.patterns = patterns
     self.automaton = Wording.Automaton(patterns.strings)
+    self.negation = negation
   }
 
   /// Claims in the copy, as spans of the original text (negated occurrences left out).
@@ -88,98 +83,86 @@ public struct WordMatcher: Sendable {
   /// Whether the copy makes any of the claims.
   public func containsAny(in copy: String) -> Bool { !matches(in: NormalizedText(copy)).isEmpty }
 
+  /// Every occurrence of a term that respects word boundaries, overlapping ones included, in order of end,
+  /// negated or not: what `near` measures distances between.
+  func occurrences(in text: NormalizedText) -> [Range<Int>] {
+    let folded = text.folded
+    guard patterns.hasTerms, !folded.isEmpty else { return [] }
+    var found: [Range<Int>] = []
+    automaton.scan(folded) { pattern, end in
+      let entry = patterns.entries[pattern]
+      let start = end - entry.length
+      guard entry.isTerm, Wording.bounded(entry, start, end, folded) else { return }
+      found.append(start..<end)
+    }
+    return found
+  }
+
   func matches(in text: NormalizedText) -> [Range<Int>] {
     let folded = text.folded
     guard patterns.hasTerms, !folded.isEmpty else { return [] }
 
-    // Every occurrence that respects word boundaries, as (start, end).
-    var found: [(start: Int, end: Int)] = []
-    var markers: [(start: Int, end: Int)] = []
+    // Every occurrence that respects word boundaries, by role.
+    var found: [Range<Int>] = []
+    var vocabulary = Wording.Negation.Occurrences()
     automaton.scan(folded) { pattern, end in
       let entry = patterns.entries[pattern]
       let start = end - entry.length
-      if entry.wordAtStart, start > 0, Wording.Fold.isWord(folded[start - 1]) { return }
-      if entry.wordAtEnd, end < folded.count, Wording.Fold.isWord(folded[end]) { return }
-      if entry.isTerm { found.append((start, end)) }
-      if entry.isMarker, !Wording.Negation.isIdiom(folded, markerStart: start, markerEnd: end) { markers.append((start, end)) }
+      guard Wording.bounded(entry, start, end, folded) else { return }
+      if entry.isTerm { found.append(start..<end) }
+      if entry.roles != 0 { vocabulary.add(start..<end, roles: entry.roles) }
     }
     guard !found.isEmpty else { return [] }
 
-    // covered[k]: how many of the scalars before k lie inside some term occurrence.
-    var depth = [Int](repeating: 0, count: folded.count + 1)
-    for occurrence in found {
-      depth[occurrence.start] += 1
-      depth[occurrence.end] -= 1
+    var claims = found
+    if negation, !vocabulary.isEmpty {
+      let negated = Wording.Negation.negatedStarts(found, vocabulary, folded.count, text.clauseBreakBefore)
+      claims = found.filter { !negated[$0.lowerBound] }
     }
-    var covered = [Int](repeating: 0, count: folded.count + 1)
-    var open = 0
-    for k in 0..<folded.count {
-      open += depth[k]
-      covered[k + 1] = covered[k] + (open > 0 ? 1 : 0)
-    }
-    // negationEndsAt[k]: a marker that is not part of a term occurrence ends at k.
-    var negationEndsAt = [Bool](repeating: false, count: folded.count + 1)
-    for marker in markers where covered[marker.end] == covered[marker.start] { negationEndsAt[marker.end] = true }
-
-    var claims = found.filter { !Wording.Negation.negates(negationEndsAt, text.clauseBreakBefore, before: $0.start) }
-    claims.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+    claims.sort { $0.lowerBound != $1.lowerBound ? $0.lowerBound < $1.lowerBound : $0.upperBound > $1.upperBound }
     var chosen: [Range<Int>] = []
-    for claim in claims where chosen.last.map({ claim.start >= $0.upperBound }) ?? true {
-      chosen.append(claim.start..<claim.end)
+    for claim in claims where chosen.last.map({ claim.lowerBound >= $0.upperBound }) ?? true {
+      chosen.append(claim)
     }
     return chosen
   }
 }
 
 extension Wording {
+  /// Whether an occurrence of a pattern respects word boundaries (see the top of this file).
+  static func bounded(_ entry: Patterns.Entry, _ start: Int, _ end: Int, _ folded: [Unicode.Scalar]) -> Bool {
+    if entry.wordAtStart, start > 0, Fold.isWord(folded[start - 1]) { return false }
+    if entry.wordAtEnd, end < folded.count, Fold.isWord(folded[end]) { return false }
+    // A hyphen joins words into one: the term `no risk` is not in `no risk-free investment`. (Negation
+    // words are not held to this: `non-guaranteed` negates.)
+    if entry.wordAtEnd, entry.roles == 0, end + 1 < folded.count, folded[end] == "-", Fold.isWord(folded[end + 1]) { return false }
+    return true
+  }
 }
 
 extension Wording {
-  /// The negation rule (see the top of this file).
-  enum Negation {
-    /// The markers, folded like copy.
-    static let markers: [[Unicode.Scalar]] = [
-      "不", "非", "无", "未", "没有", "不能", "不会", "并非", "不承诺", "不保证", "no", "not", "non", "never",
-    ].map { NormalizedText($0).folded }
-
-    /// How many folded scalars may lie between a marker and the occurrence it negates.
-    static let reach = 2
-
-    /// Words that begin with a one-character marker but do not negate: 非常 非凡 未来 不仅 不但 不只 不止 不断 不错
-    /// 无论 无忧.
-    static let idioms: [Unicode.Scalar: Set<Unicode.Scalar>] = [
-      "非": ["常", "凡"], "未": ["来"], "不": ["仅", "但", "只", "止", "断", "错"], "无": ["论", "忧"],
-    ]
-
-    static func isIdiom(_ folded: [Unicode.Scalar], markerStart: Int, markerEnd: Int) -> Bool {
-      guard markerEnd - markerStart == 1, markerEnd < folded.count, let next = idioms[folded[markerStart]] else {
-        return false
-      }
-      return next.contains(folded[markerEnd])
-    }
-
-    /// Whether a marker ends within `reach` scalars before `start` with no clause break in between.
-    static func negates(_ negationEndsAt: [Bool], _ clauseBreakBefore: [Bool], before start: Int) -> Bool {
-      var end = start
-      while end >= 0, start - end <= reach {
-        // A break just before `end` separates the occurrence from any marker ending at `end` or earlier.
-        if clauseBreakBefore[end] { return false }
-        if negationEndsAt[end] { return true }
-        end -= 1
-      }
-      return false
-    }
-  }
-
   /// The distinct folded strings to look for, each a term, a negation marker or both.
   struct Patterns {
-    enum Role { case term, marker }
+    enum Role {
+      case term, wordMarker, clauseMarker, idiom, conjunction
+      /// The bit of `Entry.roles` (terms have none: they are `isTerm`).
+      var bit: UInt8 {
+        switch self {
+        case .term: 0
+        case .wordMarker: Negation.Occurrences.wordMarker
+        case .clauseMarker: Negation.Occurrences.clauseMarker
+        case .idiom: Negation.Occurrences.idiom
+        case .conjunction: Negation.Occurrences.conjunction
+        }
+      }
+    }
     struct Entry {
       let length: Int
       let wordAtStart: Bool
       let wordAtEnd: Bool
       var isTerm = false
-      var isMarker = false
+      /// The negation roles of the string (bits of `Negation.Occurrences`), 0 for none.
+      var roles: UInt8 = 0
     }
 
     private(set) var strings: [[Unicode.Scalar]] = []
@@ -198,12 +181,11 @@ extension Wording {
         strings.append(string)
         entries.append(Entry(length: string.count, wordAtStart: Fold.isWord(first), wordAtEnd: Fold.isWord(last)))
       }
-      switch role {
-      case .term:
+      if role == .term {
         entries[position].isTerm = true
         hasTerms = true
-      case .marker:
-        entries[position].isMarker = true
+      } else {
+        entries[position].roles |= role.bit
       }
     }
   }
