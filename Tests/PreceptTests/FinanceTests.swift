@@ -89,9 +89,10 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
 
   @Test func absurdRatesReportInsteadOfTrapping() throws {
     let d0 = try day("2025-01-01"), d1 = try day("2025-01-02")
-    // 1 → 100 overnight: a daily rate of 9,900 %, whose 365th power no decimal can hold.
+    // 1 → 100 overnight: a daily rate of 9,900 %, whose 365th power no decimal can hold. The APR is nominal,
+    // 9,900 % × 365 a year, and needs no power.
     #expect(Finance.irr([(d0, Fixed(1)), (d1, Fixed(-100))]) == .failure(.overflow))
-    #expect(Finance.apr([(d0, Fixed(1)), (d1, Fixed(-100))]) == .failure(.overflow))
+    #expect(Finance.apr([(d0, Fixed(1)), (d1, Fixed(-100))]) == .success(Fixed(36_135)))
     // Beyond 100,000 % a day the search gives up rather than running on.
     #expect(Finance.irr([(d0, Fixed(1)), (d1, try fx("-100000000"))]) == .failure(.noConvergence))
     // Amounts whose total passes the largest Fixed.
@@ -125,29 +126,37 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
 
   // MARK: Unit period
 
+  // The unit period of Appendix J (b)(4), from the dates alone (one advance, then payments).
   @Test(arguments: [
     // Month ends clamp from the first date: 31 Jan → 29 Feb → 31 Mar is monthly.
-    (["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30"], 1 as Int?),
-    // A payment moved three days off a weekend or holiday keeps the grid; four days does not.
-    (["2025-03-03", "2025-04-03", "2025-05-06", "2025-06-03"], 1),
-    (["2025-03-03", "2025-04-03", "2025-05-07", "2025-06-03"], nil),
-    (["2024-02-29", "2024-05-29", "2024-08-29", "2024-11-29"], 3),
-    (["2024-03-01", "2025-03-01"], 12),
-    (["2024-01-10", "2024-07-10"], 6),
-    // Every 30 days stays within 3 days of the calendar for a while, then drifts off it (28 October vs 1 November).
-    (["2025-01-01", "2025-01-31", "2025-03-02", "2025-04-01", "2025-05-01", "2025-05-31"], 1),
+    (["2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30"], UnitPeriod.months(1)),
+    // A payment moved three days off a weekend or holiday keeps the grid; four days leave it off the grid, and with
+    // no common period left the average period, about a month, is the unit (b)(4)(i)(B).
+    (["2025-03-03", "2025-04-03", "2025-05-06", "2025-06-03"], .months(1)),
+    (["2025-03-03", "2025-04-03", "2025-05-07", "2025-06-03"], .months(1)),
+    (["2024-02-29", "2024-05-29", "2024-08-29", "2024-11-29"], .months(3)),
+    (["2024-03-01", "2025-03-01"], .months(12)),
+    (["2024-01-10", "2024-07-10"], .months(6)),
+    // Every 30 days: a recurring period of 30 days, which ties with the month at first and beats it as months drift.
+    (["2025-01-01", "2025-01-31", "2025-03-02", "2025-04-01", "2025-05-01", "2025-05-31"], .days(30)),
     ([
       "2025-01-01", "2025-01-31", "2025-03-02", "2025-04-01", "2025-05-01", "2025-05-31", "2025-06-30", "2025-07-30",
       "2025-08-29", "2025-09-28", "2025-10-28",
-    ], nil),
-    // A first period of 45 days is irregular; five years is beyond a year.
-    (["2025-01-01", "2025-02-15", "2025-03-15"], nil),
-    (["2020-01-01", "2025-01-01"], nil),
-    // A skipped month breaks the grid.
-    (["2025-01-15", "2025-02-15", "2025-04-15"], nil),
+    ], .days(30)),
+    // A first period of 45 days is an odd period of a monthly loan; five years is a single payment on yearly units.
+    (["2025-01-01", "2025-02-15", "2025-03-15", "2025-04-15"], .months(1)),
+    // With one month after the odd period, no period occurs twice: the average, 36.5 days, is nearest 5 weeks.
+    (["2025-01-01", "2025-02-15", "2025-03-15"], .weeks(5)),
+    (["2020-01-01", "2025-01-01"], .months(12)),
+    // A skipped month leaves no common period: the average of 31 and 59 days is nearest 6 weeks (b)(4)(i)(B).
+    (["2025-01-15", "2025-02-15", "2025-04-15"], .weeks(6)),
+    // Payday: a single payment after 14 days runs on its term (b)(4)(ii).
+    (["2025-06-01", "2025-06-15"], .days(14)),
   ])
-  func infersUnitPeriod(dates: [String], months: Int?) throws {
-    #expect(Finance.unitMonths(try dates.map(day)) == months)
+  func infersUnitPeriod(dates: [String], unit: UnitPeriod) throws {
+    let parsed = try dates.map(day)
+    let schedule = try AppendixJSchedule(dates: parsed, sameSideAsFirst: parsed.indices.map { $0 == 0 })
+    #expect(schedule.unit == unit)
   }
 
   @Test func severalRatesGiveTheSmallestNonNegative() throws {
@@ -225,10 +234,9 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
           let parts = cell.split(separator: ":")
           return (try CivilDate.parse(parts[0]).get(), try Fixed.parse(parts[1]).get())
         }
-        let dates = try Finance.netted(flows).map(\.date)
-        let unit = Finance.unitMonths(dates).map { "months=\($0)" } ?? "days"
-        #expect(unit == String(fields[2]), "\(line)")
-        try check(Finance.apr(flows).get(), fields[3], line)
+        let (rate, unit) = try Finance.actuarialRate(Finance.netted(flows))
+        #expect(unit.description.replacingOccurrences(of: " ", with: "-") == String(fields[2]), "\(line)")
+        try check(rate, fields[3], line)
         try check(Finance.irr(flows).get(), fields[4], line)
       case "pmt":
         let (rate, periods, principal) = try (fx(String(fields[1])), #require(Int(fields[2])), fx(String(fields[3])))
@@ -242,7 +250,7 @@ private func loan(_ start: String, received: Fixed, payment: Fixed, months: Int)
       }
       counts[fields[0], default: 0] += 1
     }
-    #expect(counts == ["schedule": 17, "pmt": 6, "flatfee": 6])
+    #expect(counts == ["schedule": 28, "pmt": 6, "flatfee": 6])
     #expect(worst == .zero, "worst deviation \(worst)")
   }
 }

@@ -3,7 +3,7 @@ public enum Builtin: String, Sendable, CaseIterable {
   case count, distinct, sum, min, max, avg, abs, round
   case age, daysBetween = "days_between"
   case window, perDay = "per_day"
-  case apr, irr, pmt
+  case apr, irr, effectiveRate = "effective_rate", pmt
   case similarity, bestMatch = "best_match"
   case near
   case lower, upper, length
@@ -23,8 +23,9 @@ public enum Builtin: String, Sendable, CaseIterable {
     case .daysBetween: "days_between(from_date, to_date)"
     case .window: "window(items, 24h, by: .at)"
     case .perDay: "per_day(items, by: .at)"
-    case .apr: "apr(schedule)  — schedule: list of { date, amount }"
-    case .irr: "irr(schedule)"
+    case .apr: "apr(schedule)  — Regulation Z Appendix J actuarial APR; schedule: list of { date, amount }"
+    case .irr: "irr(schedule)  — effective annual rate, as effective_rate"
+    case .effectiveRate: "effective_rate(schedule)  — effective annual rate (XIRR, actual/365)"
     case .pmt: "pmt(rate_per_period, periods, principal)"
     case .similarity: "similarity(name_a, name_b)"
     case .bestMatch: "best_match(name, names)"

@@ -108,7 +108,7 @@ extension Checker {
       }
       if f == .perDay, key == .date { return result(.list(.list(e))) }
       return result(.list(.list(e)))
-    case .apr, .irr:
+    case .apr, .irr, .effectiveRate:
       guard arity(1), case .record(let r)? = types[0].element?.unwrapped,
         r.field("date")?.unwrapped == .date, isMoney(r.field("amount")?.unwrapped ?? .error)
       else { return bad("`\(name)` takes a dated cash-flow schedule: a list of records with `date` and `amount` (money)") }

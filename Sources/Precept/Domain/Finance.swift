@@ -1,20 +1,21 @@
-// Rates of credit products, as the disclosure rules need them (PBoC Announcement [2021] No. 3: an annualized
-// rate by the IRR method; US Regulation Z: an APR within 1/8 percentage point). Inputs and results are exact
-// `Fixed` decimals; no floating point anywhere.
+// Rates of credit products, as the disclosure rules need them (US Regulation Z: an APR by Appendix J's actuarial
+// method, within 1/8 percentage point; PBoC Announcement [2021] No. 3: an annualized rate by the IRR method, the
+// periodic IRR × periods per year). Inputs and results are exact `Fixed` decimals; no floating point anywhere.
+// docs/apr.md has the formulas, with worked examples.
 //
 // Conventions, following the rules' wording and, where a choice remains, not flattering the lender:
 // - Flows are from the customer's side (+ received, − paid); the sign convention does not change the rate.
 // - Flows on one date are netted first; a fee deducted at disbursement is simply a smaller amount received.
-// - `apr` infers a unit period of p whole months (1…12) when the i-th distinct date lies within
-//   `gridToleranceDays` of first date + i·p calendar months (clamped to the month's end, so a loan on
-//   31 January pays on 28/29 February). The APR is then periodic IRR × 12 / p: monthly instalments give
-//   monthly IRR × 12, a one-year bullet loan its plain annual rate. Flows are placed on the grid exactly,
-//   so no fractional exponent arises.
-// - Any other schedule falls back to an actual/365 day count, and its APR is the effective annual rate —
-//   the nominal rate of a one-year unit period. That is at least the nominal rate of any compounding period
-//   up to a year, so an irregular schedule is never shown cheaper than it is.
+// - `apr` is Appendix J's nominal rate: the unit period i that solves Σ aₖ / ((1 + fₖ·i)(1 + i)^tₖ) = 0 (b)(8),
+//   times the unit periods in a year (b)(1). tₖ whole unit periods and fₖ < 1 of one come from the calendar
+//   (AppendixJ.swift): weekly, biweekly, 4-weekly, semimonthly, monthly … yearly schedules, odd first periods,
+//   odd first and last payments, single-payment loans and later advances alike. On a regular schedule with no odd
+//   period this is PBoC's periodic IRR × periods per year; monthly instalments give monthly IRR × 12.
+// - `effectiveRate` (and `irr`, its older name) is the effective annual rate on actual/365, the XIRR: the r with
+//   Σ aᵢ·(1 + r)^(−daysᵢ/365) = 0. It is at least the nominal rate of any compounding period up to a year.
 // - Day counts avoid fractional powers: with g = (1 + r)^(1/365), (1 + r)^(days/365) = g^days, a whole power.
-//   The search solves for the daily rate g − 1 and reports g³⁶⁵ − 1.
+//   The search solves for the daily rate g − 1 and reports g³⁶⁵ − 1. Appendix J's fractions earn simple interest,
+//   so its equation has whole powers only.
 // - Searches and powers run at 30 decimal places (`Wide`) and the result is rounded half-even to `Fixed`'s 12,
 //   all of them correct: far inside Regulation Z's 1/8 point and the 0.01 % a CN display needs.
 
@@ -45,29 +46,38 @@ public enum FinanceError: Error, Sendable, Hashable {
 
 /// Rates and payments of credit products in exact decimals: APR, IRR, level payments, flat-fee rates.
 public enum Finance {
-  /// Payment dates this many days off a calendar-month grid point still count as on it
-  /// (a payment moved off a weekend or a public holiday keeps a schedule monthly).
-  public static let gridToleranceDays = 3
-
-  /// Nominal annual rate implied by a dated cash-flow schedule, from the customer's side (+ received, − paid):
-  /// periodic IRR × periods per year — the basis of the PBoC 2021 annualized-rate rule. The unit period is
-  /// inferred: p whole months when the dates lie on a p-month grid (monthly instalments: p = 1), else the
-  /// actual/365 day count, where the result is the effective annual rate (see the conventions above).
+  /// Annual percentage rate of a dated cash-flow schedule, from the customer's side (+ received, − paid), by the
+  /// actuarial method of Regulation Z Appendix J: the unit-period rate solving the general equation (b)(8), times
+  /// the unit periods in a year. The unit period and each flow's whole and fractional periods come from the dates.
   public static func apr(_ flows: [(date: CivilDate, amount: Fixed)]) -> Result<Fixed, FinanceError> {
-    Result { () throws(FinanceError) -> Fixed in
-      let flows = try netted(flows)
-      guard let months = unitMonths(flows.map(\.date)) else { return try effectiveAnnualRate(flows) }
-      let schedule = try GridSchedule(offsets: Array(flows.indices), amounts: flows.map(\.amount))
-      let periodic = try RateSolver.solve(schedule.balance(at:))
-      return try financeArithmetic { () throws(ArithmeticError) in
-        try periodic.multiplied(by: Wide(Fixed(12))).divided(by: Wide(Fixed(months))).fixed
-      }
-    }
+    Result { () throws(FinanceError) -> Fixed in try actuarialRate(netted(flows)).rate }
   }
 
-  /// Effective annual rate (XIRR, actual/365) of the same schedule: the r with Σ aᵢ·(1 + r)^(−daysᵢ/365) = 0.
-  public static func irr(_ flows: [(date: CivilDate, amount: Fixed)]) -> Result<Fixed, FinanceError> {
+  /// The APR with the unit period it ran on, for tests and explanations.
+  static func actuarialRate(_ flows: [(date: CivilDate, amount: Fixed)]) throws(FinanceError) -> (rate: Fixed, unit: UnitPeriod) {
+    guard flows.count >= 2 else { throw .tooFewFlows }
+    let firstIsNegative = flows[0].amount.isNegative
+    let grid = try financeArithmetic { () throws(ArithmeticError) in
+      try AppendixJSchedule(dates: flows.map(\.date), sameSideAsFirst: flows.map { $0.amount.isNegative == firstIsNegative })
+    }
+    let schedule = try GridSchedule(
+      offsets: grid.times.map(\.whole), fractions: grid.times.map(\.fraction), amounts: flows.map(\.amount))
+    let periodic = try RateSolver.solve(schedule.balance(at:))
+    let (perYear, per) = grid.unit.perYear
+    let rate = try financeArithmetic { () throws(ArithmeticError) in
+      try periodic.multiplied(by: Wide(Fixed(perYear))).divided(by: Wide(Fixed(per))).fixed
+    }
+    return (rate, grid.unit)
+  }
+
+  /// Effective annual rate (XIRR, actual/365) of the schedule: the r with Σ aᵢ·(1 + r)^(−daysᵢ/365) = 0.
+  public static func effectiveRate(_ flows: [(date: CivilDate, amount: Fixed)]) -> Result<Fixed, FinanceError> {
     Result { () throws(FinanceError) -> Fixed in try effectiveAnnualRate(netted(flows)) }
+  }
+
+  /// The effective annual rate under its older name; the same number as `effectiveRate`.
+  public static func irr(_ flows: [(date: CivilDate, amount: Fixed)]) -> Result<Fixed, FinanceError> {
+    effectiveRate(flows)
   }
 
   /// Level payment per period for a loan: principal × r / (1 − (1 + r)^−n); r = 0 gives principal / n.
@@ -138,24 +148,6 @@ public enum Finance {
       }
     }
     return result.filter { $0.amount != .zero }
-  }
-
-  /// p when the distinct, ascending `dates` lie on a p-month grid from the first (1 ≤ p ≤ 12), else nil.
-  static func unitMonths(_ dates: [CivilDate]) -> Int? {
-    guard dates.count >= 2 else { return nil }
-    let first = dates[0]
-    let gap = first.days(to: dates[1])
-    // 12 months are at most 366 days; the bound also keeps the product below from overflowing.
-    guard gap > 0, gap <= 400 else { return nil }
-    // The nearest whole number of average Gregorian months (30.436875 days = 487/16; never a tie).
-    let months = (gap * 32 + 487) / (2 * 487)
-    guard (1...12).contains(months) else { return nil }
-    for (index, date) in dates.enumerated() {
-      guard let point = try? first.adding(months: index * months),
-        abs(point.days(to: date)) <= gridToleranceDays
-      else { return nil }
-    }
-    return months
   }
 
   /// The XIRR on actual/365: solves for the daily rate on a whole-day grid, then compounds it over 365 days.

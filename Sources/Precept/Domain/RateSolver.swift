@@ -1,5 +1,5 @@
-// The search behind `Finance`: present values on a whole-number time grid and a bracketed root finder,
-// both in `Wide` (30 places) so that the 12 places returned are all correct. No step can trap.
+// The search behind `Finance`: present values on a time grid of whole steps plus simple-interest fractions, and
+// a bracketed root finder, both in `Wide` (30 places) so that the 12 places returned are all correct. No step can trap.
 
 /// Runs an exact computation (`Fixed` or `Wide`), reporting any arithmetic failure as `FinanceError.overflow`.
 /// Division by zero only arises from an infinite result (a payment at −200 %, a rate whose v³⁶⁵ underflows).
@@ -8,14 +8,18 @@ func financeArithmetic<T>(_ body: () throws(ArithmeticError) -> T) throws(Financ
   do { return try body() } catch { throw .overflow }
 }
 
-/// Net cash flows on a whole-number time grid (days or unit periods): offsets ascending from 0, each amount
-/// stored as its share of the total magnitude Σ|aᵢ|, so every present value lies in [−1, 1] whatever the amounts.
+/// Net cash flows on a time grid of whole steps (days or unit periods), each optionally with a fraction f of a step
+/// after it that earns simple interest (Regulation Z Appendix J (b)(6)): a flow at (t, f) is discounted by
+/// (1 + f·r)(1 + r)^t. Offsets ascend from 0; each amount is stored as its share of the total magnitude Σ|aᵢ|,
+/// so every present value stays small whatever the amounts.
 struct GridSchedule: Sendable {
   let offsets: [Int]
+  /// Empty when no flow has a fraction.
+  let fractions: [Wide]
   let shares: [Wide]
 
   /// Checks what every rate search needs: two or more points, both signs, and a total magnitude in range.
-  init(offsets: [Int], amounts: [Fixed]) throws(FinanceError) {
+  init(offsets: [Int], fractions: [Wide] = [], amounts: [Fixed]) throws(FinanceError) {
     guard amounts.count >= 2 else { throw .tooFewFlows }
     guard amounts.contains(where: { $0.isNegative }), amounts.contains(where: { !$0.isNegative }) else {
       throw .noSignChange
@@ -28,12 +32,13 @@ struct GridSchedule: Sendable {
       return shares
     }
     self.offsets = offsets
+    self.fractions = fractions.contains(where: { $0 != .zero }) ? fractions : []
   }
 
   /// A value with the sign of the net present value at `rate` per grid step, and zero exactly where it is.
-  /// For rate ≥ 0 it is the present value at offset 0, Σ sᵢ·(1 + r)^−tᵢ; for rate < 0 the value at the last
-  /// offset T, Σ sᵢ·(1 + r)^(T − tᵢ). Either way every factor lies in [0, 1], so nothing overflows however
-  /// absurd the rate; the two forms agree at 0, so the function stays continuous for the root finder.
+  /// For rate ≥ 0 it is the present value at offset 0, Σ sᵢ·(1 + r)^−tᵢ / (1 + fᵢ·r); for rate < 0 the value at the
+  /// last offset T, Σ sᵢ·(1 + r)^(T − tᵢ) / (1 + fᵢ·r). Every power lies in [0, 1] and 1/(1 + f·r) in (0, 1/(1 − f)],
+  /// so nothing overflows however absurd the rate; the two forms agree at 0, so the function stays continuous.
   func balance(at rate: Wide) throws(FinanceError) -> Wide {
     try financeArithmetic { () throws(ArithmeticError) -> Wide in
       let growth = try Wide.one.adding(rate)
@@ -47,19 +52,33 @@ struct GridSchedule: Sendable {
         if cache.count < 8 { cache.append((gap, power)) }
         return power
       }
+      // Flows of a regular schedule share one fraction, so its simple-interest divisor is kept.
+      var lastFraction = Wide.zero, lastDivisor = Wide.one
+      func term(_ index: Int, _ value: Wide) throws(ArithmeticError) -> Wide {
+        guard !fractions.isEmpty, fractions[index] != .zero else { return value }
+        if fractions[index] != lastFraction {
+          lastFraction = fractions[index]
+          lastDivisor = try Wide.one.adding(lastFraction.multiplied(by: rate))
+        }
+        return try value.divided(by: lastDivisor)
+      }
       if !rate.isNegative {
         let discount = try Wide.one.divided(by: growth)
         var previous = 0
-        for (offset, share) in zip(offsets, shares) {
-          factor = try factor.multiplied(by: step(discount, offset - previous))
-          sum = try sum.adding(share.multiplied(by: factor))
+        for index in offsets.indices {
+          let offset = offsets[index]
+          // A flow placed before the one ahead of it (a payment moved onto the grid) restarts the power.
+          factor = offset >= previous ? try factor.multiplied(by: step(discount, offset - previous)) : try discount.power(offset)
+          sum = try sum.adding(term(index, shares[index].multiplied(by: factor)))
           previous = offset
         }
       } else {
-        var next = offsets[offsets.count - 1]
-        for (offset, share) in zip(offsets, shares).reversed() {
-          factor = try factor.multiplied(by: step(growth, next - offset))
-          sum = try sum.adding(share.multiplied(by: factor))
+        let last = offsets.max() ?? 0
+        var next = last
+        for index in offsets.indices.reversed() {
+          let offset = offsets[index]
+          factor = offset <= next ? try factor.multiplied(by: step(growth, next - offset)) : try growth.power(last - offset)
+          sum = try sum.adding(term(index, shares[index].multiplied(by: factor)))
           next = offset
         }
       }

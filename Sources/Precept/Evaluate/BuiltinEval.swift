@@ -86,14 +86,14 @@ extension Evaluator {
         guard case .text(let s) = args[0] else { return .missing }
         if f == .length { return .number(Fixed(s.unicodeScalars.count)) }
         return .text(f == .lower ? s.lowercased() : s.uppercased())
-      case .apr, .irr:
+      case .apr, .irr, .effectiveRate:
         guard case .list(let rows) = args[0] else { return .missing }
         var flows: [(date: CivilDate, amount: Fixed)] = []
         for row in rows {
           guard case .record(let fields) = row, let (d, a) = scheduleEntry(fields, node: node) else { return .missing }
           flows.append((d, a))
         }
-        switch f == .apr ? Finance.apr(flows) : Finance.irr(flows) {
+        switch f == .apr ? Finance.apr(flows) : Finance.effectiveRate(flows) {
         case .success(let r): return .number(r)
         case .failure(let e): return fail(node, .finance(e.message))
         }
