@@ -250,7 +250,7 @@ import Testing
 
   static var examples: [String] {
     var out: [String] = []
-    for dir in ["products", "applicants"] {
+    for dir in ["products", "applicants", "customers"] {
       let path = repo.appendingPathComponent("examples/\(dir)").path
       for f in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() where f.hasSuffix(".yaml") {
         out.append("examples/\(dir)/\(f)")
