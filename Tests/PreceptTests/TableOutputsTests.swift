@@ -101,11 +101,11 @@ import Testing
   }
 
   /// Lint findings (codes and messages) for one table `t` over `a.n: int`, `a.e: enum(X, Y, Z)`.
-  static func lint(_ table: String, rule: String = "flag: t == t") throws -> [String] {
+  static func lint(_ table: String, rule: String = "flag: t == t", schema: String = "") throws -> [String] {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("precept-outputs-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    let text = "precept: 1\nrulebook: t.o\nschema:\n  a:\n    n: int\n    e: enum(X, Y, Z)\n  b:\n    f: enum(Y, W)\ntables:\n  t:\n" + table
+    let text = "precept: 1\nrulebook: t.o\nschema:\n  a:\n    n: int\n    e: enum(X, Y, Z)\n" + schema + "  b:\n    f: enum(Y, W)\ntables:\n  t:\n" + table
       + "rules:\n  - { id: R, severity: review, \(rule), cite: x }\n"
     try text.write(toFile: dir.appendingPathComponent("t.yaml").path, atomically: true, encoding: .utf8)
     let report = LintReport.run(paths: [dir.appendingPathComponent("t.yaml").path], root: dir.path)
@@ -148,6 +148,68 @@ import Testing
   ] as [(String, [String])])
   func lintOfOutputsAndCells(_ table: String, _ expected: [String]) throws {
     let found = try Self.lint(table)
+    #expect(found == expected, "\(found)")
+  }
+
+  static let perItem = """
+    precept: 1
+    rulebook: t.per_item
+    schema:
+      product:
+        fees: "list(record(name: text, amount: money(CNY), charged: enum(upfront, monthly, on_event)))"
+        channel: enum(online, branch)
+    tables:
+      fee_cap:
+        for: product.fees
+        hit: first
+        inputs: [.charged, product.channel]
+        rows:
+          - [upfront, online, 500 CNY]
+          - [upfront, "-", 1000 CNY]
+          - [monthly, "-", 50 CNY]
+        default: 0 CNY
+    rules:
+      - id: CAP
+        severity: block
+        cite: x
+        require: "all f in product.fees: f.amount <= fee_cap(f)"
+      - id: CAPS
+        severity: review
+        flag: true
+        message: "{fee_cap(product.fees[0])} {fee_cap(product.fees[1])}"
+        cite: x
+    """
+
+  /// A table with `for:` is applied to each item: the same table gives each fee its own cap.
+  @Test(arguments: [
+    ("product: { channel: online, fees: [{name: a, amount: 400 CNY, charged: upfront}, {name: b, amount: 30 CNY, charged: monthly}] }",
+     RuleStatus.passed, "500.00 CNY 50.00 CNY"),
+    ("product: { channel: online, fees: [{name: a, amount: 600 CNY, charged: upfront}, {name: b, amount: 30 CNY, charged: monthly}] }",
+     .violated, "500.00 CNY 50.00 CNY"),
+    ("product: { channel: branch, fees: [{name: a, amount: 600 CNY, charged: upfront}, {name: b, amount: 1 CNY, charged: on_event}] }",
+     .violated, "1,000.00 CNY 0.00 CNY"),
+    // No second fee: its cap is missing, not a cap of zero.
+    ("product: { channel: branch, fees: [{name: a, amount: 600 CNY, charged: upfront}] }", .passed, "1,000.00 CNY missing"),
+  ] as [(String, RuleStatus, String)])
+  func aTableIsAppliedPerItem(_ facts: String, _ status: RuleStatus, _ caps: String) throws {
+    let d = try compileRulebook(Self.perItem).evaluate(facts: facts, asOf: asOf)
+    #expect(d.results.first { $0.rule.id == "CAP" }?.status == status)
+    #expect(d.results.first { $0.rule.id == "CAPS" }?.message == caps)
+  }
+
+  @Test(arguments: [
+    ("    for: a.n\n    inputs: [a.n]\n    rows:\n      - [\"-\", 1]\n", "flag: t == t",
+     ["P0507 `for` names the list whose items the table is applied to, but this is int"]),
+    ("    inputs: [a.n]\n    rows:\n      - [\"-\", 1]\n", "flag: t(a.n) == 1",
+     ["P0507 table `t` reads the facts as a whole, so it is named, not called"]),
+    ("    for: a.xs\n    inputs: [.v]\n    rows:\n      - [\"-\", 1]\n", "flag: t == 1",
+     ["P0507 table `t` is applied to one item of `a.xs` at a time, so it needs the item"]),
+    ("    for: a.xs\n    inputs: [.v]\n    rows:\n      - [\"-\", 1]\n", "flag: t(a.n) == 1",
+     ["P0507 table `t` takes an item of `a.xs`, which is record, but this is int"]),
+    ("    for: a.xs\n    inputs: [.v]\n    rows:\n      - [\"-\", 1]\n", "flag: \"all x in a.xs: t(x) == 1\"", []),
+  ] as [(String, String, [String])])
+  func perItemTablesAreCalledWithAnItem(_ table: String, _ rule: String, _ expected: [String]) throws {
+    let found = try Self.lint(table, rule: rule, schema: "    xs: \"list(record(v: int))\"\n")
     #expect(found == expected, "\(found)")
   }
 

@@ -2,6 +2,7 @@ extension Checker {
   /// Checks a call's arguments, then its types (in `callType`, so that this frame, which is on
   /// the stack once per level of nested calls, stays small).
   func call(_ name: String, _ args: [Argument], nameSpan: Span, whole: Span, _ env: Env) -> Typed {
+    if scopes[env.unit].tables[name] != nil, !isLocal(name, env) { return tableApplied(name, args, nameSpan: nameSpan, whole: whole, env) }
     guard let f = Builtin(rawValue: name) else { return unknownFunction(name, nameSpan, whole) }
     if let problem = labelProblem(f, args) { return badCall(f, problem, whole) }
     // `by: .at` names a field of each item, so it is checked with the list's item in view.
@@ -14,6 +15,36 @@ extension Checker {
       }
     }
     return callType(f, typed, whole)
+  }
+
+  /// `fee_cap(fee)`: a table with `for:` applied to one item of its list.
+  private func tableApplied(_ name: String, _ args: [Argument], nameSpan: Span, whole: Span, _ env: Env) -> Typed {
+    let ref = Reference(unit: env.unit, name: name)
+    used.insert(ref)
+    let type = tableResultType(ref)
+    guard expand(ref, at: nameSpan) else { return .error(whole) }
+    guard let checked = tableTypes[ref], let forEach = checked.table.forEach else {
+      report(
+        .badCall, nameSpan, "table `\(name)` reads the facts as a whole, so it is named, not called",
+        help: ["write `\(name)`; to apply a table to each item of a list, give it `for: LIST` and read the item as `.field` in its inputs"])
+      return .error(whole)
+    }
+    if checked.itemType?.isError == true { return .error(whole) }
+    let list = text(of: forEach.span)
+    guard args.count == 1, let arg = args.first, arg.label == nil else {
+      report(.badCall, whole, "table `\(name)` takes one item of `\(list)`", help: ["write `\(name)(item)`"])
+      return .error(whole)
+    }
+    let item = check(arg.value, env, expected: checked.itemType)
+    if let want = checked.itemType, !item.type.isError, unify(want, item.type) == nil {
+      report(
+        .badCall, item.span, "table `\(name)` takes an item of `\(list)`, which is \(want.brief), but this is \(item.type.brief)",
+        help: ["pass one item of `\(list)`, e.g. `all x in \(list): \(name)(x) …`"])
+      return .error(whole)
+    }
+    if item.type.isError || type.isError { return .error(whole) }
+    // A missing item leaves the table's value missing: its inputs cannot be read.
+    return Typed(.appliedTable(ref, item), item.type.isOptional ? type.asOptional : type, whole)
   }
 
   private func unknownFunction(_ name: String, _ nameSpan: Span, _ whole: Span) -> Typed {

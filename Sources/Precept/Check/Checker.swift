@@ -55,6 +55,8 @@ public struct CheckedTable: Sendable {
   }
   /// The table as written.
   public var table: DecisionTable
+  /// For a table with `for:`, the type of one item of its list.
+  public var itemType: ValueType?
   /// The inputs, typed, in column order.
   public var inputs: [Typed]
   /// The rows: each cell's checked test, and the typed outputs (one per output).

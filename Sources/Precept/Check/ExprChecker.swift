@@ -272,6 +272,14 @@ extension Checker {
       used.insert(ref)
       let type = tableResultType(ref)
       guard expand(ref, at: span) else { return .error(span) }
+      if let checked = tableTypes[ref], let forEach = checked.table.forEach {
+        // A `for` that is not a list has been reported.
+        if checked.itemType?.isError == true { return .error(span) }
+        report(
+          .badCall, span, "table `\(n)` is applied to one item of `\(text(of: forEach.span))` at a time, so it needs the item",
+          help: ["write `\(n)(item)`, e.g. `all x in \(text(of: forEach.span)): \(n)(x) …`"])
+        return .error(span)
+      }
       return Typed(.table(ref), type, span)
     }
     if let t = s.facts[n] {

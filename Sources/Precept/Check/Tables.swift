@@ -31,7 +31,22 @@ extension Checker {
   }
 
   private func checkedTable(_ table: DecisionTable, _ ref: Reference) -> CheckedTable {
-    let env = Env(unit: ref.unit)
+    var env = Env(unit: ref.unit)
+    // `for: product.pricing.fees`: the inputs, cells and results read one item as `.field`.
+    var itemType: ValueType?
+    if let forEach = table.forEach {
+      let list = check(forEach, env)
+      if let element = list.type.element {
+        itemType = element
+        env = env.with(item: element)
+      } else {
+        report(
+          .badCall, forEach.span, "`for` names the list whose items the table is applied to, but this is \(list.type.brief)",
+          help: ["write a list of records, such as `for: product.pricing.fees`"])
+        itemType = .error
+        env = env.with(item: .error)
+      }
+    }
     let inputs = table.inputs.map { check($0, env) }
     var rows: [(cells: [CheckedTable.Cell], outputs: [Typed])] = []
     // A declared type is what every result must be; else the first row's results set it.
@@ -55,7 +70,8 @@ extension Checker {
     } else {
       outputType = .record(RecordType(zip(table.outputs, types).map { Field(name: $0.0.name?.value ?? "", type: $0.1) }))
     }
-    var checked = CheckedTable(table: table, inputs: inputs, rows: rows, defaultValue: defaultValue, outputTypes: types, outputType: outputType)
+    var checked = CheckedTable(
+      table: table, itemType: itemType, inputs: inputs, rows: rows, defaultValue: defaultValue, outputTypes: types, outputType: outputType)
     checked.priority = table.priority.map { check($0, env, expected: types.first) }
     checkPolicy(checked)
     tableTypes[ref] = checked

@@ -33,6 +33,8 @@ public indirect enum TypedKind: Sendable {
   case definition(Reference)
   case namedList(Reference)
   case table(Reference)
+  /// A table with `for:` applied to one item: `fee_cap(fee)`.
+  case appliedTable(Reference, Typed)
   case enumCase(String)
   case today
   /// The current item of the innermost `where`.
@@ -61,7 +63,7 @@ extension Typed {
   public var children: [Typed] {
     switch kind {
     case .literal, .fact, .definition, .namedList, .table, .enumCase, .today, .item, .variable, .error: []
-    case .member(let a, _), .projection(let a, _), .unary(_, let a), .presence(let a, _): [a]
+    case .member(let a, _), .projection(let a, _), .unary(_, let a), .presence(let a, _), .appliedTable(_, let a): [a]
     case .index(let a, let b), .binary(_, let a, let b), .filter(let a, let b), .quantifier(_, _, let a, let b): [a, b]
     case .between(let a, let b, let c, _), .conditional(let a, let b, let c): [a, b, c]
     case .call(_, let xs), .list(let xs): xs

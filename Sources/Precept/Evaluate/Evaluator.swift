@@ -175,7 +175,7 @@ public final class Evaluator {
     for ins in program.instructions {
       switch ins.code {
       case .item: deepest = Swift.max(deepest, Int(ins.a) + 1)
-      case .filter, .quantifier: deepest = Swift.max(deepest, Int(ins.c) + 1)
+      case .filter, .quantifier, .appliedTable: deepest = Swift.max(deepest, Int(ins.c) + 1)
       case .call: deepest = Swift.max(deepest, Int(ins.b) + 1)
       default: break
       }
@@ -628,6 +628,18 @@ public final class Evaluator {
       return call(ins, node: k)
     case .table:
       return table(Int(ins.a), node: k)
+    case .appliedTable:
+      // The table's inputs read the item from loop level `c`, as a quantifier's body reads its item.
+      var item = eval(ins.b)
+      if item.isMissing { return .missing }
+      let level = Int(ins.c)
+      guard level < frameCount else { return .missing }
+      let enclosing = current[level]
+      defer { current[level] = enclosing }
+      return withUnsafePointer(to: &item) { p -> Value in
+        current[level] = p
+        return table(Int(ins.a), node: k)
+      }
     }
   }
 

@@ -4,7 +4,7 @@ struct Program: Sendable {
   enum Code: UInt8, Sendable {
     case constant, fact, today, item, field, projection, index, not, negate, and, or, compare, arithmetic
     case coalesce, member, between, presence, conditional, filter, quantifier, list, contains, containsAny
-    case containsAll, startsWith, matches, call, table
+    case containsAll, startsWith, matches, call, table, appliedTable
   }
 
   /// How the evaluator keeps a node's value: unboxed for the commonest static types, so that
@@ -191,6 +191,7 @@ struct Program: Sendable {
           matchers += [WordMatcher(first, negation: false), WordMatcher(second, negation: false)]
         }
       case .table(let t): (ins.code, ins.a) = (.table, Int32(t))
+      case .appliedTable(let t, let item, let level): (ins.code, ins.a, ins.b, ins.c) = (.appliedTable, Int32(t), Int32(item), Int32(level))
       }
       instructions.append(ins)
     }

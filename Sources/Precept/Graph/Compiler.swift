@@ -9,6 +9,12 @@ struct GraphCompiler {
   private var index: [NodeKey: Int] = [:]
   private var definitionNodes: [Reference: Int] = [:]
   var tableIndexes: [Reference: Int] = [:]
+  /// Tables with `for:`, compiled once per loop depth they are applied at (their item is read there).
+  var appliedTableIndexes: [AppliedTableKey: Int] = [:]
+  struct AppliedTableKey: Hashable {
+    var table: Reference
+    var level: Int
+  }
   /// The names of named nodes, for drawing the graph (`CompiledRulebook.names`).
   var names = GraphNames()
   /// How this unit spells each unit's names: "" for its own, "cn." for an import aliased `cn`.
@@ -81,6 +87,10 @@ struct GraphCompiler {
       return namedList(ref, t)
     case .table(let ref):
       return add(.table(table(ref)), t.type, t.span)
+    case .appliedTable(let ref, let item):
+      let itemNode = lower(item)
+      let level = frames.count
+      return add(.appliedTable(appliedTable(ref, level: level), item: itemNode, level: level), t.type, t.span)
     case .enumCase(let name):
       return enumCase(name, t)
     case .today:
@@ -276,6 +286,7 @@ extension Op {
   var operands: [Int] {
     switch self {
     case .constant, .fact, .today, .item, .table: []
+    case .appliedTable(_, let item, _): [item]
     case .field(let a, _), .projection(let a, _), .not(let a), .negate(let a), .presence(let a, _), .matches(let a, _): [a]
     case .index(let a, let b), .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
       .coalesce(let a, let b), .member(let a, let b, _), .filter(let a, let b, _), .quantifier(_, let a, let b, _),

@@ -46,6 +46,9 @@ enum Op: Sendable, Hashable {
   /// A call; `level` is the loop level its `by:` argument is evaluated at.
   case call(Builtin, [Int], level: Int)
   case table(Int)
+  /// A table with `for:` applied to one item: the table (compiled with its inputs reading the
+  /// item at `level`), and the item's node.
+  case appliedTable(Int, item: Int, level: Int)
 }
 
 /// A decision table ready to evaluate.

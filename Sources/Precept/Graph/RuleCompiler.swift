@@ -2,6 +2,25 @@ extension GraphCompiler {
   /// Compiles a decision table once, however many rules name it.
   mutating func table(_ ref: Reference) -> Int {
     if let i = tableIndexes[ref] { return i }
+    let i = compileTable(ref)
+    tableIndexes[ref] = i
+    return i
+  }
+
+  /// Compiles a table with `for:` for application at loop depth `level`: its inputs, cells and
+  /// results read the item from that level.
+  mutating func appliedTable(_ ref: Reference, level: Int) -> Int {
+    let key = AppliedTableKey(table: ref, level: level)
+    if let i = appliedTableIndexes[key] { return i }
+    let saved = frames
+    frames = Array(frames.prefix(level)) + [nil]
+    let i = compileTable(ref)
+    frames = saved
+    appliedTableIndexes[key] = i
+    return i
+  }
+
+  private mutating func compileTable(_ ref: Reference) -> Int {
     guard let t = checked.tables[ref] else { return 0 }
     let inputs = t.inputs.map { lower($0) }
     var rows: [(cells: [CompiledTable.Cell], outputs: [Int])] = []
@@ -13,7 +32,6 @@ extension GraphCompiler {
       name: ref.name, hit: t.table.hit, inputs: inputs, rows: rows, defaultValue: t.defaultValue.map { $0.map { lower($0) } },
       priority: t.priority.map { lower($0) }, aggregate: t.table.aggregate?.value, rowSpans: t.table.rows.map(\.span))
     tables.append(compiled)
-    tableIndexes[ref] = tables.count - 1
     names.tables[tables.count - 1] = qualified(ref)
     return tables.count - 1
   }
@@ -57,6 +75,10 @@ extension GraphCompiler {
       // The inputs the rows were chosen by, so the trace (and `missing`) names the facts behind it.
       table = self.table(ref)
       children = (checked.tables[ref]?.inputs ?? []).map { template($0, expandDefinitions: false) }
+    case .appliedTable(let ref, let item):
+      // Its inputs read the item, whose value the trace shows.
+      table = appliedTable(ref, level: frames.count)
+      children = [template(item, expandDefinitions: expandDefinitions)]
     case .call(.near, let args):
       matchNodes = [node]
       children = args.map { template($0, expandDefinitions: expandDefinitions) }

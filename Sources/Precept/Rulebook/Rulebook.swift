@@ -131,6 +131,9 @@ public struct DecisionTable: Sendable {
   public var name: Located<String>
   /// How several matching rows are resolved.
   public var hit: HitPolicy
+  /// `for:` — the list whose items the table is applied to one at a time (`fee_cap(fee)`), its
+  /// inputs reading the item as `.field`; nil for a table over the facts as a whole.
+  public var forEach: Expr?
   /// The expressions each row's cells test, in column order.
   public var inputs: [Expr]
   /// What each row yields: one unnamed result, or the named `outputs:` in column order.

@@ -13,7 +13,7 @@ extension NodeReader {
       report(.invalidID, key.span, "`\(name.value)` cannot be a table name: use letters, digits and `_`")
       return nil
     }
-    guard let m = mapping(node, of: "table `\(name.value)`", allowed: ["hit", "inputs", "outputs", "type", "rows", "default", "priority", "aggregate", "description"], required: ["inputs", "rows"]),
+    guard let m = mapping(node, of: "table `\(name.value)`", allowed: ["hit", "for", "inputs", "outputs", "type", "rows", "default", "priority", "aggregate", "description"], required: ["inputs", "rows"]),
       let inputNodes = m["inputs"].flatMap({ sequence($0.value, "the table's `inputs`") }),
       let rowNodes = m["rows"].flatMap({ sequence($0.value, "the table's `rows`") })
     else { return nil }
@@ -42,7 +42,9 @@ extension NodeReader {
       rows.append(TableRow(cells: tests, outputs: results, span: rowNode.span))
     }
     let defaultValue = m["default"].flatMap { tableDefault($0.value, outputs, table: name.value) }
-    var table = DecisionTable(name: name, hit: hit, inputs: inputs, outputs: outputs, rows: rows, defaultValue: defaultValue, span: key.span)
+    let forEach = m["for"].flatMap { expression($0.value, "the table's `for`") }
+    var table = DecisionTable(
+      name: name, hit: hit, forEach: forEach, inputs: inputs, outputs: outputs, rows: rows, defaultValue: defaultValue, span: key.span)
     policyKeys(&table, m, hitGiven: m["hit"] != nil)
     return table
   }

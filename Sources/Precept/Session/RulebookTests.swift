@@ -73,9 +73,19 @@ public enum RulebookTests {
       for test in source.tests {
         report.results.append(run(test, session, evaluator, project: checked.project, defaultAsOf: defaultAsOf, coverage: &report.coverage))
       }
+      // A table with `for:` is compiled once per loop depth it is applied at: a row counts as
+      // chosen when any compilation of its table chose it.
+      var chosen: [String: [Bool]] = [:]
+      var order: [(name: String, spans: [Span])] = []
       for (t, table) in book.tables.enumerated() {
-        for (r, span) in table.rowSpans.enumerated() where !(evaluator.tableRowsChosen[t][r]) {
-          report.coverage.unusedRows.append("\(book.id): table `\(table.name)` row \(r + 1) (\(span.description))")
+        let name = book.names.tables[t] ?? table.name
+        if chosen[name] == nil { order.append((name, table.rowSpans)) }
+        let rows = evaluator.tableRowsChosen[t]
+        chosen[name] = zip(chosen[name] ?? rows.map { _ in false }, rows).map { $0 || $1 }
+      }
+      for (name, spans) in order {
+        for (r, span) in spans.enumerated() where !(chosen[name]?[r] ?? false) {
+          report.coverage.unusedRows.append("\(book.id): table `\(name)` row \(r + 1) (\(span.description))")
         }
       }
     }
