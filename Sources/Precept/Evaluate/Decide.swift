@@ -176,8 +176,18 @@ extension Evaluator {
       return TableChoice(name: table.name, rows: rows, sources: (rows ?? []).compactMap { r in table.rowSpans.indices.contains(r - 1) ? table.rowSpans[r - 1] : nil })
     }
     return Trace(
-      expression: t.text, value: v?.formatted(as: t.type), json: v?.json(as: t.type), fact: t.fact, definition: t.definition,
-      decidingItem: witnesses[t.node], table: choice, matches: matches(t), children: t.children.map { trace($0) })
+      expression: t.text, value: v?.formatted(as: t.type, items: Trace.listItems), json: v?.json(as: t.type, items: Trace.listItems),
+      fact: t.fact, definition: t.definition,
+      decidingItem: witnesses[t.node], decidingValue: decidingValue(t), table: choice, matches: matches(t), children: t.children.map { trace($0) })
+  }
+
+  /// The item that decided a quantifier, read from the list it ranged over.
+  private func decidingValue(_ t: TraceTemplate) -> (text: String, json: JSON)? {
+    guard let i = witnesses[t.node], let list = t.children.first, case .list(let items)? = computedValue(list.node),
+      items.indices.contains(i)
+    else { return nil }
+    let type = list.type.element ?? .error
+    return (items[i].formatted(as: type, items: Trace.listItems), items[i].json(as: type, items: Trace.listItems))
   }
 
   /// The matches a trace node shows. A text test: where it matched. A loop: the matches of the items that

@@ -91,6 +91,9 @@ public struct TextMatch: Sendable, Hashable {
 
 /// One sub-expression of a rule's condition and the value it had.
 public struct Trace: Sendable {
+  /// Lists in a trace's values show this many items and their length (a month of transactions
+  /// would otherwise be printed in full at every step that reads it).
+  public static let listItems = 20
   /// The sub-expression as written.
   public let expression: String
   /// Its value, as a reviewer reads it; nil when evaluation never needed it (short-circuited).
@@ -103,6 +106,9 @@ public struct Trace: Sendable {
   public let definition: String?
   /// For `any`/`all`/`none`: the position (from 0) of the item that decided it.
   public let decidingItem: Int?
+  /// That item's value (a transaction, a 24-hour group of them), as text and as JSON, lists cut
+  /// as in `value`: the evidence a reviewer reads first.
+  public let decidingValue: (text: String, json: JSON)?
   /// When the sub-expression names a decision table: the table and the rows its value came from.
   public let table: TableChoice?
   /// Where words were found in the copy (spans of the original text); inside a loop, with the item of each.

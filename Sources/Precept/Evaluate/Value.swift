@@ -32,7 +32,11 @@ public enum Value: Sendable, Hashable {
 extension Value {
   /// The value as a reviewer reads it in a message or trace, using its static type for
   /// enum case names and percentages.
-  public func formatted(as type: ValueType) -> String {
+  public func formatted(as type: ValueType) -> String { formatted(as: type, items: nil) }
+
+  /// The value as a reviewer reads it, with lists (at any depth) cut after `items` items and
+  /// their length given: a trace of 5,000 transactions shows some of them, not all.
+  public func formatted(as type: ValueType, items limit: Int?) -> String {
     switch (self, type.unwrapped) {
     case (.missing, _): return "missing"
     case (.bool(let b), _): return b ? "true" : "false"
@@ -47,15 +51,21 @@ extension Value {
     case (.enumCase(let i), _): return "#\(i)"
     case (.list(let xs), let t):
       let element = t.element ?? .error
-      return "[" + xs.map { $0.formatted(as: element) }.joined(separator: ", ") + "]"
+      let shown = xs.prefix(limit ?? xs.count).map { $0.formatted(as: element, items: limit) }
+      let rest = xs.count - shown.count
+      return "[" + shown.joined(separator: ", ") + (rest > 0 ? ", … \(xs.count) items in all" : "") + "]"
     case (.record(let fs), .record(let r)):
-      return "{" + zip(r.fields, fs).map { "\($0.name): \($1.formatted(as: $0.type))" }.joined(separator: ", ") + "}"
-    case (.record(let fs), _): return "{" + fs.map { $0.formatted(as: .error) }.joined(separator: ", ") + "}"
+      return "{" + zip(r.fields, fs).map { "\($0.name): \($1.formatted(as: $0.type, items: limit))" }.joined(separator: ", ") + "}"
+    case (.record(let fs), _): return "{" + fs.map { $0.formatted(as: .error, items: limit) }.joined(separator: ", ") + "}"
     }
   }
 
   /// The value as JSON, exactly (numbers as decimal text, money as "amount CODE").
-  public func json(as type: ValueType) -> JSON {
+  public func json(as type: ValueType) -> JSON { json(as: type, items: nil) }
+
+  /// The value as JSON, with every list (at any depth) longer than `items` written as
+  /// `{"first": [the first items], "count": its length}`.
+  public func json(as type: ValueType, items limit: Int?) -> JSON {
     switch (self, type.unwrapped) {
     case (.missing, _): return .null
     case (.bool(let b), _): return .bool(b)
@@ -69,10 +79,13 @@ extension Value {
     case (.enumCase, _): return .string(formatted(as: type))
     case (.list(let xs), let t):
       let element = t.element ?? .error
-      return .array(xs.map { $0.json(as: element) })
+      if let limit, xs.count > limit {
+        return .object([("first", .array(xs.prefix(limit).map { $0.json(as: element, items: limit) })), ("count", .int(xs.count))])
+      }
+      return .array(xs.map { $0.json(as: element, items: limit) })
     case (.record(let fs), .record(let r)):
-      return .object(zip(r.fields, fs).map { ($0.name, $1.json(as: $0.type)) })
-    case (.record(let fs), _): return .array(fs.map { $0.json(as: .error) })
+      return .object(zip(r.fields, fs).map { ($0.name, $1.json(as: $0.type, items: limit)) })
+    case (.record(let fs), _): return .array(fs.map { $0.json(as: .error, items: limit) })
     }
   }
 }

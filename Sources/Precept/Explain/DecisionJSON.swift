@@ -51,6 +51,7 @@ public enum DecisionJSON {
     if let f = t.fact { fields.append(("fact", .string(f))) }
     if let d = t.definition { fields.append(("definition", .string(d))) }
     if let i = t.decidingItem { fields.append(("item", .int(i))) }
+    if let v = t.decidingValue { fields.append(("item_value", v.json)) }
     if let c = t.table, t.value != nil {
       fields.append(("table", .object([("name", .string(c.name)), ("rows", c.rows.map { .array($0.map { .int($0) }) } ?? .null)])))
     }

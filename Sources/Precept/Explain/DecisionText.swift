@@ -86,7 +86,7 @@ public struct DecisionRenderer: Sendable {
     if let f = t.fact, f != t.expression { label += "  (\(shown(f)))" }
     let value = t.value.map { clip($0) } ?? "not evaluated"
     var s = indent + label + " = " + value
-    if let item = t.decidingItem { s += "  (decided by item \(item))" }
+    if let item = t.decidingItem { s += "  (decided by item \(item)" + (t.decidingValue.map { ": " + clip($0.text) } ?? "") + ")" }
     if let choice = t.table, t.value != nil { s += "  (\(shown(choice.description)))" }
     s += "\n"
     for line in TextMatches.describe(t.matches) { s += indent + "  " + line + "\n" }
