@@ -38,6 +38,11 @@ import Testing
     /// second argument), so it is never memoized and an exception whose `when` reads `per_day`
     /// never sets a rule aside. Recognised by the reference replaying the evaluator's memo.
     case loopMemo = "loop-memo"
+    /// A node that failed (division by zero, two currencies, a finance error, …) and is read again
+    /// from the memo, by a later rule or a message, is reported as "the result is too large to
+    /// represent" (`noteFailure` records `.overflow`), and a node built on it reports no failure
+    /// at all (its reason falls back to `missing: …`). Recognised by the same replay.
+    case memoFailure = "memo-failure"
   }
 
   /// Every rule of `book` over `facts`, by both sides; the disagreements found.
@@ -53,12 +58,21 @@ import Testing
         guard got != want else { continue }
         var d = Disagreement(side: trace ? "traced" : "untraced", optimised: got, reference: want)
         d.known = knownIssue(got, want, readAnywhere: reference.missingReadAnywhere[i])
+        // Traced quantifiers visit every item (to show every match), so they read more facts.
+        if d.known == nil, trace, got.status == want.status, got.message == want.message, isMissingList(got.reason),
+          isMissingList(want.reason)
+        {
+          d.known = .missingList
+        }
         if d.known == nil {
           // Replay with the evaluator's memo: agreement then means the known memo issue.
           let replay = ReferenceInterpreter(book)
           replay.emulateEvaluatorMemo = true
           let emulated = replay.decide(facts, asOf: asOf, stage: stage)[i]
-          if emulated == got || knownIssue(got, emulated, readAnywhere: replay.missingReadAnywhere[i]) != nil { d.known = .loopMemo }
+          if emulated == got || knownIssue(got, emulated, readAnywhere: replay.missingReadAnywhere[i]) != nil {
+            let failureText = (want.message ?? "").contains("(error:") || !isMissingList(want.reason)
+            d.known = failureText && want.status == got.status ? .memoFailure : .loopMemo
+          }
         }
         out.append(d)
       }
@@ -81,6 +95,12 @@ import Testing
     // The optimised side names facts the reference also finds missing (read by this rule or another).
     if Set(x).isSubset(of: Set(y).union(readAnywhere)) { return .missingList }
     return nil
+  }
+
+  /// Whether a reason is a list of missing facts (or says the verdict depends on a missing value).
+  static func isMissingList(_ reason: String?) -> Bool {
+    guard let reason else { return false }
+    return reason == "the verdict depends on a value that is missing" || reason.hasPrefix("missing: ")
   }
 
   /// Records disagreements: unknown ones as failures, known ones as known issues.

@@ -162,11 +162,13 @@ struct RandomRulebooks {
     case 16: return "\(pick(["a.copy", "a.name", "lower(a.copy)", "a.tx[0].note"])) contains any claims"
     case 17:
       if chance(30) { return "a.copy contains \(pick(["\"保本\"", "a.name", "\"ｇｕａｒａｎｔｅｅ\""]))" }
-      return "a.copy \(pick(["contains any", "contains all"])) \(pick(["\"保本\"", "[\"保\", \"本\"]", "[\"guaranteed\", \"return\"]", "a.name", "a.tags"]))"
+      return "a.copy \(pick(["contains any", "contains all"])) \(pick(["[\"保\", \"本\"]", "[\"guaranteed\", \"return\"]", "a.tags", "[a.name, \"ＶＩＰ\"]"]))"
     case 18: return "a.copy matches \"\(pick(["^[A-Z]+-[0-9]+$", "保.*本", "(?i)guarantee", "^$"]))\""
     case 19: return "\(pick(["a.name", "upper(a.name)", "a.copy"])) starts with \"\(pick(["Bor", "BOR", "保", ""]))\""
     case 20: return "\(intExpr(d)) \(pick(["between", "not between"])) \(pick(["0", "1", "a.m"])) and \(pick(["5", "10", "a.n"]))"
-    case 21: return "a.tags \(pick(["contains", "contains any", "contains all"])) \(pick(["\"vip\"", "[\"vip\", \"new\"]", "a.tags"]))"
+    case 21:
+      if chance(40) { return "a.tags contains \(pick(["\"vip\"", "a.name", "\"ｖｉｐ\""]))" }
+      return "a.tags \(pick(["contains any", "contains all"])) \(pick(["[\"vip\", \"new\"]", "a.tags", "[\"VIP\"]"]))"
     case 22: return "\(intExpr(d)) \(pick(["in", "not in"])) \(pick(["[1, 2, 3]", "a.nums", "[a.m, 5]"]))"
     case 23: return "near(a.copy, \(pick(["lead", "\"保证\""])), \(pick(["gain", "\"收益\""])), within: \(pick(["3", "10", "a.n"])))"
     case 24: return "similarity(a.name, \"Boris Badenov\") >= 0.85"
@@ -181,7 +183,7 @@ struct RandomRulebooks {
     case 33: return "(a.at + \(pick(["24h", "1h"]))) \(cmp) \(pick(Self.instants))"
     case 34: return "a.name \(pick(["==", "!="])) \(pick(["\"王敏\"", "\"Boris Badenov\"", "a.copy"]))"
     case 35: return "(a.amt ?? 0 CNY) \(cmp) sum(a.tx.amount)"
-    case 36: return "count(cash) >= \(pick(["1", "2"]))"
+    case 36: return chance(50) ? "count(cash) >= \(pick(["1", "2"]))" : "\(tableInt ?? "a.n") >= \(pick(["1", "2", "3"]))"
     case 37: return "a.nums contains \(pick(Self.ints))"
     case 38: return "(a.copy ?? \"\") + \"x\" == \"x\""
     default: return "(\(moneyExpr(d)) \(pick(["==", "<"])) \(moneyExpr(d)) or a.flag)"
@@ -195,6 +197,7 @@ struct RandomRulebooks {
   var tableInt: String?
   var tableMoney: String?
   var tableBool: String?
+  var recordFee = "a.lim"
 
   /// A cell over `a.n`, with what it matches (for building tables whose every row can be chosen).
   mutating func intCell() -> (text: String, test: (Int) -> Bool) {
@@ -241,7 +244,7 @@ struct RandomRulebooks {
   mutating func table(_ name: String, output: String, outputs: [String], hit: HitPolicy) -> String {
     let second = chance(50) ? "a.kind" : "a.amt"
     var text = "  \(name):\n    hit: \(hit.rawValue)\n    inputs: [a.n, \(second)]\n"
-    if output == "int", hit == .collect, chance(70) { text += "    aggregate: \(pick(["sum", "count", "min", "max"]))\n" }
+    if output == "int", hit == .collect, chance(80) { text += "    aggregate: \(pick(["sum", "sum", "count", "min", "max"]))\n" }
     let several = output == "record"
     if several { text += "    outputs: {level: int, fee: money}\n" } else { text += "    type: \(output)\n" }
     func result(_ g: inout RandomRulebooks) -> String {
@@ -304,7 +307,7 @@ struct RandomRulebooks {
     tableBool = nil
     var tables = ""
     let hits = HitPolicy.allCases
-    let intHit = pick(hits)
+    let intHit = pick(hits + [.collect, .collect, .priority])
     tables += table("t_num", output: "int", outputs: [], hit: intHit)
     let aggregated = tables.contains("aggregate:")
     tableInt = intHit.isSingle || (intHit == .collect && aggregated) ? "(t_num ?? 0)" : "count(t_num)"
@@ -318,6 +321,7 @@ struct RandomRulebooks {
     let recordHit = pick(hits)
     tables += table("t_rec", output: "record", outputs: ["level", "fee"], hit: recordHit)
     let level = recordHit.isSingle ? "(t_rec.level ?? 0)" : "count(t_rec)"
+    recordFee = recordHit.isSingle ? "t_rec.fee ?? 0 CNY" : "t_rec.fee"
     text += "definitions:\n"
     text += "  cash: a.tx where .channel == cash\n"
     text += "  total: sum(a.tx.amount)\n"
@@ -341,7 +345,7 @@ struct RandomRulebooks {
       if chance(70) {
         let placeholder = pick([
           "a.n", "ratio", "total", "level", "a.amt + a.lim", "sum(a.tx.amount)", "a.copy", "a.kind", "a.p", "a.n / a.m",
-          "t_rec.fee ?? 0 CNY", "count(cash)", "a.at", "a.span", "\(intExpr(1))", "\(moneyExpr(1))",
+          recordFee, "count(cash)", "a.n % \(pick(["3", "a.m"]))", "days_between(a.due, today)", "distinct(a.tags)", "a.at", "a.span", "\(intExpr(1))", "\(moneyExpr(1))",
         ])
         text += "    message: '超过 {\(quoted(placeholder))} ｜ over {a.n}'\n"
       } else if chance(50) {

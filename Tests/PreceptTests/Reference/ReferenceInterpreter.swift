@@ -56,6 +56,9 @@ final class ReferenceInterpreter {
   /// skip an exception whose `when` is marked as in a loop (the evaluator finds no memoized value).
   var emulateEvaluatorMemo = false
   private var memo: [Int: Value] = [:]
+  /// With `emulateEvaluatorMemo`: nodes that failed; a memoized read of one is reported as an
+  /// overflow, as the evaluator's `noteFailure` does.
+  private var failedNodes: Set<Int> = []
   /// Which op kinds, builtins, hit policies and cell kinds evaluation reached (coverage).
   private(set) var reached: Set<String> = []
 
@@ -76,6 +79,7 @@ final class ReferenceInterpreter {
     today = asOf
     readEver = []
     memo = [:]
+    failedNodes = []
     let rules = book.rules
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     var statuses: [RuleStatus] = []
@@ -231,6 +235,7 @@ final class ReferenceInterpreter {
   }
 
   private func fail(_ node: Int, _ error: ArithmeticError) -> Value {
+    if emulateEvaluatorMemo { failedNodes.insert(node) }
     if !failures.contains(where: { $0.node == node && $0.error == error }) { failures.append((node, error)) }
     return .missing
   }
@@ -255,7 +260,10 @@ final class ReferenceInterpreter {
   /// The value of node `n`, computed afresh.
   func eval(_ n: Int) -> Value {
     guard emulateEvaluatorMemo, !book.nodes[n].inLoop else { return compute(n) }
-    if let v = memo[n] { return v }
+    if let v = memo[n] {
+      if failedNodes.contains(n), !failures.contains(where: { $0.node == n }) { failures.append((n, .overflow)) }
+      return v
+    }
     let v = compute(n)
     memo[n] = v
     return v
