@@ -1,0 +1,327 @@
+import Foundation
+import Testing
+
+@testable import Precept
+
+/// Differential verification, as Cedar does it: the optimised evaluator, traced and untraced,
+/// against the plain reference interpreter (Reference/ReferenceInterpreter.swift) on every shipped
+/// rulebook × every example, and on seeded random rulebooks × random facts
+/// (Reference/RandomRulebooks.swift). Every rule's status, message and reason must agree.
+///
+/// `PRECEPT_DIFF_RUNS=400 PRECEPT_DIFF_SEED=7 swift test --filter DifferentialTests` runs longer, by hand.
+@Suite struct DifferentialTests {
+  static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  static let asOf = CivilDate(year: 2026, month: 11, day: 23)!
+
+  /// One rule on which a side disagrees with the reference.
+  struct Disagreement: CustomStringConvertible {
+    var side: String
+    var optimised: ReferenceInterpreter.Result
+    var reference: ReferenceInterpreter.Result
+    /// The evaluator issue that explains it, when it is a known one (see `knownIssue`).
+    var known: KnownIssue?
+    var description: String { "[\(side)] optimised \(optimised)\n          reference \(reference)" }
+  }
+
+  /// Evaluator issues found by these tests and reported to be fixed in the evaluator; each is
+  /// recognised precisely so that anything else still fails.
+  enum KnownIssue: String, CaseIterable {
+    /// The rule's `missing:` list is not the facts the rule read: a strict operation over
+    /// numbers stops reading its operands at the first missing one, and facts read by earlier
+    /// rules (or messages) count for later ones through the memo.
+    case missingList = "missing-list"
+    /// A failure inside a loop body is named once per item (`…; …` repeated) in the reason.
+    case repeatedFailure = "repeated-failure"
+    /// A node under a quantifier or `where` that reads an outer loop's item, but whose own list
+    /// does not, is memoized across the outer items (`all t in xs: any u in ys: u == t` sees only
+    /// the first `t`); and every node built on `per_day(…)` counts as in a loop (its `by:` is its
+    /// second argument), so it is never memoized and an exception whose `when` reads `per_day`
+    /// never sets a rule aside. Recognised by the reference replaying the evaluator's memo.
+    case loopMemo = "loop-memo"
+    /// A node that failed (division by zero, two currencies, a finance error, …) and is read again
+    /// from the memo, by a later rule or a message, is reported as "the result is too large to
+    /// represent" (`noteFailure` records `.overflow`), and a node built on it reports no failure
+    /// at all (its reason falls back to `missing: …`). Recognised by the same replay.
+    case memoFailure = "memo-failure"
+  }
+
+  /// Every rule of `book` over `facts`, by both sides; the disagreements found.
+  static func differences(
+    _ book: CompiledRulebook, _ facts: [Value], asOf: CivilDate, stage: Stage?, reference: ReferenceInterpreter
+  ) -> [Disagreement] {
+    let expected = reference.decide(facts, asOf: asOf, stage: stage)
+    var out: [Disagreement] = []
+    for trace in [false, true] {
+      let decision = book.evaluate(facts, asOf: asOf, stage: stage, trace: trace)
+      for (i, (r, want)) in zip(decision.results, expected).enumerated() {
+        let got = ReferenceInterpreter.Result(rule: r.rule.id, status: r.status, message: r.message, reason: r.reason)
+        guard got != want else { continue }
+        var d = Disagreement(side: trace ? "traced" : "untraced", optimised: got, reference: want)
+        d.known = knownIssue(got, want, readAnywhere: reference.missingReadAnywhere[i])
+        // Traced quantifiers visit every item (to show every match), so they read more facts.
+        if d.known == nil, trace, got.status == want.status, got.message == want.message, isMissingList(got.reason),
+          isMissingList(want.reason)
+        {
+          d.known = .missingList
+        }
+        if d.known == nil {
+          // Replay with the evaluator's memo: agreement then means the known memo issue.
+          let replay = ReferenceInterpreter(book)
+          replay.emulateEvaluatorMemo = true
+          let emulated = replay.decide(facts, asOf: asOf, stage: stage)[i]
+          if emulated == got || knownIssue(got, emulated, readAnywhere: replay.missingReadAnywhere[i]) != nil {
+            let failureText = (want.message ?? "").contains("(error:") || !isMissingList(want.reason)
+            d.known = failureText && want.status == got.status ? .memoFailure : .loopMemo
+          }
+        }
+        out.append(d)
+      }
+    }
+    return out
+  }
+
+  /// The known issue that explains a disagreement, if one does.
+  static func knownIssue(_ got: ReferenceInterpreter.Result, _ want: ReferenceInterpreter.Result, readAnywhere: [String]) -> KnownIssue? {
+    guard got.status == want.status, got.message == want.message, let a = got.reason, let b = want.reason else { return nil }
+    var once: [String] = []
+    for part in a.components(separatedBy: "; ") where !once.contains(part) { once.append(part) }
+    if once.joined(separator: "; ") == b { return .repeatedFailure }
+    func list(_ s: String) -> [String]? {
+      if s == "the verdict depends on a value that is missing" { return [] }
+      guard s.hasPrefix("missing: ") else { return nil }
+      return s.dropFirst("missing: ".count).components(separatedBy: ", ")
+    }
+    guard let x = list(a), let y = list(b) else { return nil }
+    // The optimised side names facts the reference also finds missing (read by this rule or another).
+    if Set(x).isSubset(of: Set(y).union(readAnywhere)) { return .missingList }
+    return nil
+  }
+
+  /// Whether a reason is a list of missing facts (or says the verdict depends on a missing value).
+  static func isMissingList(_ reason: String?) -> Bool {
+    guard let reason else { return false }
+    return reason == "the verdict depends on a value that is missing" || reason.hasPrefix("missing: ")
+  }
+
+  /// Records disagreements: unknown ones as failures, known ones as known issues.
+  static func report(_ found: [Disagreement], _ context: @autoclosure () -> String) {
+    let unknown = found.filter { $0.known == nil }
+    if let first = unknown.first {
+      Issue.record("\(unknown.count) disagreement(s) in \(context())\n  \(first)")
+    }
+  }
+
+  // MARK: Shipped content
+
+  static func shippedBooks() throws -> [CompiledRulebook] {
+    try Rulebooks.load(paths: [repo.appendingPathComponent("rulebooks/cn").path], root: repo.path).rulebooks
+  }
+
+  static var exampleFiles: [String] {
+    let fm = FileManager.default
+    return ["products", "applicants"].flatMap { dir -> [String] in
+      let files = (try? fm.contentsOfDirectory(atPath: repo.appendingPathComponent("examples/\(dir)").path)) ?? []
+      return files.filter { $0.hasSuffix(".yaml") }.sorted().map { "examples/\(dir)/\($0)" }
+    }
+  }
+
+  @Test func shippedRulebooksAgreeOnEveryExample() throws {
+    let books = try Self.shippedBooks()
+    #expect(books.count >= 6)
+    var cases = 0
+    var known: [Disagreement] = []
+    for file in Self.exampleFiles {
+      let doc = try FactsDocument.read(path: Self.repo.appendingPathComponent(file).path).get()
+      let productStage = doc.text(at: ["product", "stage"]).flatMap(Stage.init(rawValue:))
+      for book in books where book.applies(to: doc) {
+        let facts = try book.values(from: doc).get()
+        let reference = ReferenceInterpreter(book)
+        for stage in [productStage, nil] {
+          let found = Self.differences(book, facts, asOf: Self.asOf, stage: stage, reference: reference)
+          Self.report(found, "\(book.id) × \(file) at \(stage?.rawValue ?? "every stage")")
+          known += found.filter { $0.known != nil }
+          cases += 1
+        }
+      }
+    }
+    let stream = try String(contentsOf: Self.repo.appendingPathComponent("examples/transactions/stream.jsonl"), encoding: .utf8)
+    for (n, line) in stream.split(separator: "\n").enumerated() {
+      for book in books {
+        guard let facts = try? JSONFactsReader.read(Array(line.utf8), schema: book.roots).get() else { continue }
+        let found = Self.differences(book, facts, asOf: Self.asOf, stage: nil, reference: ReferenceInterpreter(book))
+        Self.report(found, "\(book.id) × stream.jsonl line \(n + 1)")
+        known += found.filter { $0.known != nil }
+        cases += 1
+      }
+    }
+    #expect(cases >= 40, "only \(cases) shipped cases")
+    Self.recordKnown(known)
+  }
+
+  static func recordKnown(_ known: [Disagreement]) {
+    for issue in KnownIssue.allCases {
+      let hits = known.filter { $0.known == issue }
+      guard let first = hits.first else { continue }
+      withKnownIssue("evaluator: \(issue.rawValue) (see the report of the reference branch)", isIntermittent: true) {
+        Issue.record("\(hits.count) × \(issue.rawValue), e.g.\n  \(first)")
+      }
+    }
+  }
+
+  // MARK: Random rulebooks
+
+  struct RandomRun {
+    var generated = 0
+    var discarded = 0
+    var cases = 0
+    var reached: Set<String> = []
+    var known: [Disagreement] = []
+    var failures: [String] = []
+  }
+
+  /// N random rulebooks × M random facts each, seeded.
+  static func randomRun(runs: Int, factsPerBook: Int, seed: UInt64) throws -> RandomRun {
+    var gen = RandomRulebooks(seed: seed)
+    var run = RandomRun()
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("precept-diff-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for k in 0..<runs {
+      let yaml = gen.rulebook(k)
+      run.generated += 1
+      let path = dir.appendingPathComponent("r\(k).yaml").path
+      try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+      let book: CompiledRulebook
+      do throws(LoadError) {
+        guard let b = try Rulebooks.load(paths: [path], root: dir.path).rulebooks.first else {
+          run.discarded += 1
+          continue
+        }
+        book = b
+      } catch {
+        run.discarded += 1
+        if run.failures.count < 8 {
+          run.failures.append(error.diagnostics.prefix(2).map { "\($0.code) \($0.span.start.line):\($0.span.start.column) \($0.message)" }.joined(separator: "\n"))
+        }
+        continue
+      }
+      let reference = ReferenceInterpreter(book)
+      for _ in 0..<factsPerBook {
+        let facts = gen.facts()
+        let stage: Stage? = gen.chance(70) ? nil : gen.pick([.design, .approval, .operation])
+        let found = differences(book, facts, asOf: asOf, stage: stage, reference: reference)
+        report(found, "random rulebook \(k) (seed \(seed)) with facts \(facts[0].formatted(as: book.roots[0].type))\n\(yaml)")
+        run.known += found.filter { $0.known != nil }
+        run.cases += 1
+      }
+      run.reached.formUnion(reference.reached)
+    }
+    return run
+  }
+
+  @Test func randomRulebooksAgree() throws {
+    let environment = ProcessInfo.processInfo.environment
+    let runs = environment["PRECEPT_DIFF_RUNS"].flatMap(Int.init) ?? 120
+    let seed = environment["PRECEPT_DIFF_SEED"].flatMap(UInt64.init) ?? 20_261_223
+    let started = ContinuousClock.now
+    let run = try Self.randomRun(runs: runs, factsPerBook: 25, seed: seed)
+    let elapsed = ContinuousClock.now - started
+    // Well-typed by construction: nearly every generated rulebook lints clean.
+    #expect(run.discarded * 10 <= run.generated, "\(run.discarded) of \(run.generated) discarded; first: \(run.failures.joined(separator: "\n"))")
+    #expect(run.cases >= runs * 20)
+    Self.recordKnown(run.known)
+    print("differential: \(run.generated) rulebooks (\(run.discarded) discarded), \(run.cases) cases, \(elapsed)")
+    // Coverage: every op kind, builtin, hit policy, aggregate and cell kind was reached.
+    let never = ReferenceInterpreter.allKinds.filter { !run.reached.contains($0) }
+    #expect(never.isEmpty, "never reached by the random corpus: \(never.joined(separator: ", "))")
+  }
+}
+
+/// Minimal reproductions of the evaluator issues the differential tests found, each checked
+/// against the reference and marked as a known issue until the evaluator is fixed.
+@Suite struct DifferentialRegressionTests {
+  static let schema = """
+    precept: 1
+    rulebook: t.diff
+    schema:
+      a:
+        xs: list(int)
+        ys: list(int)
+        ok: bool
+        m: int?
+        amt: money
+        lim: money
+        tx: "list(record(at: datetime))"
+    """
+
+  static func both(_ rules: String, _ facts: [Value]) throws -> (optimised: [ReferenceInterpreter.Result], reference: [ReferenceInterpreter.Result]) {
+    let book = try compileRulebook(schema + "\n" + rules)
+    let d = book.evaluate(facts, asOf: DifferentialTests.asOf)
+    let got = d.results.map { ReferenceInterpreter.Result(rule: $0.rule.id, status: $0.status, message: $0.message, reason: $0.reason) }
+    return (got, ReferenceInterpreter(book).decide(facts, asOf: DifferentialTests.asOf))
+  }
+
+  static func facts(xs: [Int], ys: [Int], ok: Bool = false, amt: String = "1 CNY", lim: String = "1 CNY", tx: Int = 0) -> [Value] {
+    let money = { (s: String) in (try? Money.parse(s[...]).get()).map(Value.money) ?? .missing }
+    let at = Value.datetime(DateTime(epochSeconds: 1_795_651_200))
+    return [.record([
+      .list(xs.map { .number(Fixed($0)) }), .list(ys.map { .number(Fixed($0)) }), .bool(ok), .missing, money(amt), money(lim),
+      .list(Array(repeating: .record([at]), count: tx)),
+    ])]
+  }
+
+  /// `all t in xs: any u in ys: u == t` over xs = [1, 2], ys = [1]: 2 is not in ys, so violated.
+  /// The evaluator memoizes the inner `any` (its list does not read a loop item) at t = 1.
+  @Test func innerQuantifierReadingOuterItem() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: ALL-PAIRED, severity: block, cite: x, require: 'all t in a.xs: any u in a.ys: u == t' }
+      """, Self.facts(xs: [1, 2], ys: [1]))
+    #expect(want.first?.status == .violated)
+    withKnownIssue("evaluator: an inner loop reading an outer item is memoized across outer items") {
+      #expect(got == want)
+    }
+  }
+
+  /// An exception whose `when` reads `per_day` never sets its rule aside.
+  @Test func exceptionOverPerDay() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: BASE, severity: block, cite: x, require: a.ok }
+        - { id: EXCEPTION, severity: info, when: 'all g in per_day(a.tx, by: .at): count(g) >= 1', require: a.ok or true, overrides: [BASE] }
+      """, Self.facts(xs: [], ys: []))
+    #expect(want.first?.status == .overridden)
+    withKnownIssue("evaluator: per_day counts as in a loop, so an exception's `when` over it is never memoized and never applies") {
+      #expect(got == want)
+    }
+  }
+
+  /// A division by zero met by one rule is reported by the next rule that reads it as an overflow.
+  @Test func failureReadFromTheMemo() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: FIRST, severity: block, cite: x, require: 'a.amt / a.lim > 1' }
+        - { id: SECOND, severity: block, cite: x, require: 'a.amt / a.lim < 5' }
+      """, Self.facts(xs: [], ys: [], lim: "0 CNY"))
+    #expect(want.map(\.reason) == Array(repeating: "division by zero in `a.amt / a.lim`", count: 2))
+    withKnownIssue("evaluator: a failed node read from the memo is reported as an overflow") {
+      #expect(got == want)
+    }
+  }
+
+  /// A failure inside a loop body is named once per item.
+  @Test func failureInALoopBody() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: EACH, severity: block, cite: x, require: 'all t in a.xs: t / (a.m ?? 0) > 1' }
+      """, Self.facts(xs: [1, 2], ys: []))
+    #expect(want.first?.reason == "division by zero in `t / (a.m ?? 0)`")
+    withKnownIssue("evaluator: a failure in a loop body is repeated per item in the reason") {
+      #expect(got == want)
+    }
+  }
+}
