@@ -30,19 +30,6 @@ import Testing
     /// numbers stops reading its operands at the first missing one, and facts read by earlier
     /// rules (or messages) count for later ones through the memo.
     case missingList = "missing-list"
-    /// A failure inside a loop body is named once per item (`…; …` repeated) in the reason.
-    case repeatedFailure = "repeated-failure"
-    /// A node under a quantifier or `where` that reads an outer loop's item, but whose own list
-    /// does not, is memoized across the outer items (`all t in xs: any u in ys: u == t` sees only
-    /// the first `t`); and every node built on `per_day(…)` counts as in a loop (its `by:` is its
-    /// second argument), so it is never memoized and an exception whose `when` reads `per_day`
-    /// never sets a rule aside. Recognised by the reference replaying the evaluator's memo.
-    case loopMemo = "loop-memo"
-    /// A node that failed (division by zero, two currencies, a finance error, …) and is read again
-    /// from the memo, by a later rule or a message, is reported as "the result is too large to
-    /// represent" (`noteFailure` records `.overflow`), and a node built on it reports no failure
-    /// at all (its reason falls back to `missing: …`). Recognised by the same replay.
-    case memoFailure = "memo-failure"
   }
 
   /// Every rule of `book` over `facts`, by both sides; the disagreements found.
@@ -64,16 +51,6 @@ import Testing
         {
           d.known = .missingList
         }
-        if d.known == nil {
-          // Replay with the evaluator's memo: agreement then means the known memo issue.
-          let replay = ReferenceInterpreter(book)
-          replay.emulateEvaluatorMemo = true
-          let emulated = replay.decide(facts, asOf: asOf, stage: stage)[i]
-          if emulated == got || knownIssue(got, emulated, readAnywhere: replay.missingReadAnywhere[i]) != nil {
-            let failureText = (want.message ?? "").contains("(error:") || !isMissingList(want.reason)
-            d.known = failureText && want.status == got.status ? .memoFailure : .loopMemo
-          }
-        }
         out.append(d)
       }
     }
@@ -83,9 +60,6 @@ import Testing
   /// The known issue that explains a disagreement, if one does.
   static func knownIssue(_ got: ReferenceInterpreter.Result, _ want: ReferenceInterpreter.Result, readAnywhere: [String]) -> KnownIssue? {
     guard got.status == want.status, got.message == want.message, let a = got.reason, let b = want.reason else { return nil }
-    var once: [String] = []
-    for part in a.components(separatedBy: "; ") where !once.contains(part) { once.append(part) }
-    if once.joined(separator: "; ") == b { return .repeatedFailure }
     func list(_ s: String) -> [String]? {
       if s == "the verdict depends on a value that is missing" { return [] }
       guard s.hasPrefix("missing: ") else { return nil }
@@ -271,7 +245,7 @@ import Testing
   }
 
   /// `all t in xs: any u in ys: u == t` over xs = [1, 2], ys = [1]: 2 is not in ys, so violated.
-  /// The evaluator memoizes the inner `any` (its list does not read a loop item) at t = 1.
+  /// (The evaluator used to memoize the inner `any`, whose list reads no loop item, at t = 1.)
   @Test func innerQuantifierReadingOuterItem() throws {
     let (got, want) = try Self.both(
       """
@@ -279,12 +253,11 @@ import Testing
         - { id: ALL-PAIRED, severity: block, cite: x, require: 'all t in a.xs: any u in a.ys: u == t' }
       """, Self.facts(xs: [1, 2], ys: [1]))
     #expect(want.first?.status == .violated)
-    withKnownIssue("evaluator: an inner loop reading an outer item is memoized across outer items") {
-      #expect(got == want)
-    }
+    #expect(got == want)
   }
 
-  /// An exception whose `when` reads `per_day` never sets its rule aside.
+  /// An exception whose `when` reads `per_day` sets its rule aside. (It used to count as in a
+  /// loop, so it was never memoized and never applied.)
   @Test func exceptionOverPerDay() throws {
     let (got, want) = try Self.both(
       """
@@ -293,12 +266,11 @@ import Testing
         - { id: EXCEPTION, severity: info, when: 'all g in per_day(a.tx, by: .at): count(g) >= 1', require: a.ok or true, overrides: [BASE] }
       """, Self.facts(xs: [], ys: []))
     #expect(want.first?.status == .overridden)
-    withKnownIssue("evaluator: per_day counts as in a loop, so an exception's `when` over it is never memoized and never applies") {
-      #expect(got == want)
-    }
+    #expect(got == want)
   }
 
-  /// A division by zero met by one rule is reported by the next rule that reads it as an overflow.
+  /// A division by zero met by one rule is a division by zero for the next rule that reads it
+  /// from the memo too. (It used to be reported as an overflow.)
   @Test func failureReadFromTheMemo() throws {
     let (got, want) = try Self.both(
       """
@@ -307,12 +279,10 @@ import Testing
         - { id: SECOND, severity: block, cite: x, require: 'a.amt / a.lim < 5' }
       """, Self.facts(xs: [], ys: [], lim: "0 CNY"))
     #expect(want.map(\.reason) == Array(repeating: "division by zero in `a.amt / a.lim`", count: 2))
-    withKnownIssue("evaluator: a failed node read from the memo is reported as an overflow") {
-      #expect(got == want)
-    }
+    #expect(got == want)
   }
 
-  /// A failure inside a loop body is named once per item.
+  /// A failure inside a loop body is named once, not once per item.
   @Test func failureInALoopBody() throws {
     let (got, want) = try Self.both(
       """
@@ -320,8 +290,6 @@ import Testing
         - { id: EACH, severity: block, cite: x, require: 'all t in a.xs: t / (a.m ?? 0) > 1' }
       """, Self.facts(xs: [1, 2], ys: []))
     #expect(want.first?.reason == "division by zero in `t / (a.m ?? 0)`")
-    withKnownIssue("evaluator: a failure in a loop body is repeated per item in the reason") {
-      #expect(got == want)
-    }
+    #expect(got == want)
   }
 }

@@ -147,7 +147,9 @@ extension Evaluator {
   private func failure(at n: Int, since: Int) -> String? {
     if failures.count > since { return failures[since].error.message }
     guard failedAt[n] == generation else { return nil }
-    return (failures + ruleFailures.flatMap { $0 }).first { $0.node == n }?.error.message ?? ArithmeticError.overflow.message
+    // The node's own failure, or the first one met while computing it.
+    let own = (failures + ruleFailures.flatMap { $0 }).first { $0.node == n }
+    return (own ?? state.pointee.memoFailures[n]?.first)?.error.message ?? ArithmeticError.overflow.message
   }
 
   /// A message placeholder's value: memoized when the rule computed it, else evaluated now.

@@ -42,6 +42,9 @@ public final class Evaluator {
     var today = CivilDate(uncheckedDays: 0)
     /// Failures met while evaluating the current rule: node and reason.
     var failures: [(node: Int, error: ArithmeticError)] = []
+    /// The failures met while computing each memoized node that met any (`failedAt`), so a rule
+    /// that reads the node from the memo later gets them too, with their own reasons.
+    var memoFailures: [Int: [(node: Int, error: ArithmeticError)]] = [:]
     /// For traces: the item index that decided each quantifier (`any` true, `all` false).
     var witnesses: [Int: Int] = [:]
     /// For traces: where in the copy each text test last matched.
@@ -247,6 +250,7 @@ public final class Evaluator {
     if !state.pointee.failures.isEmpty { state.pointee.failures.removeAll(keepingCapacity: true) }
     if !state.pointee.witnesses.isEmpty { state.pointee.witnesses.removeAll(keepingCapacity: true) }
     if !state.pointee.matchedSpans.isEmpty { state.pointee.matchedSpans.removeAll(keepingCapacity: true) }
+    if !state.pointee.memoFailures.isEmpty { state.pointee.memoFailures.removeAll(keepingCapacity: true) }
     if !state.pointee.tableRows.isEmpty { state.pointee.tableRows.removeAll(keepingCapacity: true) }
     if !state.pointee.matchLog.isEmpty { state.pointee.matchLog.removeAll(keepingCapacity: true) }
     if !state.pointee.loopItems.isEmpty { state.pointee.loopItems.removeAll(keepingCapacity: true) }
@@ -298,10 +302,11 @@ public final class Evaluator {
       if failedAt[k] == generation { noteFailure(k) }
       return memo[k]
     }
+    let before = state.pointee.failures.count
     let v = compute(ins, k)
     if !ins.inLoop {
       memo[k] = v
-      stamps[k] = generation
+      stamp(k, failuresBefore: before)
     }
     return v
   }
@@ -331,12 +336,26 @@ public final class Evaluator {
 
   func fail(_ node: Int, _ error: ArithmeticError) -> Value {
     failedAt[node] = generation
-    failures.append((node, error))
+    // The same failure met again (a loop body, item after item) is reported once.
+    if !failures.contains(where: { $0.node == node && $0.error == error }) { failures.append((node, error)) }
     return .missing
   }
 
+  /// A memoized node is read: the failures met while computing it are this rule's too.
   private func noteFailure(_ node: Int) {
-    if !failures.contains(where: { $0.node == node }) { failures.append((node, .overflow)) }
+    for f in state.pointee.memoFailures[node] ?? [] where !failures.contains(where: { $0.node == f.node && $0.error == f.error }) {
+      failures.append(f)
+    }
+  }
+
+  /// A node's value is memoized: if computing it met failures, keep them with it.
+  @inline(__always)
+  private func stamp(_ k: Int, failuresBefore before: Int) {
+    stamps[k] = generation
+    if state.pointee.failures.count > before {
+      failedAt[k] = generation
+      state.pointee.memoFailures[k] = Array(state.pointee.failures[before...])
+    }
   }
 
   /// A fact: the root's field, then on down the path.
@@ -379,10 +398,11 @@ public final class Evaluator {
       if failedAt[k] == generation { noteFailure(k) }
       return truths[k]
     }
+    let before = state.pointee.failures.count
     let t = computeTruth(ins, k)
     if !ins.inLoop {
       truths[k] = t
-      stamps[k] = generation
+      stamp(k, failuresBefore: before)
     }
     return t
   }
@@ -407,11 +427,12 @@ public final class Evaluator {
       if failedAt[k] == generation { noteFailure(k) }
       return truths[k] == 2 ? nil : units[k]
     }
+    let before = state.pointee.failures.count
     let (t, u) = computeNumber(ins, k)
     if !ins.inLoop {
       truths[k] = t
       units[k] = u
-      stamps[k] = generation
+      stamp(k, failuresBefore: before)
     }
     return t == 2 ? nil : u
   }

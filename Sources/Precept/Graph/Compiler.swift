@@ -5,6 +5,8 @@ struct GraphCompiler {
   let unit: Int
   let roots: [Field]
   var nodes: [Node] = []
+  /// Per node, the loop levels it reads (see `freeLevels`).
+  private var itemLevels: [UInt64] = []
   var tables: [CompiledTable] = []
   private var index: [NodeKey: Int] = [:]
   private var definitionNodes: [Reference: Int] = [:]
@@ -58,16 +60,33 @@ struct GraphCompiler {
   mutating func add(_ op: Op, _ type: ValueType, _ span: Span) -> Int {
     let key = NodeKey(op: op, type: type)
     if let existing = index[key] { return existing }
-    let inLoop: Bool
-    switch op {
-    case .item: inLoop = true
-    case .filter(let xs, _, _), .quantifier(_, let xs, _, _): inLoop = nodes[xs].inLoop
-    case .call(_, let args, _): inLoop = args.prefix(2).contains { nodes[$0].inLoop }
-    default: inLoop = op.operands.contains { nodes[$0].inLoop }
-    }
-    nodes.append(Node(op: op, type: type, span: span, inLoop: inLoop))
+    let free = freeLevels(op)
+    nodes.append(Node(op: op, type: type, span: span, inLoop: free != 0))
+    itemLevels.append(free)
     index[key] = nodes.count - 1
     return nodes.count - 1
+  }
+
+  /// The loop levels whose item a node reads and does not bind itself, one bit per level (levels
+  /// from 63 on share the top bit, which no loop clears). A node that reads any is computed per
+  /// item, never memoized: an inner `any` that reads the outer item changes with it.
+  private func freeLevels(_ op: Op) -> UInt64 {
+    func bit(_ level: Int) -> UInt64 { level < 63 ? 1 << UInt64(level) : 1 << 63 }
+    func bound(_ mask: UInt64, _ level: Int) -> UInt64 { level < 63 ? mask & ~bit(level) : mask }
+    switch op {
+    case .item(let level): return bit(level)
+    case .filter(let xs, let body, let level), .quantifier(_, let xs, let body, let level):
+      return itemLevels[xs] | bound(itemLevels[body], level)
+    case .call(let f, let args, let level):
+      // `by:` of `window` and `per_day` is read per item of the list, at `level`.
+      let key = f == .window ? 2 : (f == .perDay ? 1 : -1)
+      return args.enumerated().reduce(0) { $0 | ($1.offset == key ? bound(itemLevels[$1.element], level) : itemLevels[$1.element]) }
+    case .appliedTable(_, let item, _):
+      // The table reads the item it is given at its own level, and nothing of the loops around.
+      return itemLevels[item]
+    default:
+      return op.operands.reduce(0) { $0 | itemLevels[$1] }
+    }
   }
 
   /// The node computing `t`. It recurses as deep as `t` nests with its definitions expanded,

@@ -14,6 +14,9 @@ struct RandomRulebooks {
 
   init(seed: UInt64) { rng = SplitMix64(state: seed) }
 
+  /// Which aggregate a `collect` table of ints gets next.
+  var aggregateTurn = 0
+
   mutating func int(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
   mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
   mutating func pick<T>(_ xs: [T]) -> T { xs[int(xs.count)] }
@@ -172,7 +175,9 @@ struct RandomRulebooks {
     case 22: return "\(intExpr(d)) \(pick(["in", "not in"])) \(pick(["[1, 2, 3]", "a.nums", "[a.m, 5]"]))"
     case 23: return "near(a.copy, \(pick(["lead", "\"保证\""])), \(pick(["gain", "\"收益\""])), within: \(pick(["3", "10", "a.n"])))"
     case 24: return "similarity(a.name, \"Boris Badenov\") >= 0.85"
-    case 25: return "\(pick(["any", "all", "none"])) t in a.tx: \(namedItemCondition())"
+    case 25:
+      if chance(30) { return pick(["any t in a.tx: t_item(t) >= 2", "all t in a.tx: (t_item(t) ?? 9) > 0", "t_item(a.tx[0]) == 1"]) }
+      return "\(pick(["any", "all", "none"])) t in a.tx: \(namedItemCondition())"
     case 26: return "any w in window(a.tx, \(pick(["24h", "1h", "a.span"])), by: .at): \(pick(["count(w) >= 3", "count(w) >= 2", "sum(w.amount) >= 50_000 CNY"]))"
     case 27: return "\(pick(["any", "all"])) g in per_day(a.tx, by: .at): \(pick(["sum(g.amount) >= 50_000 CNY", "count(g) >= 2"]))"
     case 28: return "count(a.tx where \(itemCondition(d))) >= \(pick(["1", "2", "3"]))"
@@ -244,7 +249,11 @@ struct RandomRulebooks {
   mutating func table(_ name: String, output: String, outputs: [String], hit: HitPolicy) -> String {
     let second = chance(50) ? "a.kind" : "a.amt"
     var text = "  \(name):\n    hit: \(hit.rawValue)\n    inputs: [a.n, \(second)]\n"
-    if output == "int", hit == .collect, chance(80) { text += "    aggregate: \(pick(["sum", "sum", "count", "min", "max"]))\n" }
+    if output == "int", hit == .collect, chance(80) {
+      // In turn, so every aggregate is drawn whatever the seed.
+      aggregateTurn += 1
+      text += "    aggregate: \(["sum", "count", "min", "max"][aggregateTurn % 4])\n"
+    }
     let several = output == "record"
     if several { text += "    outputs: {level: int, fee: money}\n" } else { text += "    type: \(output)\n" }
     func result(_ g: inout RandomRulebooks) -> String {
@@ -307,7 +316,7 @@ struct RandomRulebooks {
     tableBool = nil
     var tables = ""
     let hits = HitPolicy.allCases
-    let intHit = pick(hits + [.collect, .collect, .priority])
+    let intHit = pick(hits + [.collect, .collect, .collect, .priority])
     tables += table("t_num", output: "int", outputs: [], hit: intHit)
     let aggregated = tables.contains("aggregate:")
     tableInt = intHit.isSingle || (intHit == .collect && aggregated) ? "(t_num ?? 0)" : "count(t_num)"
@@ -320,6 +329,10 @@ struct RandomRulebooks {
     tableBool = "(t_bool ?? false)"
     let recordHit = pick(hits)
     tables += table("t_rec", output: "record", outputs: ["level", "fee"], hit: recordHit)
+    // A table applied to each transaction (`for:`), called inside and outside loops.
+    tables += "  t_item:\n    for: a.tx\n    hit: first\n    inputs: [.channel, .n]\n    rows:\n"
+      + "      - [cash, \"> \(pick(Self.ints))\", 1]\n      - [\"card, wire\", \"-\", 2]\n      - [\"not(card)\", \"<= 0\", 3]\n"
+      + (chance(60) ? "    default: 0\n" : "")
     let level = recordHit.isSingle ? "(t_rec.level ?? 0)" : "count(t_rec)"
     recordFee = recordHit.isSingle ? "t_rec.fee ?? 0 CNY" : "t_rec.fee"
     text += "definitions:\n"

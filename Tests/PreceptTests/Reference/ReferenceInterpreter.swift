@@ -50,15 +50,6 @@ final class ReferenceInterpreter {
   private var readByRule: Set<Int> = []
   private var readEver: Set<Int> = []
   private var patterns: [String: Result_<Pattern>] = [:]
-  /// Only to recognise a known evaluator issue, never for the reference answer: keep the first
-  /// value of every node the graph marks as not in a loop for the whole evaluation (as the
-  /// optimised evaluator's memo does, even for loop bodies that read an outer loop's item), and
-  /// skip an exception whose `when` is marked as in a loop (the evaluator finds no memoized value).
-  var emulateEvaluatorMemo = false
-  private var memo: [Int: Value] = [:]
-  /// With `emulateEvaluatorMemo`: nodes that failed; a memoized read of one is reported as an
-  /// overflow, as the evaluator's `noteFailure` does.
-  private var failedNodes: Set<Int> = []
   /// Which op kinds, builtins, hit policies and cell kinds evaluation reached (coverage).
   private(set) var reached: Set<String> = []
 
@@ -78,8 +69,6 @@ final class ReferenceInterpreter {
     self.facts = facts
     today = asOf
     readEver = []
-    memo = [:]
-    failedNodes = []
     let rules = book.rules
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     var statuses: [RuleStatus] = []
@@ -106,7 +95,6 @@ final class ReferenceInterpreter {
     for (i, rule) in rules.enumerated() where !rule.overrides.isEmpty {
       guard inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) else { continue }
       if rule.when != nil, whenValues[i] != .bool(true) { continue }
-      if emulateEvaluatorMemo, let w = rule.when, book.nodes[w].inLoop { continue }
       for j in rule.overrides {
         statuses[j] = .overridden
         overriddenBy[j] = i
@@ -235,7 +223,6 @@ final class ReferenceInterpreter {
   }
 
   private func fail(_ node: Int, _ error: ArithmeticError) -> Value {
-    if emulateEvaluatorMemo { failedNodes.insert(node) }
     if !failures.contains(where: { $0.node == node && $0.error == error }) { failures.append((node, error)) }
     return .missing
   }
@@ -258,16 +245,7 @@ final class ReferenceInterpreter {
   }
 
   /// The value of node `n`, computed afresh.
-  func eval(_ n: Int) -> Value {
-    guard emulateEvaluatorMemo, !book.nodes[n].inLoop else { return compute(n) }
-    if let v = memo[n] {
-      if failedNodes.contains(n), !failures.contains(where: { $0.node == n }) { failures.append((n, .overflow)) }
-      return v
-    }
-    let v = compute(n)
-    memo[n] = v
-    return v
-  }
+  func eval(_ n: Int) -> Value { compute(n) }
 
   private func compute(_ n: Int) -> Value {
     let op = book.nodes[n].op
@@ -366,6 +344,10 @@ final class ReferenceInterpreter {
       return call(f, args, level: level, node: n)
     case .table(let t):
       return table(t, node: n)
+    case .appliedTable(let t, let item, let level):
+      let v = eval(item)
+      if v.isMissing { return .missing }
+      return withItem(level, v) { table(t, node: n) }
     }
   }
 
@@ -400,6 +382,7 @@ final class ReferenceInterpreter {
     case .matches: "matches"
     case .call: "call"
     case .table: "table"
+    case .appliedTable: "appliedTable"
     }
   }
 
@@ -409,7 +392,7 @@ final class ReferenceInterpreter {
       "constant", "fact", "today", "item", "field", "projection", "index", "not", "negate", "and", "or", "coalesce",
       "member in", "member not in", "between", "between negated", "presence is missing", "presence is present",
       "conditional", "filter", "quantifier any", "quantifier all", "quantifier none", "list", "contains", "containsAny",
-      "containsAll", "startsWith", "matches", "call", "table",
+      "containsAll", "startsWith", "matches", "call", "table", "appliedTable",
     ]
     let compares = ["==", "!=", "<", "<=", ">", ">="].map { "compare \($0)" }
     let arithmetic = ["+", "-", "*", "/", "%"].map { "arithmetic \($0)" }
