@@ -45,10 +45,27 @@ public enum Screening {
 
   /// The best-scoring name of a list, or nil for an empty list. Ties: the earlier name.
   public static func bestMatch(_ name: String, among names: [String]) -> (name: String, score: Fixed)? {
+    bestMatch(name, in: NameList(names))
+  }
+
+  /// A list of names folded once, for screening many names against it (a watch list is a
+  /// constant of the rulebook: it is folded when the rulebook is compiled, not per transaction).
+  public struct NameList: Sendable {
+    public let names: [String]
+    let folded: [[Unicode.Scalar]]
+
+    public init(_ names: [String]) {
+      self.names = names
+      folded = names.map { Array(Screening.normalizedName($0).unicodeScalars) }
+    }
+  }
+
+  /// The best-scoring name of a folded list, or nil for an empty list. Ties: the earlier name.
+  public static func bestMatch(_ name: String, in list: NameList) -> (name: String, score: Fixed)? {
     let target = Array(normalizedName(name).unicodeScalars)
     var best: (name: String, score: Fixed)?
-    for candidate in names {
-      let score = jaroWinkler(target, Array(normalizedName(candidate).unicodeScalars))
+    for (candidate, folded) in zip(list.names, list.folded) {
+      let score = jaroWinkler(target, folded)
       if best.map({ score > $0.score }) ?? true { best = (candidate, score) }
     }
     return best
@@ -65,21 +82,38 @@ public enum Screening {
     let window = Swift.max(0, Swift.max(a.count, b.count) / 2 - 1)
     // Each scalar of a takes the first unmatched equal scalar of b within the window. The window's low end only
     // rises, so per-scalar queues of b's positions find it in linear time: a long hostile name cannot stall.
-    var positions: [Unicode.Scalar: [Int]] = [:]
-    for (j, scalar) in b.enumerated() { positions[scalar, default: []].append(j) }
-    var heads: [Unicode.Scalar: Int] = [:]
+    // The queues are runs of b's positions sorted by (scalar, position), found by binary search (no hashing).
+    let order = b.indices.sorted { (b[$0].value, $0) < (b[$1].value, $1) }
+    // `heads[k]`: for the run starting at k, the next unused position in it; `ends[k]`: where the run ends.
+    var heads = [Int](repeating: 0, count: b.count)
+    var ends = [Int](repeating: 0, count: b.count)
+    var k = 0
+    while k < order.count {
+      var e = k + 1
+      while e < order.count, b[order[e]] == b[order[k]] { e += 1 }
+      (heads[k], ends[k]) = (k, e)
+      k = e
+    }
     var matchedInB = [Bool](repeating: false, count: b.count)
     var matchesInA: [Unicode.Scalar] = []
     for (i, scalar) in a.enumerated() {
-      guard let queue = positions[scalar] else { continue }
-      var head = heads[scalar] ?? 0
-      while head < queue.count, queue[head] < i - window { head += 1 }
-      if head < queue.count, queue[head] <= i + window {
-        matchedInB[queue[head]] = true
+      // The run of `scalar` in `order`: its first index, by binary search.
+      var lo = 0
+      var hi = order.count
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if b[order[mid]].value < scalar.value { lo = mid + 1 } else { hi = mid }
+      }
+      guard lo < order.count, b[order[lo]] == scalar else { continue }
+      var head = heads[lo]
+      let end = ends[lo]
+      while head < end, order[head] < i - window { head += 1 }
+      if head < end, order[head] <= i + window {
+        matchedInB[order[head]] = true
         matchesInA.append(scalar)
         head += 1
       }
-      heads[scalar] = head
+      heads[lo] = head
     }
     let m = matchesInA.count
     guard m > 0 else { return .zero }

@@ -13,7 +13,7 @@ extension Evaluator {
       return .number(Fixed(xs.count))
     case .sum:
       let list = instructions[Int(arg(0))]
-      if list.code == .projection, !recordWitnesses {
+      if list.code == .projection {
         // `sum(xs.f)`: add the field of each record, without building the list of fields.
         guard case .list(let records) = eval(list.a) else { return .missing }
         do { return try sum(records, field: Int(list.b), node: node) } catch { return fail(node, error) }
@@ -108,8 +108,9 @@ extension Evaluator {
         return .number(Screening.similarity(a, b))
       case .bestMatch:
         guard case .text(let a) = args[0], case .list(let xs) = args[1] else { return .missing }
-        let names = xs.compactMap { if case .text(let s) = $0 { s } else { nil } }
-        guard let m = Screening.bestMatch(a, among: names) else { return .missing }
+        // A constant watch list was folded when the rulebook was compiled (Program).
+        let list = ins.a >= 0 ? program.nameLists[Int(ins.a)] : Screening.NameList(xs.compactMap { if case .text(let s) = $0 { s } else { nil } })
+        guard let m = Screening.bestMatch(a, in: list) else { return .missing }
         return .record([.text(m.name), .number(m.score)])
       case .near:
         guard case .text(let s) = args[0], case .number(let w) = args[3], let within = w.intValue else { return .missing }

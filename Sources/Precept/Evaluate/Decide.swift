@@ -80,27 +80,29 @@ extension Evaluator {
   /// The decision of the last `run`, with messages, reasons and (if asked) traces.
   public func decision(asOf: CivilDate, stage: Stage?, trace: Bool) -> Decision {
     let bookActive = book.effective.map { asOf >= $0 } ?? true
-    let results = book.rules.enumerated().map { i, rule -> RuleResult in
-      let status = statuses[i]
-      var reason: String?
-      var message: String?
-      var missing: [String] = []
-      switch status {
+    // Reasons first, from what the rules computed; then messages and traces, which may compute
+    // more (a placeholder, the rest of a loop for display) and must not change a reason.
+    let reasons = book.rules.enumerated().map { i, rule -> (reason: String?, missing: [String]) in
+      switch statuses[i] {
       case .notApplicable:
-        reason = notApplicableReason(rule, asOf: asOf, stage: stage, bookActive: bookActive)
+        return (notApplicableReason(rule, asOf: asOf, stage: stage, bookActive: bookActive), [])
       case .overridden:
-        reason = "set aside by \(book.rules[overriddenBy[i]].id), an exception that applies here"
+        return ("set aside by \(book.rules[overriddenBy[i]].id), an exception that applies here", [])
       case .unknown:
-        missing = missingFacts(rule)
+        let missing = missingFacts(rule)
         let failed = ruleFailures[i].map { $0.error.namesItsPlace ? $0.error.message : "\($0.error.message) in `\(text(of: $0.node))`" }
-        reason = failed.isEmpty
+        let reason = failed.isEmpty
           ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
           : failed.joined(separator: "; ")
-      case .violated:
-        message = formatMessage(rule)
-      case .passed:
-        break
+        return (reason, missing)
+      case .violated, .passed:
+        return (nil, [])
       }
+    }
+    let results = book.rules.enumerated().map { i, rule -> RuleResult in
+      let status = statuses[i]
+      let (reason, missing) = reasons[i]
+      let message = status == .violated ? formatMessage(rule) : nil
       return RuleResult(
         rule: rule, status: status, message: message, reason: reason,
         overriddenBy: status == .overridden ? book.rules[overriddenBy[i]].id : nil, missing: missing,
@@ -170,8 +172,22 @@ extension Evaluator {
     return out
   }
 
-  func trace(_ t: TraceTemplate) -> Trace {
-    let v = computedValue(t.node)
+  func trace(_ t: TraceTemplate, underComputedSum: Bool = false) -> Trace {
+    var v = computedValue(t.node)
+    // `sum(xs.f)` adds the field item by item without building `xs.f`: its value is worked out
+    // here, for display only, once the sum is known to have been computed.
+    if v == nil, underComputedSum, case .projection = book.nodes[t.node].op, !book.nodes[t.node].inLoop { v = eval(Int32(t.node)) }
+    // `window`/`per_day` groups under a quantifier are built one at a time and never kept: the
+    // trace says how many there were (the deciding one is the quantifier's `item_value`).
+    if v == nil, let count = state.pointee.groupCounts[t.node] {
+      return Trace(
+        expression: t.text, value: "[… \(count) groups in all]", json: .object([("first", .array([])), ("count", .int(count))]),
+        fact: t.fact, definition: t.definition, decidingItem: nil, decidingValue: nil, table: nil, matches: [],
+        children: t.children.map { trace($0) })
+    }
+    if !t.matchNodes.isEmpty { exploreRest(of: t.node) }
+    let isSum: Bool
+    if case .call(.sum, _, _) = book.nodes[t.node].op { isSum = v != nil } else { isSum = false }
     let choice = t.table.map { i -> TableChoice in
       let table = book.tables[i]
       let rows = v == nil ? nil : tableRows[t.node]
@@ -180,16 +196,23 @@ extension Evaluator {
     return Trace(
       expression: t.text, value: v?.formatted(as: t.type, items: Trace.listItems), json: v?.json(as: t.type, items: Trace.listItems),
       fact: t.fact, definition: t.definition,
-      decidingItem: witnesses[t.node], decidingValue: decidingValue(t), table: choice, matches: matches(t), children: t.children.map { trace($0) })
+      decidingItem: witnesses[t.node], decidingValue: decidingValue(t), table: choice, matches: matches(t),
+      children: t.children.map { trace($0, underComputedSum: isSum) })
   }
 
   /// The item that decided a quantifier, read from the list it ranged over.
   private func decidingValue(_ t: TraceTemplate) -> (text: String, json: JSON)? {
-    guard let i = witnesses[t.node], let list = t.children.first, case .list(let items)? = computedValue(list.node),
-      items.indices.contains(i)
-    else { return nil }
+    guard let i = witnesses[t.node], let list = t.children.first else { return nil }
     let type = list.type.element ?? .error
-    return (items[i].formatted(as: type, items: Trace.listItems), items[i].json(as: type, items: Trace.listItems))
+    let item: Value
+    if let group = state.pointee.decidingGroups[t.node] {
+      item = group
+    } else if case .list(let items)? = computedValue(list.node), items.indices.contains(i) {
+      item = items[i]
+    } else {
+      return nil
+    }
+    return (item.formatted(as: type, items: Trace.listItems), item.json(as: type, items: Trace.listItems))
   }
 
   /// The matches a trace node shows. A text test: where it matched. A loop: the matches of the items that

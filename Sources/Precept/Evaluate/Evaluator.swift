@@ -55,6 +55,10 @@ public final class Evaluator {
     var matchLog: [(node: Int, span: TextSpan)] = []
     /// For traces: per loop node (`any`/`all`/`none`/`where`), each item's truth and the matches its body made.
     var loopItems: [Int: [LoopItem]] = [:]
+    /// For traces: how many groups a `window`/`per_day` under a quantifier made (they are built one
+    /// at a time and never kept), by the call's node; and the group that decided each quantifier.
+    var groupCounts: [Int: Int] = [:]
+    var decidingGroups: [Int: Value] = [:]
     /// Scratch storage of `window` and `per_day`, kept from one evaluation to the next.
     var spareKeys: [(key: Int64, index: Int32)] = []
     var spareOrder: [Int32] = []
@@ -254,6 +258,8 @@ public final class Evaluator {
     if !state.pointee.tableRows.isEmpty { state.pointee.tableRows.removeAll(keepingCapacity: true) }
     if !state.pointee.matchLog.isEmpty { state.pointee.matchLog.removeAll(keepingCapacity: true) }
     if !state.pointee.loopItems.isEmpty { state.pointee.loopItems.removeAll(keepingCapacity: true) }
+    if !state.pointee.groupCounts.isEmpty { state.pointee.groupCounts.removeAll(keepingCapacity: true) }
+    if !state.pointee.decidingGroups.isEmpty { state.pointee.decidingGroups.removeAll(keepingCapacity: true) }
   }
 
   /// For traces: one item of a loop, whether its body held (0, 1, 2 missing), and its matches in `matchLog`.
@@ -692,17 +698,22 @@ public final class Evaluator {
     }
   }
 
+  /// `any`/`all`/`none`. Traced or not, the same items are visited in the same order and the first
+  /// deciding item ends the loop; a trace only records what happened (the item that decided, each
+  /// visited item's truth and matches).
   private func quantify(_ ins: Program.Instruction, node: Int) -> Value {
     let q = Program.quantifiers[Int(ins.flag)]
     let level = Int(ins.c)
     // any/none look for a true item; all looks for a false one.
     let decisive = q != .all
+    let tracing = recordWitnesses
     let source = instructions[Int(ins.a)]
-    if source.code == .call, !recordWitnesses, source.flag == Evaluator.windowCode || source.flag == Evaluator.perDayCode {
+    if source.code == .call, source.flag == Evaluator.windowCode || source.flag == Evaluator.perDayCode {
       // Over `window`/`per_day` groups: build one group at a time in one reused buffer, instead
-      // of every group as a list of its own (traces take the general path, which keeps the groups).
+      // of every group as a list of its own.
       guard level < frameCount else { return .missing }
       guard let groups = groups(source.flag == Evaluator.windowCode ? .window : .perDay, source, node: Int(ins.a)) else { return .missing }
+      if tracing { state.pointee.groupCounts[Int(ins.a)] = groups.ranges.count }
       let enclosing = current[level]
       var buffer: [Value] = []
       swap(&buffer, &state.pointee.spareGroup)
@@ -722,13 +733,16 @@ public final class Evaluator {
           return truth(ins.b)
         }
         current[level] = enclosing
+        if t != 2, (t == 1) == decisive {
+          if tracing {
+            witnesses[node] = g
+            state.pointee.decidingGroups[node] = group
+          }
+          return .bool(q == .any)
+        }
         // Let go of the group, so the buffer is refilled in place.
         group = .missing
-        switch t {
-        case 2: sawMissing = true
-        case let t where (t == 1) == decisive: return .bool(q == .any)
-        default: continue
-        }
+        if t == 2 { sawMissing = true }
       }
       return sawMissing ? .missing : .bool(q != .any)
     }
@@ -736,15 +750,16 @@ public final class Evaluator {
     guard level < frameCount else { return .missing }
     let enclosing = current[level]
     defer { current[level] = enclosing }
-    if recordWitnesses { return quantifyTraced(ins, items, level: level, node: node) }
     return items.withUnsafeBufferPointer { items -> Value in
       guard let first = items.baseAddress else { return .bool(q != .any) }
       var sawMissing = false
       for i in 0..<items.count {
         current[level] = first + i
-        switch truth(ins.b) {
+        switch tracing ? traced(ins.b, item: i, loop: node) : truth(ins.b) {
         case 2: sawMissing = true
-        case let t where (t == 1) == decisive: return .bool(q == .any)
+        case let t where (t == 1) == decisive:
+          if tracing { witnesses[node] = i }
+          return .bool(q == .any)
         default: continue
         }
       }
@@ -752,34 +767,27 @@ public final class Evaluator {
     }
   }
 
-  /// `quantify` for a trace: the same value, but every item is visited, so the trace can show every item
-  /// that decided it (every piece of copy that makes a claim, not only the first). Items after the deciding
-  /// one leave no failures behind: they did not decide the value.
-  private func quantifyTraced(_ ins: Program.Instruction, _ items: [Value], level: Int, node: Int) -> Value {
-    let q = Program.quantifiers[Int(ins.flag)]
-    let decisive = q != .all
-    state.pointee.loopItems[node] = []
-    return items.withUnsafeBufferPointer { items -> Value in
-      guard let first = items.baseAddress else { return .bool(q != .any) }
-      var sawMissing = false
-      var decidedBy: Int?
-      var failuresThen = 0
-      for i in 0..<items.count {
+  /// For a trace, once the decision is made: the items of a quantifier after the one that decided
+  /// it, so the trace can show every item that would have decided it too (every piece of copy that
+  /// makes a claim). Only for display: the value is already decided, and failures met here are
+  /// dropped. Only a quantifier outside any loop can be revisited (its list is in the memo).
+  func exploreRest(of node: Int) {
+    let ins = instructions[node]
+    guard ins.code == .quantifier, !ins.inLoop, let decided = witnesses[node], case .list(let items)? = computedValue(Int(ins.a)) else { return }
+    let level = Int(ins.c)
+    guard level < frameCount, decided + 1 < items.count else { return }
+    let failuresBefore = failures.count
+    let enclosing = current[level]
+    defer {
+      current[level] = enclosing
+      if failures.count > failuresBefore { failures.removeLast(failures.count - failuresBefore) }
+    }
+    items.withUnsafeBufferPointer { items in
+      guard let first = items.baseAddress else { return }
+      for i in (decided + 1)..<items.count {
         current[level] = first + i
-        let t = traced(ins.b, item: i, loop: node)
-        guard decidedBy == nil else { continue }
-        switch t {
-        case 2: sawMissing = true
-        case let t where (t == 1) == decisive:
-          decidedBy = i
-          failuresThen = failures.count
-        default: continue
-        }
+        _ = traced(ins.b, item: i, loop: node)
       }
-      guard let decidedBy else { return sawMissing ? .missing : .bool(q != .any) }
-      if failures.count > failuresThen { failures.removeLast(failures.count - failuresThen) }
-      witnesses[node] = decidedBy
-      return .bool(q == .any)
     }
   }
 

@@ -50,6 +50,8 @@ struct Program: Sendable {
   var patterns: [Pattern] = []
   /// Term lists compiled for `contains`, `contains any`, `contains all` on text, when the terms are constant.
   var matchers: [WordMatcher] = []
+  /// Watch lists of `best_match` given as constants, folded once.
+  var nameLists: [Screening.NameList] = []
   /// Sets of enum cases written as constant lists (`x in [employed, retired]`), as bit masks.
   var enumSets: [UInt64] = []
   /// The items of constant lists of text that `member` tests (`country in lending_countries`), end to end.
@@ -182,8 +184,12 @@ struct Program: Sendable {
       case .call(let f, let args, let level):
         (ins.code, ins.aux, ins.c, ins.b) = (.call, run(args), Int32(args.count), Int32(level))
         ins.flag = UInt8(Builtin.allCases.firstIndex(of: f) ?? 0)
-        // `near` with constant words: both lists compiled once, at `matchers[a]` and `matchers[a + 1]`.
+        // Constant arguments compiled once: `near`'s words at `matchers[a]` and `matchers[a + 1]`, `best_match`'s list at `nameLists[a]`.
         ins.a = -1
+        if f == .bestMatch, args.count == 2, case .constant(.list(let items)) = nodes[args[1]].op {
+          ins.a = Int32(nameLists.count)
+          nameLists.append(Screening.NameList(items.compactMap { if case .text(let s) = $0 { s } else { nil } }))
+        }
         if f == .near, args.count == 4, case .constant(let x) = nodes[args[1]].op, case .constant(let y) = nodes[args[2]].op,
           let first = Evaluator.words(x), let second = Evaluator.words(y)
         {

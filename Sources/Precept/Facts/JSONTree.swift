@@ -56,6 +56,11 @@ enum JSONTree {
       return file.span(s, scalarOffset(end))
     }
 
+    /// The span of a container from its start, whose scalar offset was taken on the way in (the
+    /// marks only move forward, so asking for it after the children would count from the top:
+    /// quadratic in the file's size).
+    mutating func span(fromScalar s: Int, _ end: Int) -> Span { file.span(s, scalarOffset(end)) }
+
     mutating func value(level: Int) -> YAMLNode? {
       JSONSyntax.skipSpace(bytes, &i)
       let start = i
@@ -98,14 +103,14 @@ enum JSONTree {
     }
 
     private mutating func object(level: Int) -> YAMLNode? {
-      let start = i
+      let start = scalarOffset(i)
       i += 1
       var pairs: [YAMLPair] = []
       var names = Set<String>()
       JSONSyntax.skipSpace(bytes, &i)
       if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
         i += 1
-        return YAMLNode(kind: .mapping([]), span: span(start, i))
+        return YAMLNode(kind: .mapping([]), span: span(fromScalar: start, i))
       }
       while true {
         JSONSyntax.skipSpace(bytes, &i)
@@ -142,7 +147,7 @@ enum JSONTree {
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
           i += 1
-          return YAMLNode(kind: .mapping(pairs), span: span(start, i))
+          return YAMLNode(kind: .mapping(pairs), span: span(fromScalar: start, i))
         }
         fail(.expectedCommaOrBrace, at: i)
         return nil
@@ -150,13 +155,13 @@ enum JSONTree {
     }
 
     private mutating func array(level: Int) -> YAMLNode? {
-      let start = i
+      let start = scalarOffset(i)
       i += 1
       var items: [YAMLNode] = []
       JSONSyntax.skipSpace(bytes, &i)
       if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
         i += 1
-        return YAMLNode(kind: .sequence([]), span: span(start, i))
+        return YAMLNode(kind: .sequence([]), span: span(fromScalar: start, i))
       }
       while true {
         guard let v = value(level: level + 1) else { return nil }
@@ -168,7 +173,7 @@ enum JSONTree {
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
           i += 1
-          return YAMLNode(kind: .sequence(items), span: span(start, i))
+          return YAMLNode(kind: .sequence(items), span: span(fromScalar: start, i))
         }
         fail(.expectedCommaOrBracket, at: i)
         return nil
