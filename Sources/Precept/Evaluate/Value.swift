@@ -52,8 +52,9 @@ extension Value {
     case (.list(let xs), let t):
       let element = t.element ?? .error
       let shown = xs.prefix(limit ?? xs.count).map { $0.formatted(as: element, items: limit) }
-      let rest = xs.count - shown.count
-      return "[" + shown.joined(separator: ", ") + (rest > 0 ? ", … \(xs.count) items in all" : "") + "]"
+      // A cut list says how long it is first, so a reviewer sees it even where the line is clipped.
+      guard shown.count < xs.count else { return "[" + shown.joined(separator: ", ") + "]" }
+      return "[\(xs.count) items: " + shown.joined(separator: ", ") + ", …]"
     case (.record(let fs), .record(let r)):
       return "{" + zip(r.fields, fs).map { "\($0.name): \($1.formatted(as: $0.type, items: limit))" }.joined(separator: ", ") + "}"
     case (.record(let fs), _): return "{" + fs.map { $0.formatted(as: .error, items: limit) }.joined(separator: ", ") + "}"
