@@ -32,27 +32,7 @@ public struct CheckedList: Sendable {
 /// A decision table with typed inputs, cells and outputs.
 public struct CheckedTable: Sendable {
   /// A checked cell: the test, with its operands typed.
-  public indirect enum Cell: Sendable {
-    case any
-    case equals(Typed)
-    case compare(BinaryOp, Typed)
-    case range(Typed, lowInclusive: Bool, Typed, highInclusive: Bool)
-    /// Any of the tests.
-    case anyOf([Cell])
-    /// None of the tests.
-    case not(Cell)
-
-    /// The typed expressions the test compares its input with, in the order written.
-    public var operands: [Typed] {
-      switch self {
-      case .any: []
-      case .equals(let e), .compare(_, let e): [e]
-      case .range(let a, _, let b, _): [a, b]
-      case .anyOf(let cs): cs.flatMap(\.operands)
-      case .not(let c): c.operands
-      }
-    }
-  }
+  public typealias Cell = CellTest<Typed>
   /// The table as written.
   public var table: DecisionTable
   /// For a table with `for:`, the type of one item of its list.

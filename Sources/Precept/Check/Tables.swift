@@ -178,19 +178,8 @@ extension Checker {
       }
       return typed
     }
-    func test(_ t: TableCell.Test) -> CheckedTable.Cell {
-      switch t {
-      case .any: return .any
-      case .equals(let e): return .equals(operand(e))
-      case .compare(let op, let e):
-        // Enums order by declaration (R1 < R2), which is what risk scales need.
-        return .compare(op, operand(e))
-      case .range(let lo, let li, let hi, let hiIn): return .range(operand(lo), lowInclusive: li, operand(hi), highInclusive: hiIn)
-      case .anyOf(let ts): return .anyOf(ts.map(test))
-      case .not(let t): return .not(test(t))
-      }
-    }
-    return test(c.test)
+    // Enums order by declaration (R1 < R2), which is what risk scales need.
+    return c.test.map(operand)
   }
 }
 

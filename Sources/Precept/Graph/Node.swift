@@ -53,25 +53,7 @@ enum Op: Sendable, Hashable {
 
 /// A decision table ready to evaluate.
 struct CompiledTable: Sendable {
-  indirect enum Cell: Sendable {
-    case any
-    case equals(Int)
-    case compare(BinaryOp, Int)
-    case range(Int, lowInclusive: Bool, Int, highInclusive: Bool)
-    case anyOf([Cell])
-    case not(Cell)
-
-    /// The nodes the test compares its input with.
-    var operands: [Int] {
-      switch self {
-      case .any: []
-      case .equals(let e), .compare(_, let e): [e]
-      case .range(let a, _, let b, _): [a, b]
-      case .anyOf(let cs): cs.flatMap(\.operands)
-      case .not(let c): c.operands
-      }
-    }
-  }
+  typealias Cell = CellTest<Int>
   var name: String
   var hit: HitPolicy
   var inputs: [Int]

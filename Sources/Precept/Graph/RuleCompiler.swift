@@ -36,16 +36,7 @@ extension GraphCompiler {
     return tables.count - 1
   }
 
-  private mutating func cell(_ c: CheckedTable.Cell) -> CompiledTable.Cell {
-    switch c {
-    case .any: .any
-    case .equals(let e): .equals(lower(e))
-    case .compare(let op, let e): .compare(op, lower(e))
-    case .range(let lo, let li, let hi, let hiIn): .range(lower(lo), lowInclusive: li, lower(hi), highInclusive: hiIn)
-    case .anyOf(let cs): .anyOf(cs.map { cell($0) })
-    case .not(let c): .not(cell(c))
-    }
-  }
+  private mutating func cell(_ c: CheckedTable.Cell) -> CompiledTable.Cell { c.map { lower($0) } }
 
   /// A rule's trace shape: each sub-expression's node and text. Loop bodies are not expanded
   /// (their values change per item); definitions are expanded one level so a reviewer sees

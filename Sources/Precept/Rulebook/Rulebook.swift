@@ -178,36 +178,53 @@ public struct TableRow: Sendable {
 
 /// A decision-table input cell.
 public struct TableCell: Sendable {
-  /// What a cell tests its input against.
-  public indirect enum Test: Sendable {
-    /// `-`: any value.
-    case any
-    /// `A`, `12`, `18%`: equal to.
-    case equals(Expr)
-    /// `<= 12`.
-    case compare(BinaryOp, Expr)
-    /// `[1..5]`, `(0..1]`: a range, each end inclusive or not.
-    case range(Expr, lowInclusive: Bool, Expr, highInclusive: Bool)
-    /// `A, B`, `< 18, >= 60`: any of the tests (each an equality, comparison or range).
-    case anyOf([Test])
-    /// `not(A, B)`, `not([1..5])`: none of the tests.
-    case not(Test)
-
-    /// The expressions the test compares its input with, in the order written.
-    public var operands: [Expr] {
-      switch self {
-      case .any: []
-      case .equals(let e), .compare(_, let e): [e]
-      case .range(let a, _, let b, _): [a, b]
-      case .anyOf(let ts): ts.flatMap(\.operands)
-      case .not(let t): t.operands
-      }
-    }
-  }
+  /// What a cell tests its input against, as written.
+  public typealias Test = CellTest<Expr>
   /// What the cell tests its input against.
   public var test: Test
   /// Where the cell is written.
   public var span: Span
+}
+
+/// What a decision-table cell tests its input against, over operands of type `Operand`: written
+/// expressions, then typed ones (`CheckedTable.Cell`), then graph nodes (`CompiledTable.Cell`) —
+/// one shape through the pipeline.
+public indirect enum CellTest<Operand: Sendable>: Sendable {
+  /// `-`: any value.
+  case any
+  /// `A`, `12`, `18%`: equal to.
+  case equals(Operand)
+  /// `<= 12`.
+  case compare(BinaryOp, Operand)
+  /// `[1..5]`, `(0..1]`: a range, each end inclusive or not.
+  case range(Operand, lowInclusive: Bool, Operand, highInclusive: Bool)
+  /// `A, B`, `< 18, >= 60`: any of the tests (each an equality, comparison or range).
+  case anyOf([CellTest])
+  /// `not(A, B)`, `not([1..5])`: none of the tests.
+  case not(CellTest)
+
+  /// The operands the test compares its input with, in the order written.
+  public var operands: [Operand] {
+    switch self {
+    case .any: []
+    case .equals(let e), .compare(_, let e): [e]
+    case .range(let a, _, let b, _): [a, b]
+    case .anyOf(let ts): ts.flatMap(\.operands)
+    case .not(let t): t.operands
+    }
+  }
+
+  /// The same test over other operands, in the order written.
+  public func map<T>(_ f: (Operand) -> T) -> CellTest<T> {
+    switch self {
+    case .any: .any
+    case .equals(let e): .equals(f(e))
+    case .compare(let op, let e): .compare(op, f(e))
+    case .range(let a, let ai, let b, let bi): .range(f(a), lowInclusive: ai, f(b), highInclusive: bi)
+    case .anyOf(let ts): .anyOf(ts.map { $0.map(f) })
+    case .not(let t): .not(t.map(f))
+    }
+  }
 }
 
 /// Lifecycle stages of a product.

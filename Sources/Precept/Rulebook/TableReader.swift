@@ -246,24 +246,36 @@ extension NodeReader {
 
   /// The position of the `)` that closes the `(` at `open`, outside quotes; nil when none does before `to`.
   static func closingParen(_ t: [Unicode.Scalar], from open: Int, to: Int) -> Int? {
+    var found: Int?
+    scanOutsideQuotes(t, open, to) { i, depth in
+      if (t[i] == ")" || t[i] == "]"), depth == 1 { found = i }
+      return found == nil
+    }
+    return found
+  }
+
+  /// Walks `t[a..<b]` outside quotes, giving each position with the depth of brackets open before
+  /// it, until `body` returns false.
+  static func scanOutsideQuotes(_ t: [Unicode.Scalar], _ a: Int, _ b: Int, _ body: (_ i: Int, _ depth: Int) -> Bool) {
     var depth = 0
     var quote: Unicode.Scalar?
-    for i in open..<to {
+    for i in a..<b {
       let c = t[i]
       if let q = quote {
         if c == q { quote = nil }
         continue
       }
+      if c == "\"" || c == "'" {
+        quote = c
+        continue
+      }
+      guard body(i, depth) else { return }
       switch c {
-      case "\"", "'": quote = c
       case "(", "[": depth += 1
-      case ")", "]":
-        depth -= 1
-        if depth == 0 { return i }
+      case ")", "]": depth -= 1
       default: break
       }
     }
-    return nil
   }
 
   static func comparisonPrefix(_ t: [Unicode.Scalar], _ a: Int) -> (BinaryOp, Int)? {
@@ -292,21 +304,9 @@ extension NodeReader {
   /// Positions of commas outside quotes and brackets.
   static func topLevelCommas(_ t: [Unicode.Scalar], _ a: Int, _ b: Int) -> [Int]? {
     var out: [Int] = []
-    var depth = 0
-    var quote: Unicode.Scalar?
-    for i in a..<b {
-      let c = t[i]
-      if let q = quote {
-        if c == q { quote = nil }
-        continue
-      }
-      switch c {
-      case "\"", "'": quote = c
-      case "(", "[": depth += 1
-      case ")", "]": depth -= 1
-      case "," where depth == 0: out.append(i)
-      default: break
-      }
+    scanOutsideQuotes(t, a, b) { i, depth in
+      if t[i] == ",", depth == 0 { out.append(i) }
+      return true
     }
     return out
   }
