@@ -48,4 +48,13 @@ import Testing
       }
     }
   }
+
+  /// docs/builtins.md has a heading for every function the checker knows.
+  @Test func everyFunctionIsDocumented() throws {
+    let doc = try String(contentsOf: Self.repo.appendingPathComponent("docs/builtins.md"), encoding: .utf8)
+    let headings = Set(doc.split(separator: "\n").filter { $0.hasPrefix("### ") }.map { String($0.dropFirst(4)) })
+    for f in Builtin.allCases {
+      #expect(headings.contains(f.rawValue), "docs/builtins.md has no heading for `\(f.rawValue)`")
+    }
+  }
 }
