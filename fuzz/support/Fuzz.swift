@@ -107,13 +107,15 @@ enum Fuzz {
     return Linted(checked: checked, unit: unit, files: project.files)
   }
 
-  /// Renders diagnostics every way `precept lint` can. JSON and SARIF (slow to build, and simple)
-  /// for one set of diagnostics in eight, chosen by their messages so that a crash reproduces.
+  /// Renders diagnostics every way `precept lint` can: as text for one set of diagnostics in
+  /// four, as JSON and SARIF for one in sixteen (rendering took most of the time of a run),
+  /// chosen by their messages so that a crash reproduces.
   static func render(_ ds: [Diagnostic], files: [String: SourceFile]) {
-    let text = DiagnosticRenderer(files: files, color: false).render(ds)
-    require(ds.isEmpty || !text.isEmpty, "a diagnostic rendered as nothing")
-    guard ds.reduce(0, { $0 &+ $1.message.utf8.count }) % 8 == 0 else { return }
-    _ = DiagnosticRenderer(files: files, color: true).render(ds)
+    let pick = ds.reduce(0, { $0 &+ $1.message.utf8.count &+ $1.span.start.offset })
+    guard !ds.isEmpty, pick % 4 == 0 else { return }
+    let text = DiagnosticRenderer(files: files, color: pick % 8 == 0).render(ds)
+    require(!text.isEmpty, "a diagnostic rendered as nothing")
+    guard pick % 16 == 0 else { return }
     _ = DiagnosticJSON.json(ds).serialized(pretty: true)
     _ = DiagnosticJSON.sarif(ds, toolVersion: "fuzz").serialized(pretty: false)
   }
