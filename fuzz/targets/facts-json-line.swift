@@ -1,5 +1,5 @@
 // facts-json-line: bytes → lines, as `precept eval` splits its input (a trailing CR dropped, blank
-// lines skipped) → LineDecider over the shipped rulebooks (rulebooks/cn, loaded once), one decider
+// lines skipped, a byte-order mark before the first line dropped) → LineDecider over the shipped rulebooks (rulebooks/cn, loaded once), one decider
 // for the whole input so its storage is reused from line to line as in a stream; and each line
 // through every shipped rulebook's JSONFactsReader.LineReader.
 // Oracles: no trap or sanitizer report; every output line is strict JSON; a line is usable through
@@ -18,11 +18,15 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   for var line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
     number += 1
     if line.last == 0x0D { line = line.dropLast() }
+    // The command skips a byte-order mark before the first line (EvalCommand's LineStream).
+    if number == 1, line.starts(with: byteOrderMark) { line = line.dropFirst(3) }
     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
     decide(Array(line), number: number)
   }
   return 0
 }
+
+private let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
 private func decide(_ line: [UInt8], number: Int) {
   for reader in readers { _ = line.withUnsafeBufferPointer { reader.read($0) } }
@@ -45,7 +49,9 @@ private func decide(_ line: [UInt8], number: Int) {
     }
   }
   Fuzz.require(!usable || !viaEval.isEmpty, "eval said the line was usable but wrote no decision")
-  // The same text as a facts file, through `check`.
+  // The same text as a facts file, through `check`; a file may start with a byte-order mark, a
+  // line after the first may not.
+  guard !line.starts(with: byteOrderMark) else { return }
   let viaCheck: [String: [String]]?
   switch FactsDocument.parse(path: "line.json", bytes: line) {
   case .failure: viaCheck = nil
