@@ -2,9 +2,10 @@ import Testing
 
 @testable import Precept
 
-/// Inputs the fuzz targets (fuzz/README.md) found to break a promise, kept as a table: each
+/// Inputs the fuzz targets (fuzz/README.md) found to break a promise, kept as tables: each
 /// rulebook and facts line must be decided alike by `check` (a `.json` facts file through
-/// `Session.decide`) and by `eval` (the same text as a line through `LineDecider`).
+/// `Session.decide`) and by `eval` (the same text as a line through `LineDecider`); each
+/// expression must parse back from its printed form.
 @Suite struct FuzzRegressionTests {
   struct Case: Sendable {
     var name: String
@@ -58,5 +59,22 @@ import Testing
     #expect(usable == !c.want.isEmpty, "\(c.name): \(written)")
     let viaEval = c.want.filter { written.contains(#"{"rule":""# + $0.replacing("=", with: #"","status":""#) + "\"") }
     #expect(viaEval == c.want, "\(c.name): eval wrote \(written)")
+  }
+
+  /// Expressions within the nesting limit whose printed form must parse back to the same tree.
+  static let printed: [(name: String, text: String)] = [
+    // expression target: 200 negations in a row printed as `-(-(…))`, 400 levels deep, which
+    // the parser refused ("nested more than 256 levels deep").
+    ("a run of negations", String(repeating: "- ", count: 200) + "x"),
+    ("negations before a quantifier", String(repeating: "- ", count: 120) + "2 - any x in (xs where .ok): x - i"),
+  ]
+
+  @Test(arguments: printed.indices) func printedFormsParseBack(_ k: Int) {
+    let (name, text) = Self.printed[k]
+    let (e, d) = Parser.parse(ExprSource(text))
+    #expect(d.isEmpty, "\(name)")
+    let (again, d2) = Parser.parse(ExprSource(e.source))
+    #expect(d2.isEmpty, "\(name): \(d2.map(\.message))")
+    #expect(again.shape == e.shape, "\(name)")
   }
 }
