@@ -202,6 +202,14 @@ final class LineStream {
       skipping = false
       return  // the end of a line already reported as too long
     }
+    var range = range
+    // A UTF-8 byte-order mark before the first line (as some editors write) is not part of it,
+    // as a facts file's is not; anywhere else it is text, and not JSON.
+    if nextNumber == 1, lines.isEmpty, range.count >= 3, buffer[range.lowerBound] == 0xEF,
+      buffer[range.lowerBound + 1] == 0xBB, buffer[range.lowerBound + 2] == 0xBF
+    {
+      range = (range.lowerBound + 3)..<range.upperBound
+    }
     var blank = true
     for k in range where !(buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D) {
       blank = false

@@ -119,7 +119,7 @@ import Testing
     ("a and (any x in xs: x) and b", "a and (any x in xs: x) and b"),
     ("any x in (xs where .ok): x", "any x in (xs where .ok): x"),
     ("a * not b == c", "a * (not b == c)"),
-    ("--a", "-(-a)"),
+    ("--a", "- -a"),
   ]
 
   @Test(arguments: printed)

@@ -16,6 +16,10 @@ public final class LineDecider {
   /// Whether a line's shape (roots present, `product.stage`) must be read before its facts:
   /// not when every rulebook reads the same single root (other than `product`, or a stage was asked).
   private let scansShape: Bool
+  /// Whether a keyed line may still carry a `product.stage` that no rulebook reads but that sets
+  /// the stage, as it does for a facts file: every rulebook reads the same single root, not
+  /// `product`, and no stage was asked. Lines that may hold a `product` key are then scanned too.
+  private let stageBesideRoot: Bool
   private var values: [[Value]]
   /// The one rulebook, when there is one and lines need no shape read first.
   private let single: Int?
@@ -40,6 +44,7 @@ public final class LineDecider {
       }
     }
     scansShape = session.sharedRoot == nil || (stage == nil && session.sharedRoot == "product")
+    stageBesideRoot = stage == nil && session.sharedRoot != nil && session.sharedRoot != "product"
     single = session.rulebooks.count == 1 && !scansShape ? 0 : nil
     values = Array(repeating: [], count: session.rulebooks.count)
     applies = Array(repeating: false, count: session.rulebooks.count)
@@ -48,7 +53,8 @@ public final class LineDecider {
   /// Decides line number `number` and appends its output lines to `out`; false when the line
   /// could not be used (its error object is appended instead).
   public func decide(_ line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout OutputBytes) -> Bool {
-    if let only = single {
+    let scans = scansShape || (stageBesideRoot && Self.mayHoldProductKey(line))
+    if let only = single, !scans {
       // One rulebook whose single root every line has (keyed or flat): read, decide, write.
       switch readers[only].read(line) {
       case .success(let values):
@@ -61,7 +67,7 @@ public final class LineDecider {
       }
     }
     var lineStage = stage
-    if scansShape {
+    if scans {
       switch scan(line) {
       case .failure(let e):
         Evaluator.appendError(e.description, line: number, to: &out)
@@ -138,7 +144,9 @@ public final class LineDecider {
       if atTop, key == "stage", stage == nil {
         return read(stageValue(b, &i, level: 1, keys: &keys), into: &shape.stage, failure: &failure)
       }
-      if key == "product", !atTop, stage == nil, i < b.count, b[i] == UInt8(ascii: "{") {
+      // In a flat record of another root, `product` is one of that root's fields.
+      let keyed = session.sharedRoot == nil || session.sharedRoot == "product" || shape.keys.first == session.sharedRoot
+      if key == "product", !atTop, keyed, stage == nil, i < b.count, b[i] == UInt8(ascii: "{") {
         return read(productStage(b, &i, keys: &keys), into: &shape.stage, failure: &failure)
       }
       if let p = JSONSyntax.skipValue(b, &i, level: 1, keys: &keys) {
@@ -152,6 +160,19 @@ public final class LineDecider {
     JSONSyntax.skipSpace(b, &i)
     if i < b.count { return .failure(JSONFactsReader.syntaxError(.trailingText, at: i)) }
     return .success(shape)
+  }
+
+  private static let productKey = Array(#""product""#.utf8)
+
+  /// Whether `b` may have a key `product`: it holds `"product"`, or a `\u` escape that could spell it.
+  private static func mayHoldProductKey(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    let word = productKey
+    guard b.count >= word.count else { return false }
+    for i in 0..<b.count {
+      if b[i] == UInt8(ascii: "\\"), i + 1 < b.count, b[i + 1] == UInt8(ascii: "u") { return true }
+      if b[i] == word[0], i + word.count <= b.count, (1..<word.count).allSatisfy({ b[i + $0] == word[$0] }) { return true }
+    }
+    return false
   }
 
   /// Keeps a stage read, or the reason it could not be; false when it could not.

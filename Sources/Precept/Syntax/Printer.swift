@@ -62,9 +62,10 @@ enum Printer {
     case .call(let f, let args, _):
       return f + "(" + args.map { ($0.label.map { "\($0): " } ?? "") + print($0.value, min: .lowest) }.joined(separator: ", ") + ")"
     case .unary(.negate, let a):
-      // `- -x` would lex as two minus signs anyway; the space keeps `-(-x)` readable.
+      // `--x` would lex as two minus signs anyway; the space keeps `- -x` readable. Parentheses
+      // here would make each negation two levels deep, and a long run reparse past the limit.
       let inner = print(a, min: below(.unary))
-      return inner.hasPrefix("-") ? "-(\(inner))" : "-" + inner
+      return inner.hasPrefix("-") ? "- " + inner : "-" + inner
     case .unary(.not, let a): return "not " + print(a, min: below(.not))
     case .binary(let op, let a, let b):
       let p = Precedence.of(op)
