@@ -98,6 +98,16 @@ import Testing
     #expect(view.edges.filter { $0.from == "rule_PRICE_APR_CAP" }.map(\.to) == ["table_max_apr", "fact_product_pricing_apr"])
   }
 
+  /// A table applied per item (`fee_cap(f)`) is one vertex however many loop depths it is
+  /// compiled at; rules read it and the list the item comes from.
+  @Test func aTableAppliedPerItemIsAVertex() throws {
+    let view = RuleGraphView(try compileRulebook(TableOutputsTests.perItem))
+    #expect(view.vertices.filter { $0.kind == .table }.map(\.id) == ["table_fee_cap"])
+    #expect(view.edges.filter { $0.from == "rule_CAP" }.map(\.to) == ["table_fee_cap", "fact_product_fees"])
+    #expect(view.edges.filter { $0.from == "rule_CAPS" }.map(\.to) == ["table_fee_cap", "fact_product_fees"])
+    #expect(view.edges.filter { $0.from == "table_fee_cap" }.map(\.to) == ["fact_product_channel"])
+  }
+
   @Test func everyEdgeJoinsVerticesAndIdsAreUnique() throws {
     let view = RuleGraphView(try Self.loans())
     let ids = view.vertices.map(\.id)

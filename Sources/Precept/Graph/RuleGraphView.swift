@@ -202,7 +202,11 @@ public struct RuleGraphView: Sendable, Equatable {
       let ownNodes = Set(own.flatMap { definitionNodes[$0] } ?? [])
       while let n = stack.popLast() {
         guard seen.insert(n).inserted else { continue }
-        if let named = vertices(n, isOwn: ownNodes.contains(n)) {
+        if case .appliedTable(let i, let item, _) = book.nodes[n].op {
+          // A table applied to an item: the table, and whatever the item is read from.
+          found.insert(tableKey(i))
+          if book.nodes.indices.contains(item) { stack.append(item) }
+        } else if let named = vertices(n, isOwn: ownNodes.contains(n)) {
           found.formUnion(named)
         } else {
           stack += book.nodes[n].op.operands.filter { book.nodes.indices.contains($0) }
@@ -214,12 +218,15 @@ public struct RuleGraphView: Sendable, Equatable {
     /// The vertices a node stands for, or nil when it is unnamed and its operands are to be read.
     private func vertices(_ n: Int, isOwn: Bool) -> [Key]? {
       if !isOwn, let defs = book.names.definitions[n] { return defs.map { Key(kind: .definition, name: $0) } }
-      if case .table(let i) = book.nodes[n].op {
-        return [Key(kind: .table, name: book.names.tables[i] ?? (book.tables.indices.contains(i) ? book.tables[i].name : "table"))]
-      }
+      if case .table(let i) = book.nodes[n].op { return [tableKey(i)] }
       if let lists = book.names.lists[n] { return lists.map { Key(kind: .list, name: $0) } }
       if let path = factPath(n) { return [Key(kind: .fact, name: path)] }
       return nil
+    }
+
+    /// The vertex of compiled table `i` (a table with `for:` compiled at several loop depths is one vertex).
+    private func tableKey(_ i: Int) -> Key {
+      Key(kind: .table, name: book.names.tables[i] ?? (book.tables.indices.contains(i) ? book.tables[i].name : "table"))
     }
 
     /// Whether a definition or list names the node (`p.apr` for a definition `p` reads `p`).
