@@ -56,4 +56,24 @@ import Testing
     #expect(text.contains("groups in all]"))
     #expect(text.utf8.count < 30_000, "\(text.utf8.count) bytes")
   }
+
+  /// Two rules with the same loop share its node: each trace lists every matching item once.
+  @Test func aSharedLoopIsExploredOnce() throws {
+    let book = """
+      precept: 1
+      rulebook: t.shared
+      schema:
+        p:
+          copy: "list(record(channel: text, text: text))"
+      rules:
+        - { id: A, severity: block, forbid: "any m in p.copy: m.text contains \\"保本\\"", cite: x }
+        - { id: B, severity: review, forbid: "any m in p.copy: m.text contains \\"保本\\"", cite: x }
+      """
+    let facts = "p: { copy: [{channel: sms, text: 保本理财}, {channel: app, text: 稳健}, {channel: web, text: 保本收益}] }"
+    let d = try compileRulebook(book).evaluate(facts: facts, asOf: asOf, trace: true)
+    for r in d.results {
+      let found = (r.trace?.matches ?? []).map { "\($0.item ?? -1) \($0.channel ?? "")" }
+      #expect(found == ["0 sms", "2 web"], "\(r.rule.id): \(found)")
+    }
+  }
 }

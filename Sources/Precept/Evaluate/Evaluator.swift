@@ -775,7 +775,9 @@ public final class Evaluator {
     let ins = instructions[node]
     guard ins.code == .quantifier, !ins.inLoop, let decided = witnesses[node], case .list(let items)? = computedValue(Int(ins.a)) else { return }
     let level = Int(ins.c)
-    guard level < frameCount, decided + 1 < items.count else { return }
+    // Explored once, however many rules' traces show the quantifier.
+    let visited = state.pointee.loopItems[node]?.last?.item ?? decided
+    guard level < frameCount, visited + 1 < items.count else { return }
     let failuresBefore = failures.count
     let enclosing = current[level]
     defer {
@@ -784,7 +786,7 @@ public final class Evaluator {
     }
     items.withUnsafeBufferPointer { items in
       guard let first = items.baseAddress else { return }
-      for i in (decided + 1)..<items.count {
+      for i in (visited + 1)..<items.count {
         current[level] = first + i
         _ = traced(ins.b, item: i, loop: node)
       }
