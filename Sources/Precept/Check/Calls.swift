@@ -20,9 +20,7 @@ extension Checker {
   /// `fee_cap(fee)`: a table with `for:` applied to one item of its list.
   private func tableApplied(_ name: String, _ args: [Argument], nameSpan: Span, whole: Span, _ env: Env) -> Typed {
     let ref = Reference(unit: env.unit, name: name)
-    used.insert(ref)
-    let type = tableResultType(ref)
-    guard expand(ref, at: nameSpan) else { return .error(whole) }
+    guard let type = useTable(ref, at: nameSpan) else { return .error(whole) }
     guard let checked = tableTypes[ref], let forEach = checked.table.forEach else {
       report(
         .badCall, nameSpan, "table `\(name)` reads the facts as a whole, so it is named, not called",

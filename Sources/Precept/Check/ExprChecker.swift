@@ -237,6 +237,14 @@ extension Checker {
     return .error(span)
   }
 
+  /// A table is named or called at `span`: it counts as used and is expanded there (bounded like
+  /// a definition); its result type, or nil when expanding it here goes too deep.
+  func useTable(_ ref: Reference, at span: Span) -> ValueType? {
+    used.insert(ref)
+    let type = tableResultType(ref)
+    return expand(ref, at: span) ? type : nil
+  }
+
   /// The distinct enum types of unit `u`'s schema that have the case `n`, each with the first
   /// fact path (in name order) declared with it.
   func schemaEnums(with n: String, in u: Int) -> [(type: EnumType, path: String)] {
@@ -269,9 +277,7 @@ extension Checker {
       return Typed(.namedList(ref), .list(listType(ref)), span)
     }
     if s.tables[n] != nil {
-      used.insert(ref)
-      let type = tableResultType(ref)
-      guard expand(ref, at: span) else { return .error(span) }
+      guard let type = useTable(ref, at: span) else { return .error(span) }
       if let checked = tableTypes[ref], let forEach = checked.table.forEach {
         // A `for` that is not a list has been reported.
         if checked.itemType?.isError == true { return .error(span) }

@@ -53,14 +53,14 @@ extension Evaluator {
     case .ruleOrder:
       return chosen(table, matched, node: node, value: .list(matched.map { result(table.rows[$0].outputs) }))
     case .collect:
-      if recordWitnesses { tableRows[node] = matched.map { $0 + 1 } }
+      noteRows(matched, node: node)
       let outputs = matched.map { result(table.rows[$0].outputs) }
       guard let aggregate = table.aggregate else { return .list(outputs) }
       if aggregate == .count { return .number(Fixed(outputs.count)) }
       if let folded = fold(outputs, aggregate, node: node) { return folded }
     }
     if let d = table.defaultValue {
-      if recordWitnesses { tableRows[node] = [] }
+      noteRows([], node: node)
       return result(d)
     }
     // Sum, min and max of nothing are not a number: missing, not a gap in the table.
@@ -72,9 +72,14 @@ extension Evaluator {
 
   /// The value of the rows chosen (their result, unless given), noting them for the trace.
   private func chosen(_ table: CompiledTable, _ rows: [Int], node: Int, value: Value? = nil) -> Value {
-    if recordWitnesses { tableRows[node] = rows.map { $0 + 1 } }
+    noteRows(rows, node: node)
     if let value { return value }
     return rows.first.map { result(table.rows[$0].outputs) } ?? .missing
+  }
+
+  /// For a trace: the rows (counted from 1) the table's value came from; none for its `default`.
+  private func noteRows(_ rows: [Int], node: Int) {
+    if recordWitnesses { tableRows[node] = rows.map { $0 + 1 } }
   }
 
   /// A row's (or the default's) result: its one output, or the record of its named outputs.
