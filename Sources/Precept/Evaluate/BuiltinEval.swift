@@ -55,7 +55,7 @@ extension Evaluator {
         if items.isEmpty || items.contains(where: \.isMissing) { return .missing }
         var best = items[0]
         for x in items.dropFirst() {
-          guard let c = Evaluator.order(x, best) else { return fail(node, .invalidOperands) }
+          guard let c = Value.order(x, best) else { return fail(node, .invalidOperands) }
           if (f == .min && c < 0) || (f == .max && c > 0) { best = x }
         }
         return best
@@ -119,7 +119,7 @@ extension Evaluator {
           // Constant words, compiled once (Program).
           (a, b) = (program.matchers[Int(ins.a)], program.matchers[Int(ins.a) + 1])
         } else {
-          guard let x = Evaluator.words(args[1]), let y = Evaluator.words(args[2]) else { return .missing }
+          guard let x = args[1].terms, let y = args[2].terms else { return .missing }
           (a, b) = (WordMatcher(x, negation: false), WordMatcher(y, negation: false))
         }
         let copy = NormalizedText(s)
@@ -131,15 +131,6 @@ extension Evaluator {
       }
     } catch {
       return fail(node, error)
-    }
-  }
-
-  /// The words of a `near` argument: a text, or a list of texts.
-  static func words(_ v: Value) -> [String]? {
-    switch v {
-    case .text(let t): [t]
-    case .list(let items): items.compactMap { if case .text(let t) = $0 { t } else { nil } }
-    default: nil
     }
   }
 
@@ -325,7 +316,7 @@ extension Evaluator {
     for x in xs {
       if x.isMissing { return .missing }
       if case .datetime = x {
-        if instants.contains(where: { Evaluator.equal($0, x) == true }) { continue }
+        if instants.contains(where: { Value.equal($0, x) == true }) { continue }
         instants.append(x)
       } else if !seen.insert(x).inserted {
         continue

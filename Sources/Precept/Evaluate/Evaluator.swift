@@ -627,7 +627,7 @@ public final class Evaluator {
       return l.isMissing ? eval(ins.b) : l
     case .member:
       let x = eval(ins.a)
-      guard !x.isMissing, case .list(let xs) = eval(ins.b), let found = Evaluator.membership(x, in: xs) else { return .missing }
+      guard !x.isMissing, case .list(let xs) = eval(ins.b), let found = Value.membership(x, in: xs) else { return .missing }
       return .bool(found != (ins.flag & 1 == 1))
     case .between:
       let x = eval(ins.a)

@@ -41,7 +41,7 @@ extension Evaluator {
     case .any:
       let outputs = matched.map { result(table.rows[$0].outputs) }
       if let first = outputs.first {
-        if outputs.contains(where: { Evaluator.equal($0, first) != true }) { return fail(node, .disagreeingRows(table.name, matched.map { $0 + 1 })) }
+        if outputs.contains(where: { Value.equal($0, first) != true }) { return fail(node, .disagreeingRows(table.name, matched.map { $0 + 1 })) }
         return chosen(table, matched, node: node, value: first)
       }
     case .priority:
@@ -98,7 +98,7 @@ extension Evaluator {
       guard let output = table.rows[r].outputs.first else { return nil }
       let v = eval(Int32(output))
       if v.isMissing { return nil }
-      guard let k = ranks.firstIndex(where: { Evaluator.equal(v, $0) == true }) else {
+      guard let k = ranks.firstIndex(where: { Value.equal(v, $0) == true }) else {
         _ = fail(node, .unrankedResult(table.name, v.formatted(as: book.nodes[output].type)))
         return nil
       }
@@ -117,7 +117,7 @@ extension Evaluator {
       case .min, .max:
         // `compare` reports amounts in two currencies as a failure, not a silent pick.
         guard case .bool(let less) = compare(.lt, v, acc, node: node) else { return .missing }
-        if less == (aggregate == .min), Evaluator.equal(v, acc) != true { acc = v }
+        if less == (aggregate == .min), Value.equal(v, acc) != true { acc = v }
       case .count: return .number(Fixed(outputs.count))
       }
       if acc.isMissing { return .missing }
@@ -128,7 +128,7 @@ extension Evaluator {
   private func matches(_ cell: CompiledTable.Cell, _ input: Value, node: Int) -> Bool? {
     switch cell {
     case .any: return true
-    case .equals(let e): return Evaluator.equal(input, eval(Int32(e)))
+    case .equals(let e): return Value.equal(input, eval(Int32(e)))
     case .compare(let op, let e):
       guard case .bool(let b) = compare(op, input, eval(Int32(e)), node: node) else { return nil }
       return b

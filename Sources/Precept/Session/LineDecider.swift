@@ -62,7 +62,7 @@ public final class LineDecider {
         formats[only].append(evaluators[only], line: number, to: &out)
         return true
       case .failure(let e):
-        Evaluator.appendError(e.errors.map(\.description).joined(separator: "; "), line: number, to: &out)
+        CompactDecisionFormat.appendError(e.errors.map(\.description).joined(separator: "; "), line: number, to: &out)
         return false
       }
     }
@@ -70,7 +70,7 @@ public final class LineDecider {
     if scans {
       switch scan(line) {
       case .failure(let e):
-        Evaluator.appendError(e.description, line: number, to: &out)
+        CompactDecisionFormat.appendError(e.description, line: number, to: &out)
         return false
       case .success(let shape):
         if stage == nil { lineStage = shape.stage }
@@ -80,7 +80,7 @@ public final class LineDecider {
           any = any || applies[b]
         }
         if !any {
-          Evaluator.appendError(session.noRulebookApplies(keys: shape.keys).description, line: number, to: &out)
+          CompactDecisionFormat.appendError(session.noRulebookApplies(keys: shape.keys).description, line: number, to: &out)
           return false
         }
       }
@@ -95,7 +95,7 @@ public final class LineDecider {
       }
     }
     if !errors.isEmpty {
-      Evaluator.appendError(Session.distinct(errors).map(\.description).joined(separator: "; "), line: number, to: &out)
+      CompactDecisionFormat.appendError(Session.distinct(errors).map(\.description).joined(separator: "; "), line: number, to: &out)
       return false
     }
     for b in evaluators.indices where applies[b] {

@@ -1,15 +1,3 @@
-/// Why rulebooks could not be loaded: every diagnostic (errors and warnings) and unreadable path.
-public struct LoadError: Error, Sendable {
-  /// Errors and warnings in the rulebooks, sorted by place.
-  public var diagnostics: [Diagnostic]
-  /// Paths that could not be read, and why.
-  public var unreadable: [DiskError]
-  /// The files read, for rendering diagnostics with their source lines.
-  public var files: [String: SourceFile]
-  /// The paths given, when they held no rulebook with rules (P0004); empty otherwise.
-  public var noRulebookIn: [String] = []
-}
-
 /// Loading rulebooks for evaluation: read, check, compile.
 public enum Rulebooks {
   /// Loads, checks and compiles the rulebooks at `paths` (files or directories). Rulebooks without
@@ -24,3 +12,11 @@ public enum Rulebooks {
   }
 }
 
+extension CompiledRulebook {
+  /// Validates and evaluates facts given as Swift values (see `values(from:)`); throws `FactsErrors`
+  /// when they do not fit the schema.
+  public func evaluate(_ facts: [String: any Encodable], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false) throws -> Decision {
+    let values = try self.values(from: facts).get()
+    return evaluate(values, asOf: asOf, stage: stage, trace: trace)
+  }
+}

@@ -156,13 +156,7 @@ struct Program: Sendable {
         ins.aux = -1
         // Constant terms against text: fold and compile them once, not per evaluation.
         if nodes[x].type.unwrapped == .text, case .constant(let v) = nodes[y].op {
-          let terms: [String]? =
-            switch v {
-            case .text(let t): [t]
-            case .list(let items): items.compactMap { if case .text(let t) = $0 { t } else { nil } }
-            default: nil
-            }
-          if let terms {
+          if let terms = v.terms {
             // `aux` is the first of `c` matchers: one for the whole list, or one per term for `contains all`.
             ins.aux = Int32(matchers.count)
             let compiled = ins.code == .containsAll ? terms.map { WordMatcher([$0]) } : [WordMatcher(terms)]
@@ -191,7 +185,7 @@ struct Program: Sendable {
           nameLists.append(Screening.NameList(items.compactMap { if case .text(let s) = $0 { s } else { nil } }))
         }
         if f == .near, args.count == 4, case .constant(let x) = nodes[args[1]].op, case .constant(let y) = nodes[args[2]].op,
-          let first = Evaluator.words(x), let second = Evaluator.words(y)
+          let first = x.terms, let second = y.terms
         {
           ins.a = Int32(matchers.count)
           matchers += [WordMatcher(first, negation: false), WordMatcher(second, negation: false)]
