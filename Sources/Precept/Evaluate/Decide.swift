@@ -55,14 +55,12 @@ extension Evaluator {
   private func verdict(_ p: RulePlan) -> RuleStatus {
     if p.when >= 0 {
       switch truth(p.when) {
-      case 0: return .notApplicable
-      case 1: break
-      default: return .unknown
+      case .no: return .notApplicable
+      case .yes: break
+      case .unknown: return .unknown
       }
     }
-    let t = truth(p.condition)
-    guard t != 2 else { return .unknown }
-    let holds = t == 1
+    guard let holds = truth(p.condition).bool else { return .unknown }
     switch p.verb {
     case .require: return holds ? .passed : .violated
     case .forbid, .flag: return holds ? .violated : .passed
@@ -224,10 +222,10 @@ extension Evaluator {
       return t.matchNodes.flatMap { (matchedSpans[$0] ?? []).map { TextMatch(span: $0) } }
     }
     let op = book.nodes[t.node].op
-    let decisiveTruth: UInt8
+    let decisiveTruth: Truth
     switch op {
-    case .quantifier(.all, _, _, _): decisiveTruth = 0
-    default: decisiveTruth = 1
+    case .quantifier(.all, _, _, _): decisiveTruth = .no
+    default: decisiveTruth = .yes
     }
     let decided = items.contains { $0.truth == decisiveTruth }
     let list = listTemplate.fact ?? listTemplate.definition ?? listTemplate.text

@@ -1,89 +1,92 @@
+/// Comparisons, arithmetic and text tests on boxed values. Failures (two currencies, overflow)
+/// are recorded against the node and make the result missing.
 extension Evaluator {
-  func compare(_ op: BinaryOp, _ a: Value, _ b: Value, node: Int) -> Value {
-    if a.isMissing || b.isMissing { return .missing }
-    if op == .eq || op == .ne {
-      if case .money(let x) = a, case .money(let y) = b, x.currency != y.currency { return fail(node, .currencyMismatch(x.currency, y.currency)) }
-      guard let e = Value.equal(a, b) else { return .missing }
-      return .bool(e == (op == .eq))
+  /// Whether `a` and `b` are in one of the orderings `holds`; nil when a side is missing or the two
+  /// cannot be compared (a failure, recorded).
+  func compare(_ a: Value, _ b: Value, holds: Program.Orderings, node: Int) -> Bool? {
+    if a.isMissing || b.isMissing { return nil }
+    if holds == .equal || holds == [.below, .above] {
+      if case .money(let x) = a, case .money(let y) = b, x.currency != y.currency {
+        _ = fail(node, .currencyMismatch(x.currency, y.currency))
+        return nil
+      }
+      return Value.equal(a, b).map { $0 == (holds == .equal) }
     }
     guard let c = Value.order(a, b) else {
-      if case .money(let x) = a, case .money(let y) = b { return fail(node, .currencyMismatch(x.currency, y.currency)) }
-      if case .duration = a, case .duration = b { return fail(node, .incomparable) }
-      return fail(node, .invalidOperands)
+      if case .money(let x) = a, case .money(let y) = b {
+        _ = fail(node, .currencyMismatch(x.currency, y.currency))
+      } else if case .duration = a, case .duration = b {
+        _ = fail(node, .incomparable)
+      } else {
+        _ = fail(node, .invalidOperands)
+      }
+      return nil
     }
-    switch op {
-    case .lt: return .bool(c < 0)
-    case .le: return .bool(c <= 0)
-    case .gt: return .bool(c > 0)
-    case .ge: return .bool(c >= 0)
-    default: return .missing
-    }
+    return holds.holds(c)
   }
 
-  func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, node: Int) -> Value {
+  func arithmetic(_ op: ArithmeticOperator, _ a: Value, _ b: Value, node: Int) -> Value {
     if a.isMissing || b.isMissing { return .missing }
     do {
-      guard let op = op.arithmetic, let v = try Value.arithmetic(op, a, b) else { return fail(node, .invalidOperands) }
+      guard let v = try Value.arithmetic(op, a, b) else { return fail(node, .invalidOperands) }
       return v
     } catch {
       return fail(node, error)
     }
   }
 
-  /// `contains`, `contains any`, `contains all`, `starts with`, `matches`.
-  func textTest(_ ins: Program.Instruction, node: Int) -> Value {
-    let a = eval(ins.a)
-    if a.isMissing { return .missing }
-    if ins.code == .matches {
-      guard case .text(let s) = a else { return .missing }
-      guard ins.aux >= 0 else { return fail(node, .invalidOperands) }
-      return .bool(program.patterns[Int(ins.aux)].matches(s))
+  // MARK: Text
+  // Claims in copy are found on normalized text (full-width, fillers between CJK characters,
+  // Traditional characters, negation), and where they are is kept for the trace.
+
+  /// `copy contains "…"` / `contains any [...]` with constant terms, compiled once.
+  func containsWords(_ x: Int32, matcher: Int32, node: Int) -> Truth {
+    guard case .text(let s) = eval(x) else { return .unknown }
+    let spans = program.matchers[Int(matcher)].find(in: NormalizedText(s))
+    if recordWitnesses { record(spans, at: node) }
+    return Truth(!spans.isEmpty)
+  }
+
+  /// `copy contains all [...]` with constant terms: every term found.
+  func containsAllWords(_ x: Int32, first: Int32, count: Int32, node: Int) -> Truth {
+    guard case .text(let s) = eval(x) else { return .unknown }
+    let copy = NormalizedText(s)
+    var spans: [TextSpan] = []
+    for m in program.matchers[Int(first)..<Int(first + count)] {
+      guard let found = m.find(in: copy).first else { return .no }
+      spans.append(found)
     }
-    // Claims in copy are found on normalized text (full-width, fillers between CJK characters,
-    // Traditional characters, negation), and where they are is kept for the trace.
-    if case .text(let s) = a, ins.code != .startsWith {
-      if ins.aux >= 0 {
-        let copy = NormalizedText(s)
-        if ins.code == .containsAll {
-          var spans: [TextSpan] = []
-          for m in program.matchers[Int(ins.aux)..<Int(ins.aux + ins.c)] {
-            guard let first = m.find(in: copy).first else { return .bool(false) }
-            spans.append(first)
-          }
-          if recordWitnesses { record(spans, at: node) }
-          return .bool(true)
-        }
-        let spans = program.matchers[Int(ins.aux)].find(in: copy)
-        if recordWitnesses { record(spans, at: node) }
-        return .bool(!spans.isEmpty)
-      }
-      guard let terms = eval(ins.b).terms else { return .missing }
-      let copy = NormalizedText(s)
-      if ins.code == .containsAll {
-        return .bool(terms.allSatisfy { !WordMatcher([$0]).find(in: copy).isEmpty })
-      }
-      let spans = WordMatcher(terms).find(in: copy)
-      if recordWitnesses { record(spans, at: node) }
-      return .bool(!spans.isEmpty)
+    if recordWitnesses { record(spans, at: node) }
+    return .yes
+  }
+
+  /// `copy contains t` / `contains any ts` / `contains all ts`, the terms known only when run.
+  func containsTerms(_ x: Int32, terms: Int32, all: Bool, node: Int) -> Truth {
+    guard case .text(let s) = eval(x), let terms = eval(terms).terms else { return .unknown }
+    let copy = NormalizedText(s)
+    if all { return Truth(terms.allSatisfy { !WordMatcher([$0]).find(in: copy).isEmpty }) }
+    let spans = WordMatcher(terms).find(in: copy)
+    if recordWitnesses { record(spans, at: node) }
+    return Truth(!spans.isEmpty)
+  }
+
+  /// `xs contains x` for a list: Kleene membership.
+  func listContains(_ x: Int32, item: Int32) -> Truth {
+    guard case .list(let xs) = eval(x) else { return .unknown }
+    let v = eval(item)
+    if v.isMissing { return .unknown }
+    return Truth(Value.membership(v, in: xs))
+  }
+
+  /// `xs contains any ys` (Kleene `or` of each wanted item's membership) or `contains all ys` (`and`).
+  func listContainsSome(_ x: Int32, items: Int32, all: Bool) -> Truth {
+    guard case .list(let xs) = eval(x), case .list(let ys) = eval(items) else { return .unknown }
+    var result: Truth = all ? .yes : .no
+    for y in ys {
+      let found = Truth(Value.membership(y, in: xs))
+      result = all ? result.and(found) : result.or(found)
+      if result == (all ? .no : .yes) { return result }
     }
-    let b = eval(ins.b)
-    if b.isMissing { return .missing }
-    switch (ins.code, a, b) {
-    case (.startsWith, .text(let s), .text(let t)): return .bool(s.hasPrefix(t))
-    case (.contains, .list(let xs), let x): return Value.membership(x, in: xs).map { .bool($0) } ?? .missing
-    case (.containsAny, .list(let xs), .list(let ys)), (.containsAll, .list(let xs), .list(let ys)):
-      // Kleene `or` (any) or `and` (all) over each wanted item's membership.
-      let decisive = ins.code == .containsAny
-      var unknown = false
-      for y in ys {
-        switch Value.membership(y, in: xs) {
-        case decisive?: return .bool(decisive)
-        case nil: unknown = true
-        default: continue
-        }
-      }
-      return unknown ? .missing : .bool(!decisive)
-    default: return .missing
-    }
+    return result
   }
 }
