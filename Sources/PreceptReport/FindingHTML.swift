@@ -6,12 +6,12 @@ enum FindingHTML {
     let rule = r.rule
     let outcome = r.outcome
     var s = "<article class=\"finding \(outcome.rawValue)\" id=\"\(HTML.anchor(rulebook, rule.id))\" data-rule=\"\(HTML.attr(rule.id))\" data-status=\"\(r.status.rawValue)\">\n"
-    s += "<h4>\(HTML.badge(outcome)) <code class=\"rule-id\">\(HTML.text(rule.id))</code>"
+    s += "<h4>\(HTML.badge(outcome))\(r.status == .unknown ? " <span class=\"status-unknown\">unknown</span>" : "") <code class=\"rule-id\">\(HTML.text(rule.id))</code>"
     if let title = rule.title { s += " <span>\(HTML.text(title))</span>" }
     s += "</h4>\n"
     if r.status == .unknown {
       s += "<p class=\"message\"><strong>Unknown:</strong> \(HTML.text(r.reason ?? "a fact it needs is missing"))</p>\n"
-      if !r.missing.isEmpty { s += "<p class=\"meta\">Missing facts: " + r.missing.map { "<code>\(HTML.text($0))</code>" }.joined(separator: ", ") + "</p>\n" }
+      if !r.missing.isEmpty, !r.missing.allSatisfy({ (r.reason ?? "").contains($0) }) { s += "<p class=\"meta\">Missing facts: " + r.missing.map { "<code>\(HTML.text($0))</code>" }.joined(separator: ", ") + "</p>\n" }
     } else if let m = r.message {
       s += "<p class=\"message\">\(HTML.text(m))</p>\n"
     }

@@ -74,6 +74,8 @@ enum Page {
     .badge.warning { color: var(--warning); background: var(--warning-bg); border-color: var(--warning); }
     .badge.info { color: var(--info); background: var(--info-bg); border-color: var(--info); }
     .badge.pass { color: var(--pass); background: var(--pass-bg); border-color: var(--pass); }
+    .status-unknown { font-size: 11px; font-weight: 700; text-transform: uppercase; color: var(--review);
+      border: 1px dashed var(--review); border-radius: 10px; padding: 0 6px; }
     header.report { border-bottom: 3px solid var(--ink); padding-bottom: 12px; }
     .verdict { display: flex; align-items: center; gap: 14px; margin: 12px 0; font-size: 16px; }
     .verdict .badge { font-size: 18px; padding: 4px 18px; border-radius: 14px; }
