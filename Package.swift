@@ -6,6 +6,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "Precept", targets: ["Precept"]),
+    .library(name: "PreceptReport", targets: ["PreceptReport"]),
     .executable(name: "precept", targets: ["PreceptCLI"]),
   ],
   dependencies: [
@@ -22,10 +23,17 @@ let package = Package(
       dependencies: ["CLibYAML"],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
+    // The HTML review reports: apart from the core library, so embedding Precept stays light.
+    .target(
+      name: "PreceptReport",
+      dependencies: ["Precept"],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
     .executableTarget(
       name: "PreceptCLI",
       dependencies: [
         "Precept",
+        "PreceptReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]
@@ -34,6 +42,12 @@ let package = Package(
       name: "PreceptTests",
       dependencies: ["Precept"],
       resources: [.copy("Cases")],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .testTarget(
+      name: "PreceptReportTests",
+      dependencies: ["Precept", "PreceptReport"],
+      exclude: ["Cases"],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
   ]
