@@ -3,12 +3,9 @@ extension Evaluator {
   func call(_ f: Builtin, args: Int32, count: Int32, compiled: Int32, node: Int) -> Value {
     var values: [Value] = []
     values.reserveCapacity(Int(count))
-    for i in 0..<Int(count) {
-      let v = eval(pool[Int(args) + i])
-      if v.isMissing, !(f == .min || f == .max) { return .missing }
-      values.append(v)
-    }
+    for i in 0..<Int(count) { values.append(eval(pool[Int(args) + i])) }
     let args = values
+    if !(f == .min || f == .max), args.contains(where: \.isMissing) { return .missing }
     do {
       switch f {
       case .distinct:

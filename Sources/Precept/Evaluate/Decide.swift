@@ -80,6 +80,7 @@ extension Evaluator {
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     // Reasons first, from what the rules computed; then messages and traces, which may compute
     // more (a placeholder, the rest of a loop for display) and must not change a reason.
+    var replayed = false
     let reasons = book.rules.enumerated().map { i, rule -> (reason: String?, missing: [String]) in
       switch statuses[i] {
       case .notApplicable:
@@ -87,7 +88,7 @@ extension Evaluator {
       case .overridden:
         return ("set aside by \(book.rules[overriddenBy[i]].id), an exception that applies here", [])
       case .unknown:
-        let missing = missingFacts(rule)
+        let missing = missingFacts(rule, replayed: &replayed)
         let failed = ruleFailures[i].map { $0.error.namesItsPlace ? $0.error.message : "\($0.error.message) in `\(text(of: $0.node))`" }
         let reason = failed.isEmpty
           ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
@@ -97,6 +98,9 @@ extension Evaluator {
         return (nil, [])
       }
     }
+    // The replays left only the last rule's values: evaluate again, so messages and traces read
+    // what the rules computed (the same values: evaluation is deterministic).
+    if replayed { run(facts, asOf: asOf, stage: stage) }
     let results = book.rules.enumerated().map { i, rule -> RuleResult in
       let status = statuses[i]
       let (reason, missing) = reasons[i]
@@ -158,8 +162,21 @@ extension Evaluator {
     return eval(Int32(n))
   }
 
-  /// Facts read by the rule that were missing in this evaluation.
-  private func missingFacts(_ rule: CompiledRule) -> [String] {
+  /// The facts an unknown rule read that were missing. The rule is evaluated again on its own, in a
+  /// fresh generation and untraced, so that a fact another rule read (and the memo kept), or a trace
+  /// read for display, is not taken for one this rule needed: exactly what the rule's `when` and
+  /// condition read, with their short cuts (`verdict`).
+  private func missingFacts(_ rule: CompiledRule, replayed: inout Bool) -> [String] {
+    replayed = true
+    let tracing = recordWitnesses
+    recordWitnesses = false
+    defer { recordWitnesses = tracing }
+    begin(facts, asOf: today)
+    if let w = rule.when {
+      if truth(Int32(w)) == .yes { _ = truth(Int32(rule.condition)) }
+    } else {
+      _ = truth(Int32(rule.condition))
+    }
     var out: [String] = []
     func walk(_ t: TraceTemplate) {
       if let f = t.fact, computedValue(t.node)?.isMissing == true, !out.contains(f) { out.append(f) }

@@ -62,7 +62,9 @@ extension Evaluator {
 
   /// `copy contains t` / `contains any ts` / `contains all ts`, the terms known only when run.
   func containsTerms(_ x: Int32, terms: Int32, all: Bool, node: Int) -> Truth {
-    guard case .text(let s) = eval(x), let terms = eval(terms).terms else { return .unknown }
+    let a = eval(x)
+    let b = eval(terms)
+    guard case .text(let s) = a, let terms = b.terms else { return .unknown }
     let copy = NormalizedText(s)
     if all { return Truth(terms.allSatisfy { !WordMatcher([$0]).find(in: copy).isEmpty }) }
     let spans = WordMatcher(terms).find(in: copy)
@@ -72,15 +74,17 @@ extension Evaluator {
 
   /// `xs contains x` for a list: Kleene membership.
   func listContains(_ x: Int32, item: Int32) -> Truth {
-    guard case .list(let xs) = eval(x) else { return .unknown }
+    let list = eval(x)
     let v = eval(item)
-    if v.isMissing { return .unknown }
+    guard case .list(let xs) = list, !v.isMissing else { return .unknown }
     return Truth(Value.membership(v, in: xs))
   }
 
   /// `xs contains any ys` (Kleene `or` of each wanted item's membership) or `contains all ys` (`and`).
   func listContainsSome(_ x: Int32, items: Int32, all: Bool) -> Truth {
-    guard case .list(let xs) = eval(x), case .list(let ys) = eval(items) else { return .unknown }
+    let list = eval(x)
+    let wanted = eval(items)
+    guard case .list(let xs) = list, case .list(let ys) = wanted else { return .unknown }
     var result: Truth = all ? .yes : .no
     for y in ys {
       let found = Truth(Value.membership(y, in: xs))

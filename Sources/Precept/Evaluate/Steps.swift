@@ -1,6 +1,10 @@
 /// One function per step of the program (`Program.Step`). Steps that yield a truth are computed
 /// as a `Truth`, steps on units as `Int128?`; the rest as a `Value`. Each of the three functions
 /// hands a step of another kind to the one that computes it.
+///
+/// A strict operation (a comparison, arithmetic, membership, a text test, a call) evaluates every
+/// operand before it looks at any, so a failure or a missing fact on its right is met however its
+/// left turns out; only `and`, `or`, `??`, `if` and the quantifiers stop early, by their meaning.
 extension Evaluator {
   /// A step's truth.
   func computeTruth(_ step: Program.Step, _ k: Int) -> Truth {
@@ -72,7 +76,8 @@ extension Evaluator {
       return Truth((Int(first)..<Int(first + count)).contains { texts[$0] == v } != negated)
     case .member(let x, let list, let negated):
       let v = eval(x)
-      guard !v.isMissing, case .list(let xs) = eval(list), let found = Value.membership(v, in: xs) else { return .unknown }
+      let items = eval(list)
+      guard !v.isMissing, case .list(let xs) = items, let found = Value.membership(v, in: xs) else { return .unknown }
       return Truth(found != negated)
     case .quantify(let q, let list, let body, let level):
       return quantify(q, list: list, body: body, level: level, node: k)
@@ -89,7 +94,9 @@ extension Evaluator {
     case .listContainsSome(let x, let items, let all):
       return listContainsSome(x, items: items, all: all)
     case .startsWith(let x, let prefix):
-      guard case .text(let s) = eval(x), case .text(let t) = eval(prefix) else { return .unknown }
+      let a = eval(x)
+      let b = eval(prefix)
+      guard case .text(let s) = a, case .text(let t) = b else { return .unknown }
       return Truth(s.hasPrefix(t))
     case .matches(let x, let pattern):
       guard case .text(let s) = eval(x) else { return .unknown }
@@ -171,7 +178,9 @@ extension Evaluator {
         return .missing
       })
     case .index(let list, let position):
-      guard case .list(let items) = eval(list), case .number(let n) = eval(position), let i = n.intValue else { return .missing }
+      let xs = eval(list)
+      let k = eval(position)
+      guard case .list(let items) = xs, case .number(let n) = k, let i = n.intValue else { return .missing }
       return items.indices.contains(i) ? items[i] : .missing
     case .arithmeticUnits(let op, let x, let y):
       return arithmetic(op, eval(x), eval(y), node: k)
