@@ -8,4 +8,9 @@ public struct LoadError: Error, Sendable {
   public var files: [String: SourceFile]
   /// The paths given, when they held no rulebook with rules (P0004); empty otherwise.
   public var noRulebookIn: [String] = []
+
+  /// The error for paths that held no rulebook with rules (P0004).
+  public static func noRulebook(in paths: [String]) -> LoadError {
+    LoadError(diagnostics: [], unreadable: [], files: [:], noRulebookIn: paths)
+  }
 }
