@@ -18,6 +18,9 @@ struct EvaluationOptions: ParsableArguments {
   @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
+  @Flag(help: "For each violated or unknown rule, say what change to the facts would make it pass (text, and `fix` in JSON).")
+  var counterfactuals = false
+
   /// Loads rulebooks and facts and decides them; prints problems and exits 2 on unusable input.
   func decide() throws -> Session.Decisions { try decideKeepingFacts().decided }
 
@@ -32,7 +35,7 @@ struct EvaluationOptions: ParsableArguments {
     case .success(let d): doc = d
     case .failure(let e): throw Failure.load(e)
     }
-    switch session.decide(doc, asOf: date, stage: chosen, trace: true) {
+    switch session.decide(doc, asOf: date, stage: chosen, trace: true, counterfactuals: counterfactuals) {
     case .success(let d):
       for key in d.unreadKeys {
         Terminal.error(TerminalText.escaped("precept: warning[\(DiagnosticCode.unreadFactsKey.rawValue)]: " + session.unreadKeyWarning(key)))

@@ -75,8 +75,9 @@ extension Evaluator {
     return true
   }
 
-  /// The decision of the last `run`, with messages, reasons and (if asked) traces.
-  public func decision(asOf: CivilDate, stage: Stage?, trace: Bool) -> Decision {
+  /// The decision of the last `run`, with messages, reasons and (if asked) traces and fixes (which
+  /// need the run to have recorded witnesses, as traces do).
+  public func decision(asOf: CivilDate, stage: Stage?, trace: Bool, counterfactuals: Bool = false) -> Decision {
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     // Reasons first, from what the rules computed; then messages and traces, which may compute
     // more (a placeholder, the rest of a loop for display) and must not change a reason.
@@ -109,7 +110,8 @@ extension Evaluator {
         rule: rule, status: status, message: message, reason: reason,
         overriddenBy: status == .overridden ? book.rules[overriddenBy[i]].id : nil, missing: missing,
         trace: trace && status != .notApplicable ? self.trace(rule.trace) : nil,
-        whenTrace: trace ? rule.whenTrace.map { self.trace($0) } : nil)
+        whenTrace: trace ? rule.whenTrace.map { self.trace($0) } : nil,
+        fixes: counterfactuals ? fixes(rule, status: status, missing: missing, stage: stage) ?? [] : nil)
     }
     return Decision(rulebook: book, asOf: asOf, stage: stage, results: results)
   }
@@ -281,10 +283,12 @@ extension CompiledRulebook {
 
   /// Evaluates the rulebook over facts and returns the full decision. For many evaluations,
   /// keep an `Evaluator` per thread and call `run` then `decision` to reuse its state.
-  public func evaluate(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false) -> Decision {
+  /// With `counterfactuals`, each violated or unknown result says what would make it pass (`fixes`).
+  public func evaluate(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false, counterfactuals: Bool = false) -> Decision {
     let e = Evaluator(self)
-    e.recordWitnesses = trace
+    // Fixes read what decided each rule, as a trace does.
+    e.recordWitnesses = trace || counterfactuals
     e.run(facts, asOf: asOf, stage: stage)
-    return e.decision(asOf: asOf, stage: stage, trace: trace)
+    return e.decision(asOf: asOf, stage: stage, trace: trace, counterfactuals: counterfactuals)
   }
 }
