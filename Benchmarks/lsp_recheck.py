@@ -4,7 +4,7 @@
     python3 Benchmarks/workloads/gen_rulebook.py --rules 1000 > /tmp/big.yaml
     python3 Benchmarks/lsp_recheck.py .build/release/precept /tmp/big.yaml
 
-Opens the file, then makes 20 one-character edits (incremental sync) and measures, for each, the
+Opens the file, then makes 20 one-character edits that keep it valid (incremental sync) and measures, for each, the
 time from sending didChange to receiving its publishDiagnostics; prints the median and the worst.
 """
 import json, pathlib, statistics, subprocess, sys, time
@@ -46,11 +46,15 @@ t0 = time.perf_counter()
 send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}})
 until(lambda m: m.get("method") == "textDocument/publishDiagnostics")
 print(f"open: {(time.perf_counter() - t0) * 1000:.0f} ms")
-line = text.split("\n").index("rules:") + 3  # a rule's condition line
+# Edits that keep the rulebook valid (an invalid one stops early and would flatter the figure):
+# the last digit of the first rule's bound, 0 → 9 → 0 ….
+lines = text.split("\n")
+line = next(n for n, l in enumerate(lines) if "require: applicant.f0 + applicant.f3 <= 100" in l)
+col = lines[line].index("<= 100") + 5
 times = []
 for v in range(2, 22):
-    ch = " " if v % 2 == 0 else ""
-    rng = {"start": {"line": line, "character": 4}, "end": {"line": line, "character": 4 if v % 2 == 0 else 5}}
+    ch = "9" if v % 2 == 0 else "0"
+    rng = {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}
     t0 = time.perf_counter()
     send({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"range": rng, "text": ch}]}})
     until(lambda m: m.get("method") == "textDocument/publishDiagnostics")

@@ -1,3 +1,4 @@
+import Foundation
 import Precept
 
 /// What a name in a rulebook refers to.
@@ -36,8 +37,15 @@ public struct Analysis: Sendable {
 
   /// Checks the rulebooks at `paths` (absolute), reading `overlay` (by real path) instead of the disk.
   public static func run(paths: [String], overlay: [String: [UInt8]]) -> Analysis {
+    let t0 = ContinuousClock.now
     let project = Project.load(paths: paths, overlay: overlay)
-    return Analysis(checked: Check.project(project))
+    let t1 = ContinuousClock.now
+    let checked = Check.project(project)
+    let t2 = ContinuousClock.now
+    let a = Analysis(checked: checked)
+    let t3 = ContinuousClock.now
+    if getenv("PRECEPT_LSP_PHASES") != nil { writeError("load \(t1 - t0) check \(t2 - t1) index \(t3 - t2)\n") }
+    return a
   }
 
   /// Indexes `checked`.

@@ -27,7 +27,9 @@ public final class Server {
       let method = message["method"]?.string ?? ""
       let id = message["id"]
       if method == "exit" { return shutdown ? 0 : 1 }
+      let start = ContinuousClock.now
       let result = handle(method, message["params"] ?? .null)
+      if timing { writeError("precept lsp: \(method) handled in \(Self.milliseconds(since: start)) ms\n") }
       if let id {
         switch result {
         case .some(let r): writer.send(.object([("jsonrpc", .string("2.0")), ("id", id), ("result", r)]))
@@ -113,17 +115,18 @@ public final class Server {
   private func publish() {
     let start = ContinuousClock.now
     let results = ws.recheck()
-    if timing {
-      let elapsed = ContinuousClock.now - start
-      let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-      writeError("precept lsp: re-checked in \(Int(ms.rounded())) ms\n")
-    }
+    if timing { writeError("precept lsp: re-checked in \(Self.milliseconds(since: start)) ms\n") }
     for r in results {
       var fields: [(String, JSON)] = [("uri", .string(r.uri))]
       if let v = ws.documents[r.uri]?.version { fields.append(("version", .int(v))) }
       fields.append(("diagnostics", .array(r.diagnostics.map { LSP.diagnostic($0, r.index, ws) })))
       notify("textDocument/publishDiagnostics", .object(fields))
     }
+  }
+
+  static func milliseconds(since start: ContinuousClock.Instant) -> Int {
+    let elapsed = ContinuousClock.now - start
+    return Int((Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000).rounded())
   }
 
   private func capabilities() -> JSON {

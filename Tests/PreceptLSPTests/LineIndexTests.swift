@@ -38,7 +38,7 @@ import Testing
   @Test func framingReadsSplitAndJoinedMessages() throws {
     var fds: [Int32] = [0, 0]
     #expect(pipe(&fds) == 0)
-    let payload = "Content-Length: 2\r\n\r\n{}Content-Length: 13\r\nContent-Type: x\r\n\r\n{\"a\":\"年\"}"
+    let payload = "Content-Length: 2\r\n\r\n{}Content-Length: 11\r\nContent-Type: x\r\n\r\n{\"a\":\"年\"}"
     let bytes = Array(payload.utf8)
     _ = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress, $0.count) }
     close(fds[1])
