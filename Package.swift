@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "Precept", targets: ["Precept"]),
     .library(name: "PreceptReport", targets: ["PreceptReport"]),
+    .library(name: "PreceptLSP", targets: ["PreceptLSP"]),
     .executable(name: "precept", targets: ["PreceptCLI"]),
   ],
   dependencies: [
@@ -29,11 +30,18 @@ let package = Package(
       dependencies: ["Precept"],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
+    // The language server (`precept lsp`): JSON-RPC over stdio, no dependency beyond the library.
+    .target(
+      name: "PreceptLSP",
+      dependencies: ["Precept"],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
     .executableTarget(
       name: "PreceptCLI",
       dependencies: [
         "Precept",
         "PreceptReport",
+        "PreceptLSP",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]
@@ -42,6 +50,11 @@ let package = Package(
       name: "PreceptTests",
       dependencies: ["Precept"],
       resources: [.copy("Cases")],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .testTarget(
+      name: "PreceptLSPTests",
+      dependencies: ["Precept", "PreceptLSP"],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
     .testTarget(

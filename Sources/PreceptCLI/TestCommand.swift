@@ -26,7 +26,15 @@ struct TestCommand: ParsableCommand {
   @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
+  @Flag(help: "Run again whenever a rulebook, an import or a test's facts file changes (Ctrl-C stops).")
+  var watch = false
+
   func run() throws {
+    if watch { Watch.loop(paths: paths, root: root) { try runOnce() } }
+    try runOnce()
+  }
+
+  func runOnce() throws {
     let report = try Failure.exitOnFailure { () throws -> TestReport in
       do throws(LoadError) {
         return try RulebookTests.run(paths: paths, root: root, defaultAsOf: Clock.today())

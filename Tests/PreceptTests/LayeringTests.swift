@@ -11,7 +11,7 @@ import Testing
 @Suite struct LayeringTests {
   /// The pipeline, first stage first.
   static let stages = [
-    "Values", "Domain", "Source", "Syntax", "Rulebook", "Check", "Graph", "Facts", "Evaluate", "Explain", "Session",
+    "Values", "Domain", "Source", "Syntax", "Rulebook", "Format", "Check", "Graph", "Facts", "Evaluate", "Explain", "Session",
   ]
 
   static let library = RulebookFormatTests.repo.appendingPathComponent("Sources/Precept")
