@@ -21,6 +21,9 @@ struct EvaluationOptions: ParsableArguments {
   @Flag(help: "For each violated or unknown rule, say what change to the facts would make it pass (text, and `fix` in JSON).")
   var counterfactuals = false
 
+  @Option(help: "A waivers file: violated rules it covers for these facts are `waived` (docs/waivers.md).")
+  var waivers: String?
+
   /// Loads rulebooks and facts and decides them; prints problems and exits 2 on unusable input.
   func decide() throws -> Session.Decisions { try decideKeepingFacts().decided }
 
@@ -28,8 +31,10 @@ struct EvaluationOptions: ParsableArguments {
   func decideKeepingFacts() throws -> (decided: Session.Decisions, facts: FactsDocument) {
     let date = try AsOf.parse(asOf)
     let chosen = try StageOption.parse(stage)
+    let waiverFile = try WaiverOption.load(waivers)
     let session: Session
-    do throws(LoadError) { session = try Session(paths: rulebooks, root: root) } catch { throw Failure.load(error) }
+    do throws(LoadError) { session = try Session(paths: rulebooks, root: root, waivers: waiverFile?.waivers ?? []) } catch { throw Failure.load(error) }
+    WaiverOption.warnUnmatched(waiverFile, session.rulebooks, asOf: date)
     let doc: FactsDocument
     switch FactsDocument.read(path: facts) {
     case .success(let d): doc = d

@@ -35,11 +35,15 @@ struct DiffCommand: ParsableCommand {
   @Option(help: "Output format: text or json.")
   var format: Format = .text
 
+  @Option(help: "A waivers file applied under both versions (docs/waivers.md).")
+  var waivers: String?
+
   func run() throws {
     let date = try Failure.exitOnFailure { try AsOf.parse(asOf) }
     let chosen = try Failure.exitOnFailure { try StageOption.parse(stage) }
-    let before = try Failure.exitOnFailure { try Self.load(old) }
-    let after = try Failure.exitOnFailure { try Self.load(new) }
+    let waiverFile = try Failure.exitOnFailure { try WaiverOption.load(waivers) }
+    let before = try Failure.exitOnFailure { try Self.load(old, waivers: waiverFile?.waivers ?? []) }
+    let after = try Failure.exitOnFailure { try Self.load(new, waivers: waiverFile?.waivers ?? []) }
     let diff = RulebookDiff.compare(old: before.checked, oldBooks: before.books, new: after.checked, newBooks: after.books)
     let files = try Failure.exitOnFailure { try Corpus.files(corpus) }
     let shadow = try Failure.exitOnFailure {
@@ -60,12 +64,12 @@ struct DiffCommand: ParsableCommand {
     var session: Session
   }
 
-  static func load(_ path: String) throws -> Version {
+  static func load(_ path: String, waivers: [Waiver] = []) throws -> Version {
     do throws(LoadError) {
       let (checked, books) = try Rulebooks.loadChecked(paths: [path])
       let withRules = books.filter { !$0.rules.isEmpty }
       guard !withRules.isEmpty else { throw LoadError.noRulebook(in: [path]) }
-      return Version(checked: checked, books: books, session: Session(rulebooks: withRules, warnings: checked.diagnostics))
+      return Version(checked: checked, books: books, session: Session(rulebooks: withRules, warnings: checked.diagnostics, waivers: waivers))
     } catch {
       throw Failure.load(error)
     }

@@ -34,6 +34,9 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Lifecycle stage; rules for other stages are not applicable (default: each line's product.stage).")
   var stage: String?
 
+  @Option(help: "A waivers file: violated rules it covers on a line's facts are `waived` (docs/waivers.md).")
+  var waivers: String?
+
   @Option(help: "Worker threads; output order is kept.")
   var jobs: Int = 1
 
@@ -48,7 +51,14 @@ struct EvalCommand: ParsableCommand {
       let date = try AsOf.parse(asOf)
       let st = try StageOption.parse(stage)
       guard jobs >= 1, jobs <= 256 else { throw Failure.usage("--jobs must be between 1 and 256") }
-      do throws(LoadError) { return (try Session(paths: rulebooks, root: root), date, st) } catch { throw Failure.load(error) }
+      let waiverFile = try WaiverOption.load(waivers)
+      do throws(LoadError) {
+        let session = try Session(paths: rulebooks, root: root, waivers: waiverFile?.waivers ?? [])
+        WaiverOption.warnUnmatched(waiverFile, session.rulebooks, asOf: date)
+        return (session, date, st)
+      } catch {
+        throw Failure.load(error)
+      }
     }
     let fd: Int32
     if let path = input {

@@ -30,9 +30,21 @@ struct LintCommand: ParsableCommand {
   @Flag(help: "Run again whenever a rulebook, an import or a test's facts file changes (Ctrl-C stops).")
   var watch = false
 
+  @Option(help: "Also check a waivers file against the rulebooks: each waiver's rule, owner and dates (as of today).")
+  var waivers: String?
+
   func run() throws {
     if watch { Watch.loop(paths: paths, root: root) { try runOnce() } }
     try runOnce()
+  }
+
+  /// The waivers file, with its own problems as diagnostics (not fatal: lint reports them).
+  static func readWaivers(_ path: String?) throws -> WaiverFile? {
+    guard let path else { return nil }
+    switch WaiverFile.read(path: path) {
+    case .failure(let e): throw Failure.usage("cannot read --waivers \(e.path): \(e.reason)")
+    case .success(let f): return f
+    }
   }
 
   func runOnce() throws {
@@ -41,7 +53,14 @@ struct LintCommand: ParsableCommand {
     for e in report.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(e.path): \(e.reason)")) }
     for e in project.skipped { Terminal.error(TerminalText.escaped("precept: note: skipped \(e.path): \(e.reason)")) }
     for e in project.passedOver { Terminal.error(TerminalText.escaped("precept: note: passed over \(e.path): \(e.reason)")) }
-    let ds = report.diagnostics
+    var ds = report.diagnostics
+    var files = report.files
+    if let file = try Failure.exitOnFailure({ try Self.readWaivers(waivers) }) {
+      ds += file.diagnostics
+      if let f = file.file { files[f.path] = f }
+      // Against the rulebooks, once they compile.
+      if !report.diagnostics.hasErrors { ds += file.check(Compile.rulebooks(report.checked), asOf: Clock.today()) }
+    }
     // Nothing was read: say only why, never "0 errors" (a gate must not pass on nothing).
     if project.requested.isEmpty && !ds.hasErrors {
       if report.unreadable.isEmpty {
@@ -52,7 +71,7 @@ struct LintCommand: ParsableCommand {
     }
     switch format {
     case .text:
-      Terminal.write(DiagnosticRenderer(files: report.files, color: Terminal.color).render(ds))
+      Terminal.write(DiagnosticRenderer(files: files, color: Terminal.color).render(ds))
       let allowed = report.checked.allowed
       if verbose {
         for (w, reason) in allowed {

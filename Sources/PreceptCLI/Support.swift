@@ -67,3 +67,30 @@ extension Output {
     Terminal.write(DecisionReport.html(input))
   }
 }
+
+/// Reading `--waivers FILE`: a malformed file is unusable input (its problems printed, exit 2).
+enum WaiverOption {
+  static func load(_ path: String?) throws -> WaiverFile? {
+    guard let path else { return nil }
+    switch WaiverFile.read(path: path) {
+    case .failure(let e):
+      throw Failure.usage("cannot read --waivers \(e.path): \(e.reason)")
+    case .success(let file):
+      let errors = file.diagnostics.filter { $0.severity == .error }
+      if !errors.isEmpty {
+        let files = file.file.map { [$0.path: $0] } ?? [:]
+        Terminal.error(DiagnosticRenderer(files: files, color: Terminal.errorColor).render(errors))
+        throw ExitCode(2)
+      }
+      return file
+    }
+  }
+
+  /// Waivers naming a rulebook or rule that is not loaded apply to nothing: said on standard error.
+  static func warnUnmatched(_ file: WaiverFile?, _ rulebooks: [CompiledRulebook], asOf: CivilDate) {
+    guard let file else { return }
+    for d in file.check(rulebooks, asOf: asOf) where d.code == .waiverUnknownRule {
+      Terminal.error(TerminalText.escaped("precept: warning[\(d.code.rawValue)]: \(d.span.description): \(d.message)"))
+    }
+  }
+}

@@ -144,7 +144,11 @@ public enum DecisionReport {
       s += "<h3>\(outcome.rawValue.prefix(1).uppercased() + outcome.rawValue.dropFirst()) (\(group.count))</h3>\n"
       for r in group { s += FindingHTML.finding(r, rulebook: b.id, texts: texts) }
     }
-    for (status, label) in [(RuleStatus.overridden, "Set aside"), (.notApplicable, "Not applicable"), (.passed, "Passed")] {
+    if !d.waiverFindings.isEmpty {
+      s += "<h3>Waivers not applied (\(d.waiverFindings.count))</h3>\n<ul class=\"compact\">"
+      s += d.waiverFindings.map { "<li>\(HTML.text($0))</li>" }.joined() + "</ul>\n"
+    }
+    for (status, label) in [(RuleStatus.waived, "Waived"), (.overridden, "Set aside"), (.notApplicable, "Not applicable"), (.passed, "Passed")] {
       let rs = d.rules(status)
       guard !rs.isEmpty else { continue }
       s += "<h3>\(label) (\(rs.count))</h3>\n"

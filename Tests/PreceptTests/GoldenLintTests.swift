@@ -86,6 +86,10 @@ import Testing
     .unreadFactsKey: "about facts, not rulebooks (`check`); FactsDoorTests checks it",
     .jsonSyntax:
       "rulebooks are YAML; P0109 is for facts files named `.json` (`precept check --facts x.json`), tested in FactsDoorTests",
+    .waiver: "about waiver files (`--waivers`), not rulebooks; WaiverTests checks it",
+    .waiverUnknownRule: "about waiver files (`lint --waivers`); WaiverTests checks it",
+    .waiverWrongDepartment: "about waiver files (`lint --waivers`); WaiverTests checks it",
+    .waiverNotInForce: "about waiver files (`lint --waivers`); WaiverTests checks it",
     .importTooDeep:
       "a chain of more than 100 imports needs more than 100 files; `ProjectPathsTests` generates one at run time",
   ]

@@ -36,6 +36,16 @@ extension Evaluator {
     if !overriders.isEmpty {
       for i in overriddenBy.indices { overriddenBy[i] = -1 }
     }
+    // Waivers: a violated rule covered by a valid waiver for these facts is waived.
+    if !ownWaivers.isEmpty {
+      waivedBy.removeAll(keepingCapacity: true)
+      for k in statuses.indices where statuses[k] == .violated {
+        if let w = waiver(covering: k, asOf: asOf) {
+          statuses[k] = .waived
+          waivedBy[k] = w
+        }
+      }
+    }
     // Exceptions: a rule that applies (in force and its `when` true) sets aside the rules it names.
     for i in overriders {
       let rule = rules[i]
@@ -95,6 +105,9 @@ extension Evaluator {
           ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
           : failed.joined(separator: "; ")
         return (reason, missing)
+      case .waived:
+        let w = waivedBy[i]
+        return (w.map { "waived until \($0.expires) by \($0.approver) (\($0.department)): \($0.reason)" }, [])
       case .violated, .passed:
         return (nil, [])
       }
@@ -111,9 +124,12 @@ extension Evaluator {
         overriddenBy: status == .overridden ? book.rules[overriddenBy[i]].id : nil, missing: missing,
         trace: trace && status != .notApplicable ? self.trace(rule.trace) : nil,
         whenTrace: trace ? rule.whenTrace.map { self.trace($0) } : nil,
-        fixes: counterfactuals ? fixes(rule, status: status, missing: missing, stage: stage) ?? [] : nil)
+        fixes: counterfactuals ? fixes(rule, status: status, missing: missing, stage: stage) ?? [] : nil,
+        waiver: status == .waived ? waivedBy[i] : nil)
     }
-    return Decision(rulebook: book, asOf: asOf, stage: stage, results: results)
+    var decision = Decision(rulebook: book, asOf: asOf, stage: stage, results: results)
+    if !ownWaivers.isEmpty { decision.waiverFindings = waiverFindings(asOf: asOf) }
+    return decision
   }
 
   private func notApplicableReason(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> String {
@@ -284,8 +300,11 @@ extension CompiledRulebook {
   /// Evaluates the rulebook over facts and returns the full decision. For many evaluations,
   /// keep an `Evaluator` per thread and call `run` then `decision` to reuse its state.
   /// With `counterfactuals`, each violated or unknown result says what would make it pass (`fixes`).
-  public func evaluate(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false, counterfactuals: Bool = false) -> Decision {
+  public func evaluate(
+    _ facts: [Value], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false, counterfactuals: Bool = false, waivers: [Waiver] = []
+  ) -> Decision {
     let e = Evaluator(self)
+    e.waivers = waivers
     // Fixes read what decided each rule, as a trace does.
     e.recordWitnesses = trace || counterfactuals
     e.run(facts, asOf: asOf, stage: stage)

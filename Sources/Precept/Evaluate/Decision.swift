@@ -3,6 +3,8 @@ public enum RuleStatus: String, Sendable, Hashable, Codable, CaseIterable {
   case passed, violated, unknown
   case notApplicable = "not_applicable"
   case overridden
+  /// Violated, but a waiver valid on the evaluation date covers these facts: listed, not counted.
+  case waived
 
   /// Position in `allCases`, for tables indexed by status.
   var index: UInt8 {
@@ -12,6 +14,7 @@ public enum RuleStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case .unknown: 2
     case .notApplicable: 3
     case .overridden: 4
+    case .waived: 5
     }
   }
 }
@@ -67,6 +70,8 @@ public struct RuleResult: Sendable {
   /// When counterfactuals were asked for: what would make a violated or unknown rule pass (empty
   /// when nothing can be read off its condition); nil otherwise.
   public var fixes: [Fix]? = nil
+  /// The waiver that covers a `waived` rule.
+  public var waiver: Waiver? = nil
 
   /// What this rule contributes to the outcome.
   public var outcome: Outcome { Outcome(status, severity: rule.severity) }
@@ -161,6 +166,9 @@ public struct Decision: Sendable {
   public let stage: Stage?
   /// Every rule's result, in the rulebook's rule order.
   public let results: [RuleResult]
+  /// Waivers for these facts that could not be applied: of a rule that does not exist, approved
+  /// by a department that does not own the rule, or not in force on the evaluation date.
+  public var waiverFindings: [String] = []
 
   /// The verdict: the worst outcome among the results (`pass` when nothing was violated or unknown).
   public var outcome: Outcome { results.map(\.outcome).max() ?? .pass }
@@ -168,6 +176,7 @@ public struct Decision: Sendable {
   /// The same decision showing only some of its results (`precept trace --rule`).
   public init(filtering d: Decision, to results: [RuleResult]) {
     self.init(rulebook: d.rulebook, asOf: d.asOf, stage: d.stage, results: results)
+    waiverFindings = d.waiverFindings
   }
 
   init(rulebook: CompiledRulebook, asOf: CivilDate, stage: Stage?, results: [RuleResult]) {

@@ -129,6 +129,10 @@ public final class Evaluator {
   public internal(set) var statuses: [RuleStatus] = []
   /// For overridden rules: the index of the rule that set them aside.
   var overriddenBy: [Int] = []
+  /// The waivers of this rulebook (see `waivers`).
+  var ownWaivers: [Waiver] = []
+  /// For each waived rule, the waiver that covers it.
+  var waivedBy: [Int: Waiver] = [:]
   /// Failures per rule, for rules whose verdict is unknown because arithmetic failed.
   var ruleFailures: [[(node: Int, error: ArithmeticError)]] = []
 

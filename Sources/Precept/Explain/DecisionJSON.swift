@@ -15,6 +15,7 @@ public enum DecisionJSON {
       ("by_category", .object(d.byCategory.map { ($0.name, .string($0.outcome.rawValue)) })),
       ("results", .array(d.results.map { result($0, includeTraces: includeTraces) })),
     ]
+    if !d.waiverFindings.isEmpty { fields.append(("waiver_findings", .array(d.waiverFindings.map(JSON.string)))) }
     return .object(fields)
   }
 
@@ -35,6 +36,16 @@ public enum DecisionJSON {
     if let by = r.overriddenBy { fields.append(("overridden_by", .string(by))) }
     if !r.missing.isEmpty { fields.append(("missing", .array(r.missing.map { .string($0) }))) }
     if let fixes = r.fixes, r.status == .violated || r.status == .unknown { fields.append(("fix", .array(fixes.map(\.json)))) }
+    if let w = r.waiver {
+      fields.append((
+        "waiver",
+        .object([
+          ("facts", .object(w.facts.map { ($0.path, .string($0.value)) })), ("reason", .string(w.reason)),
+          ("approved_by", .object([("department", .string(w.department)), ("name", .string(w.approver))])),
+          ("approved_at", .string(w.approvedAt.description)), ("expires", .string(w.expires.description)), ("source", .string(w.span.description)),
+        ])
+      ))
+    }
     if includeTraces, let t = r.trace {
       var trace = self.trace(t)
       if let w = r.whenTrace, case .object(var tf) = trace {

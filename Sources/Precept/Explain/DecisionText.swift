@@ -23,6 +23,7 @@ public struct DecisionRenderer: Sendable {
     let width = d.byOwner.map { DisplayWidth.of(shown($0.name)) }.max() ?? 0
     for (owner, outcome) in d.byOwner {
       let findings = d.results.filter { ($0.rule.owner ?? "unassigned") == owner && $0.outcome > .pass }.map { shown($0.rule.id) }
+        + d.results.filter { ($0.rule.owner ?? "unassigned") == owner && $0.status == .waived }.map { shown($0.rule.id) + " (waived)" }
       out += "  " + shown(owner).padding(width) + "  " + badge(outcome)
       out += findings.isEmpty ? "\n" : String(repeating: " ", count: 9 - outcome.rawValue.count) + findings.joined(separator: ", ") + "\n"
     }
@@ -32,7 +33,11 @@ public struct DecisionRenderer: Sendable {
       out += "\nFindings\n"
       for r in findings { out += finding(r) }
     }
-    for (status, label) in [(RuleStatus.overridden, "Set aside"), (.notApplicable, "Not applicable"), (.passed, "Passed")] {
+    if !d.waiverFindings.isEmpty {
+      out += "\nWaivers not applied (\(d.waiverFindings.count))\n"
+      for f in d.waiverFindings { out += "  " + shown(f) + "\n" }
+    }
+    for (status, label) in [(RuleStatus.waived, "Waived"), (.overridden, "Set aside"), (.notApplicable, "Not applicable"), (.passed, "Passed")] {
       let rs = d.results.filter { $0.status == status }
       guard !rs.isEmpty else { continue }
       out += "\n\(label) (\(rs.count))\n"

@@ -37,7 +37,11 @@ public final class LineDecider {
     self.session = session
     self.asOf = asOf
     self.stage = stage
-    evaluators = session.rulebooks.map { Evaluator($0) }
+    evaluators = session.rulebooks.map { book in
+      let e = Evaluator(book)
+      e.waivers = session.waivers
+      return e
+    }
     let shape: JSONFactsReader.Shape = session.sharedRoot != nil ? .flatOrKeyed : .keyed
     readers = session.plans.map { JSONFactsReader.LineReader($0, shape: shape) }
     formats = session.rulebooks.map { CompactDecisionFormat($0, asOf: asOf) }

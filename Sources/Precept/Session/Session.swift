@@ -10,6 +10,8 @@ public final class Session: Sendable {
   public let warnings: [Diagnostic]
   /// Each rulebook's facts plan.
   let plans: [FactsPlan]
+  /// Waivers applied to every decision (`--waivers`): a violated rule they cover is `waived`.
+  public let waivers: [Waiver]
   /// Every root name a rulebook reads, sorted.
   public let rootNames: [String]
   /// The single root every rulebook shares, when they all read exactly one and the same root:
@@ -19,18 +21,19 @@ public final class Session: Sendable {
   /// Loads, checks and compiles the rulebooks at `paths` (files or directories). Imports may not
   /// leave `root` (default: the deepest directory holding every path). Throws when a path cannot
   /// be read, a rulebook has an error, or no rulebook with rules is found.
-  public convenience init(paths: [String], root: String? = nil) throws(LoadError) {
+  public convenience init(paths: [String], root: String? = nil, waivers: [Waiver] = []) throws(LoadError) {
     let (books, warnings) = try Rulebooks.load(paths: paths, root: root)
     guard !books.isEmpty else {
       throw LoadError(diagnostics: [], unreadable: [], files: [:], noRulebookIn: paths)
     }
-    self.init(rulebooks: books, warnings: warnings)
+    self.init(rulebooks: books, warnings: warnings, waivers: waivers)
   }
 
   /// A session over rulebooks already compiled.
-  public init(rulebooks: [CompiledRulebook], warnings: [Diagnostic] = []) {
+  public init(rulebooks: [CompiledRulebook], warnings: [Diagnostic] = [], waivers: [Waiver] = []) {
     self.rulebooks = rulebooks
     self.warnings = warnings
+    self.waivers = waivers
     plans = rulebooks.map { FactsPlan($0.roots) }
     rootNames = Set(rulebooks.flatMap { $0.roots.map(\.name) }).sorted()
     let singles = Set(rulebooks.map { $0.roots.count == 1 ? $0.roots[0].name : "" })
@@ -125,7 +128,8 @@ public final class Session: Sendable {
     facts(document, stage: stage).map { f in
       Decisions(
         decisions: f.inputs.map {
-          rulebooks[$0.rulebook].evaluate($0.values, asOf: asOf, stage: f.stage, trace: trace, counterfactuals: counterfactuals)
+          rulebooks[$0.rulebook].evaluate(
+            $0.values, asOf: asOf, stage: f.stage, trace: trace, counterfactuals: counterfactuals, waivers: waivers)
         },
         notApplicable: f.notApplicable, stage: f.stage, unreadKeys: f.unreadKeys)
     }

@@ -85,6 +85,11 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case unreadFactsKey = "P0611"
   case redundantCondition = "P0612"
   case uselessException = "P0613"
+  // Waivers (`--waivers FILE`)
+  case waiver = "P0701"
+  case waiverUnknownRule = "P0702"
+  case waiverWrongDepartment = "P0703"
+  case waiverNotInForce = "P0704"
 
   /// The severity a diagnostic with this code has unless the pass says otherwise.
   public var defaultSeverity: Diagnostic.Severity {
@@ -165,6 +170,10 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .unreadFactsKey: "facts key no rulebook reads"
     case .redundantCondition: "condition implied by an earlier one"
     case .uselessException: "exception never applies where the rule fails"
+    case .waiver: "malformed waiver"
+    case .waiverUnknownRule: "waiver of a rule that does not exist"
+    case .waiverWrongDepartment: "waiver approved by a department that does not own the rule"
+    case .waiverNotInForce: "waiver not in force"
     }
   }
 }
