@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Precept
+import PreceptReport
 
 struct DiffCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -15,7 +16,7 @@ struct DiffCommand: ParsableCommand {
       """
   )
 
-  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
 
   @ArgumentParser.Argument(help: "The old rulebooks (a file or a directory).")
   var old: String
@@ -32,7 +33,7 @@ struct DiffCommand: ParsableCommand {
   @Option(help: "Lifecycle stage for every document (default: each dossier's product.stage, if any).")
   var stage: String?
 
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json, or html (a self-contained review page).")
   var format: Format = .text
 
   @Option(help: "A waivers file applied under both versions (docs/waivers.md).")
@@ -50,7 +51,11 @@ struct DiffCommand: ParsableCommand {
       try Corpus.run(files, old: before.session, new: after.session, asOf: date, stage: chosen)
     }
     let report = DiffReport(diff: diff, shadow: shadow, asOf: date, old: old, new: new)
-    Terminal.write(format == .json ? report.json.serialized(pretty: true) + "\n" : report.text)
+    switch format {
+    case .text: Terminal.write(report.text)
+    case .json: Terminal.write(report.json.serialized(pretty: true) + "\n")
+    case .html: Terminal.write(DiffReportHTML.html(report))
+    }
     if !shadow.unusable.isEmpty {
       for u in shadow.unusable { Terminal.error(TerminalText.escaped("precept: \(u.facts): \(u.why)")) }
       throw ExitCode(2)
