@@ -1,0 +1,3 @@
+enum OpenAPISpec {
+  static let text = "openapi: 3.1.0\n"
+}
