@@ -53,6 +53,7 @@ let package = Package(
         "Precept",
         "PreceptServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
@@ -64,7 +65,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PreceptServerTests",
-      dependencies: ["Precept", "PreceptServer"],
+      dependencies: ["Precept", "PreceptServer", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
   ]

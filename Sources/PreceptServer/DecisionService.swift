@@ -6,7 +6,8 @@ import Synchronization
 /// keeps them to its end, so a reload never changes a decision half-way.
 public final class DecisionService: Sendable {
   public let options: ServeOptions
-  let log: any DecisionLog
+  /// The log every decision is recorded in.
+  public let log: any DecisionLog
   let commits: GroupCommit
   let metrics: ServeMetrics
   private let current: Mutex<Session>
@@ -134,3 +135,4 @@ public final class DecisionService: Sendable {
     }))])
   }
 }
+
