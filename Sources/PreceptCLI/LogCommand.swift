@@ -83,7 +83,7 @@ struct LogVerifyCommand: ParsableCommand {
       throw ExitCode(1)
     }
     let head = report.head.map { " ending at \($0.id):\($0.hash)" } ?? ""
-    Terminal.write("log verified: \(report.rows) rows\(head)\n")
+    Terminal.write("log verified: \(report.rows) row\(report.rows == 1 ? "" : "s")\(head)\n")
   }
 }
 
