@@ -19,6 +19,7 @@ security:
 paths:
   /v1/check:
     post:
+      operationId: check
       summary: Decide a facts document as `precept check --format json` does, and log it.
       parameters:
         - $ref: "#/components/parameters/AsOf"
@@ -37,6 +38,10 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/CheckResult" }
+          links:
+            LoggedDecision:
+              operationId: getDecision
+              parameters: { id: "$response.body#/decision_id" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "413": { $ref: "#/components/responses/TooLarge" }
@@ -95,6 +100,7 @@ paths:
         "503": { $ref: "#/components/responses/LogUnavailable" }
   /v1/decisions/{id}:
     get:
+      operationId: getDecision
       summary: One logged decision.
       parameters:
         - { name: id, in: path, required: true, schema: { type: string }, description: "A ULID, as decision_id gave it." }
@@ -199,8 +205,7 @@ paths:
         "200":
           description: The OpenAPI document.
           content:
-            application/yaml:
-              schema: { type: string }
+            application/yaml: {}
         "400": { $ref: "#/components/responses/BadRequest" }
 components:
   securitySchemes:
