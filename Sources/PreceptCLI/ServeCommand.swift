@@ -77,22 +77,19 @@ struct ServeCommand: ParsableCommand {
     try Failure.exitOnFailure { try Self.serve(options) }
   }
 
-  /// Opens the log, loads the rulebooks and serves until a shutdown signal.
+  /// Loads the rulebooks, opens the log and serves until a shutdown signal. The rulebooks come
+  /// first: unusable ones stop the start before a log is created.
   static func serve(_ options: ServeOptions) throws {
     var logger = Logger(label: "precept.serve")
     logger.logLevel = .notice
+    let session: Session
+    do throws(LoadError) { session = try Session(paths: options.rulebooks, root: options.root) } catch { throw Failure.load(error) }
     let outcome = Mutex<(any Error)?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
       do {
         let log = try await openDecisionLog(options.log)
-        let service: DecisionService
-        do throws(LoadError) {
-          service = try DecisionService(options: options, log: log)
-        } catch {
-          try? await log.close()
-          throw Failure.load(error)
-        }
+        let service = DecisionService(options: options, log: log, session: session)
         let books = service.session.rulebooks.map { "\($0.id) \($0.version ?? "")" }.joined(separator: ", ")
         try await DecisionServer.run(service, logger: logger) { port in
           var lines = ["precept serve: listening on http://\(options.host):\(port)", "  rulebooks: \(books)", "  log: \(options.log) (facts: \(options.logFacts.rawValue))"]

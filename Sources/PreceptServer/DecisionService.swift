@@ -14,10 +14,14 @@ public final class DecisionService: Sendable {
   private let draining = Atomic<Bool>(false)
 
   /// Loads the rulebooks (throws when they have errors) over an open log.
-  public init(options: ServeOptions, log: any DecisionLog) throws(LoadError) {
+  public convenience init(options: ServeOptions, log: any DecisionLog) throws(LoadError) {
+    self.init(options: options, log: log, session: try Session(paths: options.rulebooks, root: options.root))
+  }
+
+  /// A service over rulebooks already loaded (from `options.rulebooks`, which a reload reads again).
+  public init(options: ServeOptions, log: any DecisionLog, session: Session) {
     self.options = options
     self.log = log
-    let session = try Session(paths: options.rulebooks, root: options.root)
     current = Mutex(session)
     let metrics = ServeMetrics()
     self.metrics = metrics
