@@ -10,11 +10,11 @@ public final class SQLiteDecisionLog: DecisionLog {
   public init(path: String) throws {
     var config = Configuration()
     config.busyMode = .timeout(10)
-    config.prepareDatabase { db in
-      try db.execute(sql: "PRAGMA synchronous = FULL")
-    }
     do {
       pool = try DatabasePool(path: path, configuration: config)
+      // On the pool's one writer connection, after GRDB's own setup (which sets NORMAL for WAL):
+      // a commit then syncs the WAL before it returns.
+      try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
       try Self.migrator.migrate(pool)
     } catch {
       throw LogError("cannot open the decision log sqlite:\(path): \(error)")
