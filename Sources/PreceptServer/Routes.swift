@@ -251,8 +251,9 @@ struct Routes: HTTPResponder {
   }
 
   static func json(_ status: Int, _ body: JSON) -> Response {
-    Response(status: .init(code: status), headers: [.contentType: "application/json"],
-             body: .init(byteBuffer: ByteBuffer(string: body.serialized() + "\n")))
+    var bytes = body.compactBytes()
+    bytes.append(0x0A)
+    return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 
   static func failure(_ e: APIError) -> Response {
