@@ -6,6 +6,8 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "Precept", targets: ["Precept"]),
+    .library(name: "PreceptReport", targets: ["PreceptReport"]),
+    .library(name: "PreceptLSP", targets: ["PreceptLSP"]),
     .executable(name: "precept", targets: ["PreceptCLI"]),
   ],
   dependencies: [
@@ -49,10 +51,24 @@ let package = Package(
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
+    // The HTML review reports: apart from the core library, so embedding Precept stays light.
+    .target(
+      name: "PreceptReport",
+      dependencies: ["Precept"],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    // The language server (`precept lsp`): JSON-RPC over stdio, no dependency beyond the library.
+    .target(
+      name: "PreceptLSP",
+      dependencies: ["Precept"],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
     .executableTarget(
       name: "PreceptCLI",
       dependencies: [
         "Precept",
+        "PreceptReport",
+        "PreceptLSP",
         "PreceptServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
@@ -68,6 +84,17 @@ let package = Package(
     .testTarget(
       name: "PreceptServerTests",
       dependencies: ["Precept", "PreceptServer", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .testTarget(
+      name: "PreceptLSPTests",
+      dependencies: ["Precept", "PreceptLSP"],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .testTarget(
+      name: "PreceptReportTests",
+      dependencies: ["Precept", "PreceptReport"],
+      exclude: ["Cases"],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
   ]

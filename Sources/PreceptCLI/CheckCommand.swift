@@ -18,8 +18,14 @@ struct EvaluationOptions: ParsableArguments {
   @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
+  @Flag(help: "For each violated or unknown rule, say what change to the facts would make it pass (text, and `fix` in JSON).")
+  var counterfactuals = false
+
   /// Loads rulebooks and facts and decides them; prints problems and exits 2 on unusable input.
-  func decide() throws -> Session.Decisions {
+  func decide() throws -> Session.Decisions { try decideKeepingFacts().decided }
+
+  /// `decide()`, also giving the facts document (the HTML report shows the copy and the product).
+  func decideKeepingFacts() throws -> (decided: Session.Decisions, facts: FactsDocument) {
     let date = try AsOf.parse(asOf)
     let chosen = try StageOption.parse(stage)
     let session: Session
@@ -29,12 +35,12 @@ struct EvaluationOptions: ParsableArguments {
     case .success(let d): doc = d
     case .failure(let e): throw Failure.load(e)
     }
-    switch session.decide(doc, asOf: date, stage: chosen, trace: true) {
+    switch session.decide(doc, asOf: date, stage: chosen, trace: true, counterfactuals: counterfactuals) {
     case .success(let d):
       for key in d.unreadKeys {
         Terminal.error(TerminalText.escaped("precept: warning[\(DiagnosticCode.unreadFactsKey.rawValue)]: " + session.unreadKeyWarning(key)))
       }
-      return d
+      return (d, doc)
     case .failure(let e):
       let lines = e.errors.map {
         "\(facts)\($0.span.map { ":\($0.start.line):\($0.start.column)" } ?? ""): \($0.code.map { "error[\($0.rawValue)]: " } ?? "")\($0.description)"
@@ -71,21 +77,25 @@ struct CheckCommand: ParsableCommand {
     discussion: "Exit status: 0 below the --fail-on level, 1 at or above it, 2 unusable rulebooks or facts."
   )
 
-  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
   enum FailOn: String, ExpressibleByArgument, CaseIterable { case warning, review, block }
 
   @OptionGroup var options: EvaluationOptions
 
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json, or html (a self-contained review report).")
   var format: Format = .text
 
   @Option(name: .customLong("fail-on"), help: "Exit 1 when the outcome is at least this: warning, review or block.")
   var failOn: FailOn = .block
 
   func run() throws {
-    let decided = try Failure.exitOnFailure { try options.decide() }
+    let (decided, facts) = try Failure.exitOnFailure { try options.decideKeepingFacts() }
     let decisions = decided.decisions
-    Output.decisions(decisions, notApplicable: decided.notApplicable, json: format == .json, traces: false)
+    if format == .html {
+      Output.report(decisions, notApplicable: decided.notApplicable, facts: facts, options: options, allTraces: false)
+    } else {
+      Output.decisions(decisions, notApplicable: decided.notApplicable, json: format == .json, traces: false)
+    }
     let threshold = Outcome(rawValue: failOn.rawValue) ?? .block
     if decisions.contains(where: { $0.outcome >= threshold }) { throw ExitCode(1) }
   }
@@ -103,11 +113,11 @@ struct TraceCommand: ParsableCommand {
   @Option(help: "Show only this rule (by id).")
   var rule: String?
 
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json, or html (a self-contained review report with every trace).")
   var format: CheckCommand.Format = .text
 
   func run() throws {
-    let decided = try Failure.exitOnFailure { try options.decide() }
+    let (decided, facts) = try Failure.exitOnFailure { try options.decideKeepingFacts() }
     var decisions = decided.decisions
     if let id = rule {
       decisions = decisions.compactMap { d in
@@ -121,6 +131,11 @@ struct TraceCommand: ParsableCommand {
         throw ExitCode(2)
       }
     }
-    Output.decisions(decisions, notApplicable: rule == nil ? decided.notApplicable : [], json: format == .json, traces: true)
+    let notApplicable = rule == nil ? decided.notApplicable : []
+    if format == .html {
+      Output.report(decisions, notApplicable: notApplicable, facts: facts, options: options, allTraces: true)
+    } else {
+      Output.decisions(decisions, notApplicable: notApplicable, json: format == .json, traces: true)
+    }
   }
 }

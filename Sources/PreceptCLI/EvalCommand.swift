@@ -89,7 +89,7 @@ struct EvalCommand: ParsableCommand {
       case .blank: continue
       case .tooLong:
         bad = true
-        Evaluator.appendError("the line is longer than \(maximumLine) bytes; it was skipped", line: number, to: &out)
+        CompactDecisionFormat.appendError("the line is longer than \(maximumLine) bytes; it was skipped", line: number, to: &out)
       case .text:
         if !decider.decide(UnsafeBufferPointer(rebasing: batch.bytes[line.range]), number: number, into: &out) { bad = true }
       }

@@ -12,7 +12,9 @@ struct GraphCommand: ParsableCommand {
       (`cn.prohibited_claims`); arithmetic in between is not drawn. Plain arrows mean "reads"; dashed \
       arrows labelled "overrides" go from an exception to the rules it sets aside.
 
-      Formats: dot for Graphviz (`precept graph r.yaml | dot -Tsvg > r.svg`), mermaid for a \
+      Formats: dot for Graphviz (`precept graph r.yaml | dot -Tsvg > r.svg`; rules carry their titles, \
+      tables their rows, a legend explains colours and shapes, and a CJK font is named so Chinese \
+      titles draw), mermaid for a \
       flowchart in Markdown, json for vertices and edges with stable ids.
 
       Exit status: 0 drawn, 2 unusable rulebook, or not exactly one rulebook with rules.
@@ -34,7 +36,7 @@ struct GraphCommand: ParsableCommand {
     let book = try Failure.exitOnFailure { try load() }
     let view = RuleGraphView(book)
     switch format {
-    case .dot: Terminal.write(GraphRender.dot(view))
+    case .dot: Terminal.write(GraphRender.dot(view, book: book))
     case .mermaid: Terminal.write(GraphRender.mermaid(view))
     case .json: Terminal.write(GraphRender.json(view).serialized(pretty: true) + "\n")
     }

@@ -27,7 +27,15 @@ struct LintCommand: ParsableCommand {
   @Option(help: "Directory that imports, directory scans and test facts may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
+  @Flag(help: "Run again whenever a rulebook, an import or a test's facts file changes (Ctrl-C stops).")
+  var watch = false
+
   func run() throws {
+    if watch { Watch.loop(paths: paths, root: root) { try runOnce() } }
+    try runOnce()
+  }
+
+  func runOnce() throws {
     let report = LintReport.run(paths: paths, root: root)
     let project = report.checked.project
     for e in report.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(e.path): \(e.reason)")) }

@@ -8,7 +8,10 @@ struct PreceptCommand: ParsableCommand {
     commandName: "precept",
     abstract: "Rules and compliance checks for financial products.",
     version: PreceptInfo.version,
-    subcommands: [LintCommand.self, CheckCommand.self, TraceCommand.self, EvalCommand.self, TestCommand.self, GraphCommand.self, ServeCommand.self, LogCommand.self, TokenCommand.self]
+    subcommands: [
+      LintCommand.self, CheckCommand.self, TraceCommand.self, EvalCommand.self, TestCommand.self, GraphCommand.self, DiffCommand.self,
+      FmtCommand.self, LSPCommand.self, ServeCommand.self, LogCommand.self, TokenCommand.self,
+    ]
   )
 
   /// Runs the command; usage mistakes exit 2 like any other unusable input (0 ok, 1 findings, 2 bad input).

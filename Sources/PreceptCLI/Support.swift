@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Precept
+import PreceptReport
 
 /// Problems that make input unusable: printed, then the command exits 2.
 enum Failure: Error {
@@ -52,5 +53,17 @@ enum Output {
       let roots = n.missingRoots.map { "`\($0)`" }.joined(separator: ", ")
       Terminal.write("\n" + TerminalText.escaped("\(n.rulebook.id): not applicable — the facts have no \(roots)") + "\n")
     }
+  }
+}
+
+extension Output {
+  /// The HTML review report: the decisions, the facts they were made on (for the product and its
+  /// copy), and the rules' word lists read again from the rulebooks (for negated phrases).
+  static func report(_ ds: [Decision], notApplicable: [Session.NotApplicable], facts: FactsDocument, options: EvaluationOptions, allTraces: Bool) {
+    let project = Project.load(paths: options.rulebooks, root: options.root)
+    let input = ReportInput(
+      decisions: ds, notApplicable: notApplicable.map { ($0.rulebook.id, $0.missingRoots) }, facts: FactsTree.json(facts.root),
+      factsSource: options.facts, claimTerms: ClaimTerms.resolve(project, for: ds), allTraces: allTraces)
+    Terminal.write(DecisionReport.html(input))
   }
 }

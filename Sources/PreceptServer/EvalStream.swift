@@ -73,7 +73,7 @@ final class EvalStream {
     for (number, raw) in lines {
       guard var line = raw else {
         unusable += 1
-        Evaluator.appendError("the line is longer than \(Self.maximumLine) bytes; it was skipped", line: number, to: &out)
+        CompactDecisionFormat.appendError("the line is longer than \(Self.maximumLine) bytes; it was skipped", line: number, to: &out)
         outputs.append(([out.withUnsafeBytes { Array($0)[...] }], nil))
         out.removeAll()
         continue

@@ -71,7 +71,7 @@ import Testing
       let text = one.text
       #expect(text == Self.expected[k] + "\n")
       var bytes: [UInt8] = []
-      e.appendCompactDecision(to: &bytes, line: k + 1, asOf: asOf)
+      CompactDecisionFormat(e.book, asOf: asOf).append(e, line: k + 1, to: &bytes)
       #expect(String(decoding: bytes, as: UTF8.self) == Self.expected[k] + "\n")
       // One buffer for many lines grows as it must.
       format.append(e, line: k + 1, to: &stream)
@@ -83,9 +83,9 @@ import Testing
 
   @Test func errorLines() {
     var out = OutputBytes()
-    Evaluator.appendError("applicant.name: expected text, found \"\u{1}\"", line: 12, to: &out)
+    CompactDecisionFormat.appendError("applicant.name: expected text, found \"\u{1}\"", line: 12, to: &out)
     var bytes: [UInt8] = []
-    Evaluator.appendError("x", line: 3, to: &bytes)
+    CompactDecisionFormat.appendError("x", line: 3, to: &bytes)
     let text = out.text
     #expect(text == #"{"line":12,"error":"applicant.name: expected text, found \"\u0001\""}"# + "\n")
     #expect(String(decoding: bytes, as: UTF8.self) == #"{"line":3,"error":"x"}"# + "\n")

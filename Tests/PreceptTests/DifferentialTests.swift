@@ -18,70 +18,44 @@ import Testing
     var side: String
     var optimised: ReferenceInterpreter.Result
     var reference: ReferenceInterpreter.Result
-    /// The evaluator issue that explains it, when it is a known one (see `knownIssue`).
-    var known: KnownIssue?
     var description: String { "[\(side)] optimised \(optimised)\n          reference \(reference)" }
-  }
-
-  /// Evaluator issues found by these tests and reported to be fixed in the evaluator; each is
-  /// recognised precisely so that anything else still fails.
-  enum KnownIssue: String, CaseIterable {
-    /// The rule's `missing:` list is not the facts the rule read: a strict operation over
-    /// numbers stops reading its operands at the first missing one, and facts read by earlier
-    /// rules (or messages) count for later ones through the memo.
-    case missingList = "missing-list"
   }
 
   /// Every rule of `book` over `facts`, by both sides; the disagreements found.
   static func differences(
     _ book: CompiledRulebook, _ facts: [Value], asOf: CivilDate, stage: Stage?, reference: ReferenceInterpreter
   ) -> [Disagreement] {
+    var steps: Set<Program.Step.Kind> = []
+    return differences(book, facts, asOf: asOf, stage: stage, reference: reference, steps: &steps)
+  }
+
+  /// The disagreements, and (in `steps`) the kinds of step the optimised evaluator ran.
+  static func differences(
+    _ book: CompiledRulebook, _ facts: [Value], asOf: CivilDate, stage: Stage?, reference: ReferenceInterpreter,
+    steps: inout Set<Program.Step.Kind>
+  ) -> [Disagreement] {
     let expected = reference.decide(facts, asOf: asOf, stage: stage)
     var out: [Disagreement] = []
     for trace in [false, true] {
-      let decision = book.evaluate(facts, asOf: asOf, stage: stage, trace: trace)
-      for (i, (r, want)) in zip(decision.results, expected).enumerated() {
+      let evaluator = Evaluator(book)
+      evaluator.recordWitnesses = trace
+      evaluator.run(facts, asOf: asOf, stage: stage)
+      let decision = evaluator.decision(asOf: asOf, stage: stage, trace: trace)
+      steps.formUnion(evaluator.stepsRan())
+      for (r, want) in zip(decision.results, expected) {
         let got = ReferenceInterpreter.Result(rule: r.rule.id, status: r.status, message: r.message, reason: r.reason)
         guard got != want else { continue }
-        var d = Disagreement(side: trace ? "traced" : "untraced", optimised: got, reference: want)
-        d.known = knownIssue(got, want, readAnywhere: reference.missingReadAnywhere[i])
-        // Traced quantifiers visit every item (to show every match), so they read more facts.
-        if d.known == nil, trace, got.status == want.status, got.message == want.message, isMissingList(got.reason),
-          isMissingList(want.reason)
-        {
-          d.known = .missingList
-        }
+        let d = Disagreement(side: trace ? "traced" : "untraced", optimised: got, reference: want)
         out.append(d)
       }
     }
     return out
   }
 
-  /// The known issue that explains a disagreement, if one does.
-  static func knownIssue(_ got: ReferenceInterpreter.Result, _ want: ReferenceInterpreter.Result, readAnywhere: [String]) -> KnownIssue? {
-    guard got.status == want.status, got.message == want.message, let a = got.reason, let b = want.reason else { return nil }
-    func list(_ s: String) -> [String]? {
-      if s == "the verdict depends on a value that is missing" { return [] }
-      guard s.hasPrefix("missing: ") else { return nil }
-      return s.dropFirst("missing: ".count).components(separatedBy: ", ")
-    }
-    guard let x = list(a), let y = list(b) else { return nil }
-    // The optimised side names facts the reference also finds missing (read by this rule or another).
-    if Set(x).isSubset(of: Set(y).union(readAnywhere)) { return .missingList }
-    return nil
-  }
-
-  /// Whether a reason is a list of missing facts (or says the verdict depends on a missing value).
-  static func isMissingList(_ reason: String?) -> Bool {
-    guard let reason else { return false }
-    return reason == "the verdict depends on a value that is missing" || reason.hasPrefix("missing: ")
-  }
-
-  /// Records disagreements: unknown ones as failures, known ones as known issues.
+  /// Records disagreements as failures.
   static func report(_ found: [Disagreement], _ context: @autoclosure () -> String) {
-    let unknown = found.filter { $0.known == nil }
-    if let first = unknown.first {
-      Issue.record("\(unknown.count) disagreement(s) in \(context())\n  \(first)")
+    if let first = found.first {
+      Issue.record("\(found.count) disagreement(s) in \(context())\n  \(first)")
     }
   }
 
@@ -103,7 +77,6 @@ import Testing
     let books = try Self.shippedBooks()
     #expect(books.count >= 6)
     var cases = 0
-    var known: [Disagreement] = []
     for file in Self.exampleFiles {
       let doc = try FactsDocument.read(path: Self.repo.appendingPathComponent(file).path).get()
       let productStage = doc.text(at: ["product", "stage"]).flatMap(Stage.init(rawValue:))
@@ -113,8 +86,7 @@ import Testing
         for stage in [productStage, nil] {
           let found = Self.differences(book, facts, asOf: Self.asOf, stage: stage, reference: reference)
           Self.report(found, "\(book.id) × \(file) at \(stage?.rawValue ?? "every stage")")
-          known += found.filter { $0.known != nil }
-          cases += 1
+            cases += 1
         }
       }
     }
@@ -124,22 +96,10 @@ import Testing
         guard let facts = try? JSONFactsReader.read(Array(line.utf8), schema: book.roots).get() else { continue }
         let found = Self.differences(book, facts, asOf: Self.asOf, stage: nil, reference: ReferenceInterpreter(book))
         Self.report(found, "\(book.id) × stream.jsonl line \(n + 1)")
-        known += found.filter { $0.known != nil }
         cases += 1
       }
     }
     #expect(cases >= 40, "only \(cases) shipped cases")
-    Self.recordKnown(known)
-  }
-
-  static func recordKnown(_ known: [Disagreement]) {
-    for issue in KnownIssue.allCases {
-      let hits = known.filter { $0.known == issue }
-      guard let first = hits.first else { continue }
-      withKnownIssue("evaluator: \(issue.rawValue) (see the report of the reference branch)", isIntermittent: true) {
-        Issue.record("\(hits.count) × \(issue.rawValue), e.g.\n  \(first)")
-      }
-    }
   }
 
   // MARK: Random rulebooks
@@ -149,7 +109,7 @@ import Testing
     var discarded = 0
     var cases = 0
     var reached: Set<String> = []
-    var known: [Disagreement] = []
+    var steps: Set<Program.Step.Kind> = []
     var failures: [String] = []
   }
 
@@ -183,9 +143,8 @@ import Testing
       for _ in 0..<factsPerBook {
         let facts = gen.facts()
         let stage: Stage? = gen.chance(70) ? nil : gen.pick([.design, .approval, .operation])
-        let found = differences(book, facts, asOf: asOf, stage: stage, reference: reference)
+        let found = differences(book, facts, asOf: asOf, stage: stage, reference: reference, steps: &run.steps)
         report(found, "random rulebook \(k) (seed \(seed)) with facts \(facts[0].formatted(as: book.roots[0].type))\n\(yaml)")
-        run.known += found.filter { $0.known != nil }
         run.cases += 1
       }
       run.reached.formUnion(reference.reached)
@@ -203,16 +162,19 @@ import Testing
     // Well-typed by construction: nearly every generated rulebook lints clean.
     #expect(run.discarded * 10 <= run.generated, "\(run.discarded) of \(run.generated) discarded; first: \(run.failures.joined(separator: "\n"))")
     #expect(run.cases >= runs * 20)
-    Self.recordKnown(run.known)
     print("differential: \(run.generated) rulebooks (\(run.discarded) discarded), \(run.cases) cases, \(elapsed)")
     // Coverage: every op kind, builtin, hit policy, aggregate and cell kind was reached.
     let never = ReferenceInterpreter.allKinds.filter { !run.reached.contains($0) }
     #expect(never.isEmpty, "never reached by the random corpus: \(never.joined(separator: ", "))")
+    // And every kind of step the program builder plans ran in the optimised evaluator. The one
+    // exception is the step planned for operations the checker never lets through.
+    let notRun = Program.Step.Kind.allCases.filter { !run.steps.contains($0) && $0 != .invalidOperands }
+    #expect(notRun.isEmpty, "steps the random corpus never ran: \(notRun.map(\.rawValue).joined(separator: ", "))")
   }
 }
 
 /// Minimal reproductions of the evaluator issues the differential tests found, each checked
-/// against the reference and marked as a known issue until the evaluator is fixed.
+/// against the reference.
 @Suite struct DifferentialRegressionTests {
   static let schema = """
     precept: 1
@@ -290,6 +252,36 @@ import Testing
         - { id: EACH, severity: block, cite: x, require: 'all t in a.xs: t / (a.m ?? 0) > 1' }
       """, Self.facts(xs: [1, 2], ys: []))
     #expect(want.first?.reason == "division by zero in `t / (a.m ?? 0)`")
+    #expect(got == want)
+  }
+
+  /// A failure on the right of a comparison, an operation or a range of numbers is reported even
+  /// when the left is missing, as it is for boxed values. (The unboxed steps used to stop at the
+  /// missing left side, so the same rule over money and over numbers gave different reasons.)
+  @Test func failureRightOfAMissingNumber() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: COMPARE, severity: block, cite: x, require: 'a.m == count(a.xs) / 0' }
+        - { id: ARITHMETIC, severity: block, cite: x, require: 'a.m - count(a.xs) / 0 > 1' }
+        - { id: BETWEEN, severity: block, cite: x, require: 'a.m between 0 and count(a.xs) / 0' }
+      """, Self.facts(xs: [1, 2], ys: []))
+    #expect(want.map(\.reason) == Array(repeating: "division by zero in `count(a.xs) / 0`", count: 3))
+    #expect(got == want)
+  }
+
+  /// The `missing:` list names the facts the rule itself read: not one an earlier rule read (and
+  /// the memo kept), not the operand a strict operation skipped. (It used to list facts read by
+  /// any rule, and missed the right operand of `in` when the left was missing.)
+  @Test func missingListIsTheRulesOwn() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: READS-AMT, severity: block, cite: x, require: 'a.amt > 1 CNY or a.ok' }
+        - { id: BRANCH, severity: block, cite: x, require: 'if a.m > 1 then a.amt > 2 CNY else a.ok' }
+        - { id: MEMBER, severity: block, cite: x, require: 'a.xs[5] in [a.m, 5]' }
+      """, Self.facts(xs: [1], ys: [], amt: "missing"))
+    #expect(want.map(\.reason) == ["missing: a.amt", "missing: a.m", "missing: a.m"])
     #expect(got == want)
   }
 }

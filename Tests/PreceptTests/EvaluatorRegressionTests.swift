@@ -137,7 +137,7 @@ private func statuses(_ book: CompiledRulebook, _ facts: String) throws -> [Stri
           severity: block
           require: a.term in [a.other, 60]
       """)
-    let lists = book.program.instructions.filter { $0.code == .list }
+    let lists = book.program.instructions.filter { if case .list = $0.step { true } else { false } }
     #expect(lists.count == 1)
     let asOf = try #require(CivilDate(year: 2026, month: 11, day: 23))
     let facts = #"{"a": {"status": "student", "term": 60, "other": 1}}"#

@@ -35,9 +35,9 @@ import Testing
     try load(bundleDirectory + "/loans.yaml", root: bundleDirectory)
   }
 
-  static func render(_ view: RuleGraphView, _ format: String) -> String {
+  static func render(_ view: RuleGraphView, _ format: String, book: CompiledRulebook? = nil) -> String {
     switch format {
-    case "dot": GraphRender.dot(view)
+    case "dot": GraphRender.dot(view, book: book)
     case "mmd": GraphRender.mermaid(view)
     default: GraphRender.json(view).serialized(pretty: true) + "\n"
     }
@@ -47,7 +47,8 @@ import Testing
 
   @Test(arguments: ["dot", "mmd", "json"])
   func golden(_ format: String) throws {
-    let text = Self.render(RuleGraphView(try Self.loans()), format)
+    let book = try Self.loans()
+    let text = Self.render(RuleGraphView(book), format, book: book)
     let name = "loans." + format
     if Self.updating {
       try text.write(toFile: Self.sourceDirectory + "/" + name, atomically: true, encoding: .utf8)
@@ -55,6 +56,17 @@ import Testing
     }
     let expected = try String(contentsOfFile: Self.bundleDirectory + "/" + name, encoding: .utf8)
     #expect(text == expected, "\(name) differs; rerun with PRECEPT_UPDATE_GOLDEN=1 and review the diff")
+  }
+
+  @Test func dotNamesACJKFontDrawsALegendTitlesAndTableRows() throws {
+    let book = try Self.loans()
+    let dot = GraphRender.dot(RuleGraphView(book), book: book)
+    #expect(dot.contains("fontname=\"Noto Sans CJK SC,"))
+    #expect(dot.contains("subgraph cluster_legend {"))
+    for s in Severity.allCases { #expect(dot.contains("legend_\(s.rawValue) [")) }
+    #expect(dot.contains("label=\"ELIG-DTI\\n负债收入比不超过 50%\\nblock · require\""))
+    #expect(dot.contains("label=\"max_apr\\n1: [A, \\\"<= 12\\\", 18%]\\l2: [B, \\\"-\\\", 24%]\\l\""))
+    #expect(GraphRender.wrapped("负债收入比不超过五十个百分点的申请人", width: 10) == ["负债收入比", "不超过五十", "个百分点的", "申请人"])
   }
 
   // MARK: - The graph's shape

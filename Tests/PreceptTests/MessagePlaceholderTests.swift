@@ -33,7 +33,7 @@ import Testing
     let e = Evaluator(book)
     e.run(values, asOf: asOf)
     var out: [UInt8] = []
-    e.appendCompactDecision(to: &out, line: 1, asOf: asOf)
+    CompactDecisionFormat(e.book, asOf: asOf).append(e, line: 1, to: &out)
     #expect(String(decoding: out, as: UTF8.self).contains(#""message":"\#(Self.expected)""#))
   }
 }

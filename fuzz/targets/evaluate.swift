@@ -4,8 +4,9 @@
 // evaluate.
 // Oracles: no trap or sanitizer report; the facts read alike as a JSON line and as a `.json`
 // facts file; traced and untraced evaluation give the same statuses, messages and reasons; the
-// decisions of `check` (Session.decide) and `eval` (LineDecider) agree. The reference
-// interpreter, when it lands, plugs in at `compareWithReference`.
+// decisions of `check` (Session.decide) and `eval` (LineDecider) agree; and the reference
+// interpreter of the tests gives every rule the same status, message and reason
+// (`compareWithReference`).
 
 #if canImport(Glibc)
   import Glibc
@@ -248,7 +249,15 @@ extension Array {
 /// branch) plugs in: evaluate `rulebook` on `facts` with it and require the statuses, messages
 /// and reasons of `decision` (`Fuzz.summary`). Until it lands, traced against untraced
 /// evaluation and the two doors are the oracle.
-private func compareWithReference(rulebook: String, facts: String, decision: Decision) {}
+/// The oracle: the reference interpreter of the tests (Tests/PreceptTests/Reference), a plain
+/// tree-walker over the rule graph, must give every rule the same status, message and reason.
+private func compareWithReference(_ book: CompiledRulebook, _ values: [Value], stage: Stage?, rulebook: String, facts: String, decision: Decision) {
+  let want = ReferenceInterpreter(book).decide(values, asOf: Fuzz.asOf, stage: stage)
+  let got = decision.results.map { ReferenceInterpreter.Result(rule: $0.rule.id, status: $0.status, message: $0.message, reason: $0.reason) }
+  guard got != want else { return }
+  let first = zip(got, want).first { $0 != $1 }.map { "optimised \($0.0)\n  reference \($0.1)" } ?? "\(got.count) results, \(want.count) expected"
+  Fuzz.require(false, "the evaluator and the reference differ:\n  \(first)\n--- rulebook:\n\(rulebook)\n--- facts: \(facts)")
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
@@ -279,7 +288,7 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   case (.success(let values), .success(let facts)):
     Fuzz.require(facts.inputs.count == 1 && facts.inputs[0].values == values, "the line and the file read differently: \(factsLine)")
     let plain = Fuzz.decideBothWays(book, values, stage: facts.stage)
-    compareWithReference(rulebook: text, facts: factsLine, decision: plain)
+    compareWithReference(book, values, stage: facts.stage, rulebook: text, facts: factsLine, decision: plain)
     // `check` and `eval` decide alike.
     let checked = session.decide(doc, asOf: Fuzz.asOf)
     guard case .success(let decided) = checked, let viaCheck = decided.decisions.first else {

@@ -45,7 +45,7 @@ extension Checker {
   }
 
   private func literal(_ l: Literal, _ span: Span) -> Typed {
-    if case .failure(let problem) = Constant.parse(l) {
+    if case .failure(let problem) = l.value {
       report(.invalidLiteral, span, "`\(Printer.literal(l))` is not a valid \(literalType(l, span).description.replacingMoney): \(problem.message)")
       return .error(span)
     }

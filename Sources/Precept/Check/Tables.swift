@@ -136,7 +136,7 @@ extension Checker {
 
   /// A constant result, to compare a row's result with the `priority` list at lint time.
   enum PriorityKey: Hashable {
-    case constant(Constant)
+    case constant(Value)
     case enumCase(String)
   }
 

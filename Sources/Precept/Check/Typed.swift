@@ -23,6 +23,12 @@ public struct Reference: Sendable, Hashable {
   public var unit: Int
   /// The declared name, without an import alias.
   public var name: String
+
+  /// The declaration called `name` in unit `unit`.
+  public init(unit: Int, name: String) {
+    self.unit = unit
+    self.name = name
+  }
 }
 
 /// The resolved forms of an expression.

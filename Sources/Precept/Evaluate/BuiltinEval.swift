@@ -1,46 +1,16 @@
 extension Evaluator {
-  func call(_ ins: Program.Instruction, node: Int) -> Value {
-    let f = Builtin.allCases[Int(ins.flag)]
-    let start = Int(ins.aux)
-    let count = Int(ins.c)
-    func arg(_ i: Int) -> Int32 { pool[start + i] }
-    switch f {
-    case .window, .perDay:
-      return group(f, ins, node: node)
-    case .count:
-      // The commonest calls take one list: read it directly instead of building an argument array.
-      guard case .list(let xs) = eval(arg(0)) else { return .missing }
-      return .number(Fixed(xs.count))
-    case .sum:
-      let list = instructions[Int(arg(0))]
-      if list.code == .projection {
-        // `sum(xs.f)`: add the field of each record, without building the list of fields.
-        guard case .list(let records) = eval(list.a) else { return .missing }
-        do { return try sum(records, field: Int(list.b), node: node) } catch { return fail(node, error) }
-      }
-      guard case .list(let xs) = eval(arg(0)) else { return .missing }
-      do { return try sum(xs, node: node) } catch { return fail(node, error) }
-    default:
-      break
-    }
-    var args: [Value] = []
-    args.reserveCapacity(count)
-    for i in 0..<count {
-      let v = eval(arg(i))
-      if v.isMissing, !(f == .min || f == .max) { return .missing }
-      args.append(v)
-    }
+  /// A builtin other than those with steps of their own (`count`, `sum`, `window`, `per_day`).
+  func call(_ f: Builtin, args: Int32, count: Int32, compiled: Int32, node: Int) -> Value {
+    var values: [Value] = []
+    values.reserveCapacity(Int(count))
+    for i in 0..<Int(count) { values.append(eval(pool[Int(args) + i])) }
+    let args = values
+    if !(f == .min || f == .max), args.contains(where: \.isMissing) { return .missing }
     do {
       switch f {
-      case .count:
-        guard case .list(let xs) = args[0] else { return .missing }
-        return .number(Fixed(xs.count))
       case .distinct:
         guard case .list(let xs) = args[0] else { return .missing }
         return Evaluator.distinct(xs)
-      case .sum:
-        guard case .list(let xs) = args[0] else { return .missing }
-        return try sum(xs, node: node)
       case .avg:
         guard case .list(let xs) = args[0], !xs.isEmpty else { return .missing }
         switch try sum(xs, node: node) {
@@ -55,7 +25,7 @@ extension Evaluator {
         if items.isEmpty || items.contains(where: \.isMissing) { return .missing }
         var best = items[0]
         for x in items.dropFirst() {
-          guard let c = Evaluator.order(x, best) else { return fail(node, .invalidOperands) }
+          guard let c = Value.order(x, best) else { return fail(node, .invalidOperands) }
           if (f == .min && c < 0) || (f == .max && c > 0) { best = x }
         }
         return best
@@ -109,37 +79,29 @@ extension Evaluator {
       case .bestMatch:
         guard case .text(let a) = args[0], case .list(let xs) = args[1] else { return .missing }
         // A constant watch list was folded when the rulebook was compiled (Program).
-        let list = ins.a >= 0 ? program.nameLists[Int(ins.a)] : Screening.NameList(xs.compactMap { if case .text(let s) = $0 { s } else { nil } })
+        let list = compiled >= 0 ? program.nameLists[Int(compiled)] : Screening.NameList(xs.compactMap { if case .text(let s) = $0 { s } else { nil } })
         guard let m = Screening.bestMatch(a, in: list) else { return .missing }
         return .record([.text(m.name), .number(m.score)])
       case .near:
         guard case .text(let s) = args[0], case .number(let w) = args[3], let within = w.intValue else { return .missing }
         let a: WordMatcher, b: WordMatcher
-        if ins.a >= 0 {
+        if compiled >= 0 {
           // Constant words, compiled once (Program).
-          (a, b) = (program.matchers[Int(ins.a)], program.matchers[Int(ins.a) + 1])
+          (a, b) = (program.matchers[Int(compiled)], program.matchers[Int(compiled) + 1])
         } else {
-          guard let x = Evaluator.words(args[1]), let y = Evaluator.words(args[2]) else { return .missing }
+          guard let x = args[1].terms, let y = args[2].terms else { return .missing }
           (a, b) = (WordMatcher(x, negation: false), WordMatcher(y, negation: false))
         }
         let copy = NormalizedText(s)
         guard let (x, y) = Proximity.closest(copy, a, b, within: within) else { return .bool(false) }
         if recordWitnesses { record([copy.originalSpan(x), copy.originalSpan(y)].sorted { $0.start < $1.start }, at: node) }
         return .bool(true)
-      case .window, .perDay:
-        return .missing
+      case .count, .sum, .window, .perDay:
+        // Planned as steps of their own (`Program`); only a call with the wrong arguments is here.
+        return fail(node, .invalidOperands)
       }
     } catch {
       return fail(node, error)
-    }
-  }
-
-  /// The words of a `near` argument: a text, or a list of texts.
-  static func words(_ v: Value) -> [String]? {
-    switch v {
-    case .text(let t): [t]
-    case .list(let items): items.compactMap { if case .text(let t) = $0 { t } else { nil } }
-    default: nil
     }
   }
 
@@ -155,7 +117,7 @@ extension Evaluator {
     return (date, amount)
   }
 
-  private func sum(_ xs: [Value], field: Int? = nil, node: Int) throws(ArithmeticError) -> Value {
+  func sum(_ xs: [Value], field: Int? = nil, node: Int) throws(ArithmeticError) -> Value {
     var total: Value = .missing
     for item in xs {
       let x: Value
@@ -192,8 +154,8 @@ extension Evaluator {
 
   /// `window(xs, d, by: .k)` and `per_day(xs, by: .k)`: items sorted by their key, then grouped —
   /// O(n log n) for the sort and linear for the grouping.
-  private func group(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Value {
-    guard let groups = groups(f, ins, node: node) else { return .missing }
+  func group(perDay: Bool, args: Int32, count: Int32, level: Int32, node: Int) -> Value {
+    guard let groups = groups(perDay: perDay, args: args, count: count, level: level, node: node) else { return .missing }
     defer { recycle(groups) }
     var out: [Value] = []
     out.reserveCapacity(groups.ranges.count)
@@ -213,11 +175,11 @@ extension Evaluator {
   }
 
   /// The groups of a `window` or `per_day` call, or nil when its value is missing (failures are recorded).
-  func groups(_ f: Builtin, _ ins: Program.Instruction, node: Int) -> Groups? {
-    let start = Int(ins.aux)
+  func groups(perDay: Bool, args: Int32, count: Int32, level: Int32, node: Int) -> Groups? {
+    let start = Int(args)
     guard case .list(let items) = eval(pool[start]) else { return nil }
-    let keyNode = pool[start + Int(ins.c) - 1]
-    let level = Int(ins.b)
+    let keyNode = pool[start + Int(count) - 1]
+    let level = Int(level)
     // Scratch arrays are borrowed from the evaluator and given back, so that evaluations
     // reuse their storage (a nested grouping finds them taken and makes its own).
     var keyed: [(key: Int64, index: Int32)] = []
@@ -228,7 +190,6 @@ extension Evaluator {
     }
     keyed.reserveCapacity(items.count)
     let unboxedKey = instructions[Int(keyNode)].slot == .number
-    guard level < frameCount else { return nil }
     let enclosing = current[level]
     defer { current[level] = enclosing }
     let complete = items.withUnsafeBufferPointer { items -> Bool in
@@ -243,7 +204,7 @@ extension Evaluator {
         } else {
           key = eval(keyNode)
         }
-        guard let k = Evaluator.instantKey(key, perDay: f == .perDay, offset: book.timezoneOffset) else { return false }
+        guard let k = Evaluator.instantKey(key, perDay: perDay, offset: book.timezoneOffset) else { return false }
         keyed.append((k, Int32(i)))
       }
       return true
@@ -258,7 +219,7 @@ extension Evaluator {
     var ranges: [Range<Int>] = []
     swap(&ranges, &state.pointee.spareRanges)
     ranges.removeAll(keepingCapacity: true)
-    if f == .perDay {
+    if perDay {
       var i = 0
       while i < keyed.count {
         var j = i
@@ -325,7 +286,7 @@ extension Evaluator {
     for x in xs {
       if x.isMissing { return .missing }
       if case .datetime = x {
-        if instants.contains(where: { Evaluator.equal($0, x) == true }) { continue }
+        if instants.contains(where: { Value.equal($0, x) == true }) { continue }
         instants.append(x)
       } else if !seen.insert(x).inserted {
         continue

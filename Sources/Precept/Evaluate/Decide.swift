@@ -55,14 +55,12 @@ extension Evaluator {
   private func verdict(_ p: RulePlan) -> RuleStatus {
     if p.when >= 0 {
       switch truth(p.when) {
-      case 0: return .notApplicable
-      case 1: break
-      default: return .unknown
+      case .no: return .notApplicable
+      case .yes: break
+      case .unknown: return .unknown
       }
     }
-    let t = truth(p.condition)
-    guard t != 2 else { return .unknown }
-    let holds = t == 1
+    guard let holds = truth(p.condition).bool else { return .unknown }
     switch p.verb {
     case .require: return holds ? .passed : .violated
     case .forbid, .flag: return holds ? .violated : .passed
@@ -77,11 +75,13 @@ extension Evaluator {
     return true
   }
 
-  /// The decision of the last `run`, with messages, reasons and (if asked) traces.
-  public func decision(asOf: CivilDate, stage: Stage?, trace: Bool) -> Decision {
+  /// The decision of the last `run`, with messages, reasons and (if asked) traces and fixes (which
+  /// need the run to have recorded witnesses, as traces do).
+  public func decision(asOf: CivilDate, stage: Stage?, trace: Bool, counterfactuals: Bool = false) -> Decision {
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     // Reasons first, from what the rules computed; then messages and traces, which may compute
     // more (a placeholder, the rest of a loop for display) and must not change a reason.
+    var replayed = false
     let reasons = book.rules.enumerated().map { i, rule -> (reason: String?, missing: [String]) in
       switch statuses[i] {
       case .notApplicable:
@@ -89,7 +89,7 @@ extension Evaluator {
       case .overridden:
         return ("set aside by \(book.rules[overriddenBy[i]].id), an exception that applies here", [])
       case .unknown:
-        let missing = missingFacts(rule)
+        let missing = missingFacts(rule, replayed: &replayed)
         let failed = ruleFailures[i].map { $0.error.namesItsPlace ? $0.error.message : "\($0.error.message) in `\(text(of: $0.node))`" }
         let reason = failed.isEmpty
           ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
@@ -99,6 +99,9 @@ extension Evaluator {
         return (nil, [])
       }
     }
+    // The replays left only the last rule's values: evaluate again, so messages and traces read
+    // what the rules computed (the same values: evaluation is deterministic).
+    if replayed { run(facts, asOf: asOf, stage: stage) }
     let results = book.rules.enumerated().map { i, rule -> RuleResult in
       let status = statuses[i]
       let (reason, missing) = reasons[i]
@@ -107,7 +110,8 @@ extension Evaluator {
         rule: rule, status: status, message: message, reason: reason,
         overriddenBy: status == .overridden ? book.rules[overriddenBy[i]].id : nil, missing: missing,
         trace: trace && status != .notApplicable ? self.trace(rule.trace) : nil,
-        whenTrace: trace ? rule.whenTrace.map { self.trace($0) } : nil)
+        whenTrace: trace ? rule.whenTrace.map { self.trace($0) } : nil,
+        fixes: counterfactuals ? fixes(rule, status: status, missing: missing, stage: stage) ?? [] : nil)
     }
     return Decision(rulebook: book, asOf: asOf, stage: stage, results: results)
   }
@@ -160,8 +164,21 @@ extension Evaluator {
     return eval(Int32(n))
   }
 
-  /// Facts read by the rule that were missing in this evaluation.
-  private func missingFacts(_ rule: CompiledRule) -> [String] {
+  /// The facts an unknown rule read that were missing. The rule is evaluated again on its own, in a
+  /// fresh generation and untraced, so that a fact another rule read (and the memo kept), or a trace
+  /// read for display, is not taken for one this rule needed: exactly what the rule's `when` and
+  /// condition read, with their short cuts (`verdict`).
+  private func missingFacts(_ rule: CompiledRule, replayed: inout Bool) -> [String] {
+    replayed = true
+    let tracing = recordWitnesses
+    recordWitnesses = false
+    defer { recordWitnesses = tracing }
+    begin(facts, asOf: today)
+    if let w = rule.when {
+      if truth(Int32(w)) == .yes { _ = truth(Int32(rule.condition)) }
+    } else {
+      _ = truth(Int32(rule.condition))
+    }
     var out: [String] = []
     func walk(_ t: TraceTemplate) {
       if let f = t.fact, computedValue(t.node)?.isMissing == true, !out.contains(f) { out.append(f) }
@@ -224,10 +241,10 @@ extension Evaluator {
       return t.matchNodes.flatMap { (matchedSpans[$0] ?? []).map { TextMatch(span: $0) } }
     }
     let op = book.nodes[t.node].op
-    let decisiveTruth: UInt8
+    let decisiveTruth: Truth
     switch op {
-    case .quantifier(.all, _, _, _): decisiveTruth = 0
-    default: decisiveTruth = 1
+    case .quantifier(.all, _, _, _): decisiveTruth = .no
+    default: decisiveTruth = .yes
     }
     let decided = items.contains { $0.truth == decisiveTruth }
     let list = listTemplate.fact ?? listTemplate.definition ?? listTemplate.text
@@ -266,10 +283,12 @@ extension CompiledRulebook {
 
   /// Evaluates the rulebook over facts and returns the full decision. For many evaluations,
   /// keep an `Evaluator` per thread and call `run` then `decision` to reuse its state.
-  public func evaluate(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false) -> Decision {
+  /// With `counterfactuals`, each violated or unknown result says what would make it pass (`fixes`).
+  public func evaluate(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false, counterfactuals: Bool = false) -> Decision {
     let e = Evaluator(self)
-    e.recordWitnesses = trace
+    // Fixes read what decided each rule, as a trace does.
+    e.recordWitnesses = trace || counterfactuals
     e.run(facts, asOf: asOf, stage: stage)
-    return e.decision(asOf: asOf, stage: stage, trace: trace)
+    return e.decision(asOf: asOf, stage: stage, trace: trace, counterfactuals: counterfactuals)
   }
 }

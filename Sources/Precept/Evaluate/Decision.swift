@@ -64,6 +64,9 @@ public struct RuleResult: Sendable {
   public let trace: Trace?
   /// The `when:` condition's evaluation, when a trace was asked for and the rule has one.
   public let whenTrace: Trace?
+  /// When counterfactuals were asked for: what would make a violated or unknown rule pass (empty
+  /// when nothing can be read off its condition); nil otherwise.
+  public var fixes: [Fix]? = nil
 
   /// What this rule contributes to the outcome.
   public var outcome: Outcome { Outcome(status, severity: rule.severity) }

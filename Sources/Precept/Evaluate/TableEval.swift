@@ -10,23 +10,19 @@ extension Evaluator {
     // the others are; a cell that cannot be decided (a missing input) leaves the row undecided.
     var undecided = false
     for (r, row) in table.rows.enumerated() {
-      var verdict: Bool? = true
+      var verdict = Truth.yes
       for (cell, input) in zip(row.cells, inputs) {
-        switch matches(cell, input, node: node) {
-        case true?: continue
-        case false?: verdict = false
-        case nil: verdict = nil
-        }
-        if verdict == false { break }
+        verdict = verdict.and(Truth(matches(cell, input, node: node)))
+        if verdict == .no { break }
       }
-      if verdict == nil {
+      if verdict == .unknown {
         // For `first`, an undecided row before any match might be the one; for the other
         // policies any undecided row might change the result.
         undecided = true
         if table.hit == .first { return .missing }
         continue
       }
-      guard verdict == true else { continue }
+      guard verdict == .yes else { continue }
       matched.append(r)
       if recordTableRows { tableRowsChosen[t][r] = true }
       if table.hit == .first { break }
@@ -41,7 +37,7 @@ extension Evaluator {
     case .any:
       let outputs = matched.map { result(table.rows[$0].outputs) }
       if let first = outputs.first {
-        if outputs.contains(where: { Evaluator.equal($0, first) != true }) { return fail(node, .disagreeingRows(table.name, matched.map { $0 + 1 })) }
+        if outputs.contains(where: { Value.equal($0, first) != true }) { return fail(node, .disagreeingRows(table.name, matched.map { $0 + 1 })) }
         return chosen(table, matched, node: node, value: first)
       }
     case .priority:
@@ -98,7 +94,7 @@ extension Evaluator {
       guard let output = table.rows[r].outputs.first else { return nil }
       let v = eval(Int32(output))
       if v.isMissing { return nil }
-      guard let k = ranks.firstIndex(where: { Evaluator.equal(v, $0) == true }) else {
+      guard let k = ranks.firstIndex(where: { Value.equal(v, $0) == true }) else {
         _ = fail(node, .unrankedResult(table.name, v.formatted(as: book.nodes[output].type)))
         return nil
       }
@@ -116,8 +112,8 @@ extension Evaluator {
       case .sum: acc = arithmetic(.add, acc, v, node: node)
       case .min, .max:
         // `compare` reports amounts in two currencies as a failure, not a silent pick.
-        guard case .bool(let less) = compare(.lt, v, acc, node: node) else { return .missing }
-        if less == (aggregate == .min), Evaluator.equal(v, acc) != true { acc = v }
+        guard let less = compare(v, acc, holds: .below, node: node) else { return .missing }
+        if less == (aggregate == .min), Value.equal(v, acc) != true { acc = v }
       case .count: return .number(Fixed(outputs.count))
       }
       if acc.isMissing { return .missing }
@@ -128,26 +124,22 @@ extension Evaluator {
   private func matches(_ cell: CompiledTable.Cell, _ input: Value, node: Int) -> Bool? {
     switch cell {
     case .any: return true
-    case .equals(let e): return Evaluator.equal(input, eval(Int32(e)))
+    case .equals(let e): return Value.equal(input, eval(Int32(e)))
     case .compare(let op, let e):
-      guard case .bool(let b) = compare(op, input, eval(Int32(e)), node: node) else { return nil }
-      return b
+      return compare(input, eval(Int32(e)), holds: Program.Orderings(op), node: node)
     case .range(let lo, let li, let hi, let hiIn):
-      guard case .bool(let a) = compare(li ? .ge : .gt, input, eval(Int32(lo)), node: node),
-        case .bool(let b) = compare(hiIn ? .le : .lt, input, eval(Int32(hi)), node: node)
-      else { return nil }
-      return a && b
+      let atLow = compare(input, eval(Int32(lo)), holds: li ? [.equal, .above] : .above, node: node)
+      let atHigh = compare(input, eval(Int32(hi)), holds: hiIn ? [.below, .equal] : .below, node: node)
+      guard let atLow, let atHigh else { return nil }
+      return atLow && atHigh
     case .anyOf(let cells):
       // Kleene `or`: one match decides; an undecided test leaves a non-match undecided.
-      var verdict: Bool? = false
+      var verdict = Truth.no
       for c in cells {
-        switch matches(c, input, node: node) {
-        case true?: return true
-        case false?: continue
-        case nil: verdict = nil
-        }
+        verdict = verdict.or(Truth(matches(c, input, node: node)))
+        if verdict == .yes { return true }
       }
-      return verdict
+      return verdict.bool
     case .not(let c):
       return matches(c, input, node: node).map { !$0 }
     }

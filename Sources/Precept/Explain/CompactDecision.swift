@@ -5,13 +5,11 @@
 /// Everything about a line that depends only on the rulebook and the date is prepared once, as
 /// bytes (`CompactDecisionFormat`): each rule's result for each status is one copy, and a line is
 /// the line number, a few copies, and the messages that have placeholders.
-extension Evaluator {
-  /// Appends the last `run`'s decision as one JSON line (with its newline).
-  ///
-  /// For many lines, prepare a `CompactDecisionFormat` once and append with it instead.
-  public func appendCompactDecision(to out: inout [UInt8], line: Int, asOf: CivilDate) {
+extension CompactDecisionFormat {
+  /// Appends the last `run` of `evaluator` as one JSON line (with its newline).
+  public func append(_ evaluator: Evaluator, line: Int, to out: inout [UInt8]) {
     var bytes = OutputBytes()
-    CompactDecisionFormat(book, asOf: asOf).append(self, line: line, to: &bytes)
+    append(evaluator, line: line, to: &bytes)
     bytes.withUnsafeBytes { out.append(contentsOf: $0) }
   }
 

@@ -34,6 +34,7 @@ public enum DecisionJSON {
     if let reason = r.reason { fields.append(("reason", .string(reason))) }
     if let by = r.overriddenBy { fields.append(("overridden_by", .string(by))) }
     if !r.missing.isEmpty { fields.append(("missing", .array(r.missing.map { .string($0) }))) }
+    if let fixes = r.fixes, r.status == .violated || r.status == .unknown { fields.append(("fix", .array(fixes.map(\.json)))) }
     if includeTraces, let t = r.trace {
       var trace = self.trace(t)
       if let w = r.whenTrace, case .object(var tf) = trace {

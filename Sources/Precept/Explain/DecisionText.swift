@@ -75,6 +75,14 @@ public struct DecisionRenderer: Sendable {
         s += pad + "  \(shown(path)) = \(clip(value))\n"
       }
     }
+    if let fixes = r.fixes {
+      if fixes.isEmpty {
+        s += pad + "to pass: no single change to the facts can be read off this condition\n"
+      } else {
+        s += pad + "to pass:" + (fixes.count == 1 ? " " + shown(fixes[0].text) + "\n" : "\n")
+        if fixes.count > 1 { for f in fixes { s += pad + "  · " + shown(f.text) + "\n" } }
+      }
+    }
     s += pad + "owner: \(shown(rule.owner ?? "unassigned")) · \(shown(rule.category ?? "uncategorized")) · \(shown(rule.source.description))\n"
     if let cite = rule.cite { s += pad + "cite: " + shown(cite) + "\n" }
     return s

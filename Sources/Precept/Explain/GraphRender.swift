@@ -6,17 +6,30 @@
 public enum GraphRender {
   // MARK: - Graphviz
 
-  /// One `digraph`, laid out left to right: rules, then what they read.
-  public static func dot(_ view: RuleGraphView) -> String {
+  /// Fonts for Graphviz (a Pango/fontconfig family list): Chinese titles need a CJK font, which
+  /// Graphviz's default (Times) lacks — without one they draw as empty boxes.
+  public static let dotFonts = "Noto Sans CJK SC,Noto Sans SC,Source Han Sans SC,PingFang SC,Microsoft YaHei,WenQuanYi Micro Hei,sans-serif"
+
+  /// One `digraph`, laid out left to right: rules (id, title, severity and verb), then what they
+  /// read, and a legend of the colours and shapes. Given the compiled rulebook, decision tables
+  /// are drawn with their rows as written.
+  public static func dot(_ view: RuleGraphView, book: CompiledRulebook? = nil) -> String {
+    let rows = book.map(tableRows) ?? [:]
     var out = "digraph " + dotString(view.rulebook) + " {\n"
-    out += "  graph [rankdir=LR, labelloc=t, label=" + dotString(heading(view, separator: "\n")) + "];\n"
-    out += "  node [fontsize=11];\n"
-    out += "  edge [fontsize=9];\n"
+    out += "  graph [rankdir=LR, labelloc=t, fontname=\"\(dotFonts)\", label=" + dotString(heading(view, separator: "\n")) + "];\n"
+    out += "  node [fontsize=11, fontname=\"\(dotFonts)\"];\n"
+    out += "  edge [fontsize=9, fontname=\"\(dotFonts)\"];\n"
     if !view.vertices.isEmpty { out += "\n" }
     for v in view.vertices {
       // A rule's title shows on hover in SVG.
       let tooltip = v.title.map { ", tooltip=" + dotString($0) } ?? ""
-      out += "  \(v.id) [" + dotStyle(v) + ", label=" + dotString(lines(v).joined(separator: "\n")) + tooltip + "];\n"
+      let label: String
+      if v.kind == .table, let r = rows[v.name], !r.isEmpty {
+        label = tableLabel(v.name, r)
+      } else {
+        label = dotString(dotLines(v).joined(separator: "\n"))
+      }
+      out += "  \(v.id) [" + dotStyle(v) + ", label=" + label + tooltip + "];\n"
     }
     if !view.edges.isEmpty { out += "\n" }
     for e in view.edges {
@@ -25,15 +38,67 @@ public enum GraphRender {
       case .overrides: out += "  \(e.from) -> \(e.to) [style=dashed, color=\"#990000\", fontcolor=\"#990000\", label=\"overrides\"];\n"
       }
     }
+    out += legend(view)
     out += "}\n"
     return out
   }
 
-  private static func dotStyle(_ v: RuleGraphView.Vertex) -> String {
-    switch v.kind {
-    case .rule: "shape=box, style=filled, fillcolor=\"\(fill(v.severity))\""
+  /// The legend: a box per severity, the shape of each other kind in use, and the two arrows.
+  private static func legend(_ view: RuleGraphView) -> String {
+    var out = "\n  subgraph cluster_legend {\n"
+    out += "    label=\"Legend\"; fontsize=10; style=dashed; color=\"#999999\"; rank=same;\n"
+    out += "    node [fontsize=9, width=0, height=0, margin=\"0.08,0.03\"];\n"
+    var ids: [String] = []
+    for s in Severity.allCases.reversed() {
+      out += "    legend_\(s.rawValue) [shape=box, style=filled, fillcolor=\"\(fill(s))\", label=\"rule: \(s.rawValue)\"];\n"
+      ids.append("legend_\(s.rawValue)")
+    }
+    let kinds: [(RuleGraphView.VertexKind, String)] = [(.definition, "definition"), (.table, "decision table"), (.list, "named list"), (.fact, "fact")]
+    for (kind, name) in kinds {
+      out += "    legend_\(kind.rawValue) [" + dotStyle(kind: kind, severity: nil) + ", label=\"\(name)\"];\n"
+      ids.append("legend_\(kind.rawValue)")
+    }
+    // Invisible edges keep the legend in one column; two visible ones show the arrows.
+    for (a, b) in zip(ids, ids.dropFirst()) where !(a == "legend_info" && b == "legend_definition") && !(a == "legend_definition" && b == "legend_table") {
+      out += "    \(a) -> \(b) [style=invis];\n"
+    }
+    out += "    legend_info -> legend_definition [label=\"reads\"];\n"
+    out += "    legend_definition -> legend_table [style=dashed, color=\"#990000\", fontcolor=\"#990000\", label=\"overrides (rule to rule)\"];\n"
+    _ = view
+    return out + "  }\n"
+  }
+
+  /// A table's label: its name, then each row as written, left-aligned (at most 12; then how many more).
+  private static func tableLabel(_ name: String, _ rows: [String]) -> String {
+    var body = dotEscaped(name) + "\\n"
+    for (i, r) in rows.prefix(12).enumerated() { body += dotEscaped("\(i + 1): \(r)") + "\\l" }
+    if rows.count > 12 { body += dotEscaped("… \(rows.count - 12) more rows") + "\\l" }
+    return "\"" + body + "\""
+  }
+
+  /// Each decision table's rows as written in the rulebook (whitespace collapsed, cut at 60
+  /// characters), by the name the graph gives the table.
+  static func tableRows(_ book: CompiledRulebook) -> [String: [String]] {
+    var out: [String: [String]] = [:]
+    for (t, table) in book.tables.enumerated() {
+      let name = book.names.tables[t] ?? table.name
+      guard out[name] == nil else { continue }
+      out[name] = table.rowSpans.map { span in
+        let text = book.sources[span.file]?.text(span.start.offset, span.end.offset) ?? ""
+        let flat = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return flat.count > 60 ? String(flat.prefix(59)) + "…" : flat
+      }
+    }
+    return out
+  }
+
+  private static func dotStyle(_ v: RuleGraphView.Vertex) -> String { dotStyle(kind: v.kind, severity: v.severity) }
+
+  private static func dotStyle(kind: RuleGraphView.VertexKind, severity: Severity?) -> String {
+    switch kind {
+    case .rule: "shape=box, style=filled, fillcolor=\"\(fill(severity))\""
     case .definition: "shape=box, style=\"rounded,filled\", fillcolor=\"#d9ead3\""
-    case .table: "shape=box3d, style=filled, fillcolor=\"#d0e0e3\""
+    case .table: "shape=box3d, style=filled, fillcolor=\"#d0e0e3\", margin=\"0.15,0.1\""
     case .list: "shape=note, style=filled, fillcolor=\"#eeeeee\""
     case .fact: "shape=ellipse"
     }
@@ -41,8 +106,11 @@ public enum GraphRender {
 
   /// A dot quoted string: `"` and `\` escaped, so no label can end the string or start one of
   /// dot's escapes (`\N`, `\G`, …); line breaks become dot's `\n`.
-  static func dotString(_ s: String) -> String {
-    var out = "\""
+  static func dotString(_ s: String) -> String { "\"" + dotEscaped(s) + "\"" }
+
+  /// The inside of a dot quoted string (see `dotString`).
+  static func dotEscaped(_ s: String) -> String {
+    var out = ""
     for c in s.unicodeScalars {
       switch c {
       case "\"": out += "\\\""
@@ -52,7 +120,7 @@ public enum GraphRender {
       default: out.unicodeScalars.append(c)
       }
     }
-    return out + "\""
+    return out
   }
 
   // MARK: - Mermaid
@@ -148,6 +216,54 @@ public enum GraphRender {
   }
 
   // MARK: - Shared
+
+  /// A vertex's dot label lines: a rule's id, its title (wrapped), then its severity and verb.
+  private static func dotLines(_ v: RuleGraphView.Vertex) -> [String] {
+    var out = lines(v)
+    if v.kind == .rule, let title = v.title, !title.isEmpty { out.insert(contentsOf: wrapped(title, width: 34), at: 1) }
+    return out
+  }
+
+  /// Text cut into lines of at most `width` display columns (a Chinese character takes two),
+  /// at spaces where there are any.
+  static func wrapped(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    var used = 0
+    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+      for piece in chunks(String(word), width: width) {
+        let w = piece.unicodeScalars.reduce(0) { $0 + DisplayWidth.of($1) }
+        if used > 0, used + 1 + w > width {
+          lines.append(line)
+          line = ""
+          used = 0
+        }
+        line += (used > 0 ? " " : "") + piece
+        used += (used > 0 ? 1 : 0) + w
+      }
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+  }
+
+  /// A word longer than `width` columns (Chinese has no spaces) cut into pieces that fit.
+  private static func chunks(_ word: String, width: Int) -> [String] {
+    var out: [String] = []
+    var piece = ""
+    var used = 0
+    for c in word.unicodeScalars {
+      let w = DisplayWidth.of(c)
+      if used + w > width, !piece.isEmpty {
+        out.append(piece)
+        piece = ""
+        used = 0
+      }
+      piece.unicodeScalars.append(c)
+      used += w
+    }
+    if !piece.isEmpty { out.append(piece) }
+    return out
+  }
 
   /// A vertex's label lines: a rule's id, then its severity and verb; anything else, its name.
   private static func lines(_ v: RuleGraphView.Vertex) -> [String] {

@@ -21,7 +21,8 @@ public struct FactsDocument: Sendable {
     parse(path: path, bytes: Array(text.utf8))
   }
 
-  static func parse(path: String, bytes: [UInt8]) -> Result<FactsDocument, LoadError> {
+  /// Parses a facts document from its bytes (UTF-8; `path`'s extension says JSON or YAML).
+  public static func parse(path: String, bytes: [UInt8]) -> Result<FactsDocument, LoadError> {
     switch SourceFile.decode(path: path, bytes: bytes) {
     case .failure(let d):
       return .failure(LoadError(diagnostics: [d], unreadable: [], files: [:]))

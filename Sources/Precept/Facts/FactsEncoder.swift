@@ -335,11 +335,4 @@ extension CompiledRulebook {
   public func values(from facts: [String: any Encodable]) -> Result<[Value], FactsErrors> {
     FactsEncoder.encode(facts).flatMap { FactsReader.read($0, plan: FactsPlan(roots), textNumbers: true) }
   }
-
-  /// Validates and evaluates facts given as Swift values (see `values(from:)`); throws `FactsErrors`
-  /// when they do not fit the schema.
-  public func evaluate(_ facts: [String: any Encodable], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false) throws -> Decision {
-    let values = try self.values(from: facts).get()
-    return evaluate(values, asOf: asOf, stage: stage, trace: trace)
-  }
 }

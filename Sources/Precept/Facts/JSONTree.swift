@@ -181,3 +181,29 @@ enum JSONTree {
     }
   }
 }
+
+extension JSON {
+  /// Strict JSON text as a value (the language server's messages), or nil when it is not JSON.
+  public static func parse(_ text: String) -> JSON? {
+    let (node, diagnostics) = JSONTree.load(SourceFile(path: "<json>", text: text))
+    guard let node, !diagnostics.hasErrors else { return nil }
+    return JSON(node)
+  }
+
+  init(_ node: YAMLNode) {
+    switch node.kind {
+    case .mapping(let pairs): self = .object(pairs.map { ($0.name, JSON($0.value)) })
+    case .sequence(let items): self = .array(items.map(JSON.init))
+    case .scalar(let v, let style):
+      if style == .doubleQuoted {
+        self = .string(v)
+      } else if v == "true" || v == "false" {
+        self = .bool(v == "true")
+      } else if v == "null" {
+        self = .null
+      } else {
+        self = .number(v)
+      }
+    }
+  }
+}

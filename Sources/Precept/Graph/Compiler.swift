@@ -97,7 +97,7 @@ struct GraphCompiler {
     if t.kind.isFoldable, let folded = constant(t) { return add(.constant(folded), t.type, t.span) }
     switch t.kind {
     case .literal(let l):
-      return add(.constant(Constant.parse(l).ok.map(Self.value) ?? .missing), t.type, t.span)
+      return add(.constant(l.value.ok ?? .missing), t.type, t.span)
     case .fact(let path):
       return add(fact(path), t.type, t.span)
     case .definition(let ref):
@@ -270,22 +270,8 @@ struct GraphCompiler {
   /// The value of an expression that reads no fact, if it has one (folding stops at anything uncertain).
   func constant(_ t: Typed) -> Value? {
     switch t.kind {
-    case .literal(let l): return Constant.parse(l).ok.map(Self.value)
-    default:
-      guard let folded = ConstantFolder(definitions: checked.definitions).fold(t) else { return nil }
-      return Self.value(folded)
-    }
-  }
-
-  static func value(_ c: Constant) -> Value {
-    switch c {
-    case .bool(let b): .bool(b)
-    case .number(let n): .number(n)
-    case .money(let m): .money(m)
-    case .date(let d): .date(d)
-    case .datetime(let d): .datetime(d)
-    case .duration(let d): .duration(d)
-    case .text(let s): .text(s)
+    case .literal(let l): return l.value.ok
+    default: return ConstantFolder(definitions: checked.definitions).fold(t)
     }
   }
 }

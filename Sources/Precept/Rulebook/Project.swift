@@ -43,9 +43,13 @@ public struct Project: Sendable {
   /// (the checkout) that contains every path; when there is none, the deepest directory that
   /// contains every path (a file counts by its directory). The process's working directory plays
   /// no part, except in reading relative paths.
-  public static func load(paths: [String], root: String? = nil) -> Project {
+  ///
+  /// `overlay` gives the text of files by their resolved absolute path, read instead of the disk
+  /// (an editor's unsaved buffers).
+  public static func load(paths: [String], root: String? = nil, overlay: [String: [UInt8]] = [:]) -> Project {
     let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
     var loader = ProjectLoader(root: resolved)
+    loader.overlay = overlay
     for path in paths { loader.request(path) }
     return loader.project
   }

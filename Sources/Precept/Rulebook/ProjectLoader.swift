@@ -9,6 +9,8 @@ struct ProjectLoader {
   static let maximumImportDepth = 100
 
   private(set) var project: Project
+  /// File texts read instead of the disk, by resolved path.
+  var overlay: [String: [UInt8]] = [:]
   private var byRealPath: [String: Int] = [:]
   /// For each unit whose imports are all followed: the longest chain of imports below it.
   private var depthBelow: [Int] = []
@@ -84,7 +86,7 @@ struct ProjectLoader {
   /// Reads, parses and registers one file; its imports are followed by the caller. Returns its unit index.
   private mutating func read(display: String, real: String, importedAt: Span?, onlyIfRulebook: Bool) -> Int? {
     let bytes: [UInt8]
-    switch Disk.readFile(real) {
+    switch overlay[real].map({ .success($0) }) ?? Disk.readFile(real) {
     case .success(let b): bytes = b
     case .failure(let e):
       if let at = importedAt {

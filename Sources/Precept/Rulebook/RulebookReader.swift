@@ -209,3 +209,11 @@ extension NodeReader {
     }
   }
 }
+
+/// The keys the reader accepts, for editors (completion) and the JSON Schema test.
+public enum RulebookKeys {
+  /// The keys of a rulebook's top level.
+  public static var topLevel: [String] { RulebookReader.topLevelKeys }
+  /// The keys of a rule.
+  public static var rule: [String] { NodeReader.ruleKeys }
+}

@@ -20,6 +20,26 @@ public struct Coverage: Sendable {
   public var statuses: [String: [String: Set<RuleStatus>]] = [:]
   /// Table rows never chosen, as "rulebook: table `name` row N (file:line)".
   public var unusedRows: [String] = []
+  /// How many table rows each rulebook has, and how many of them some test chose, by rulebook id.
+  public var tableRows: [String: (total: Int, chosen: Int)] = [:]
+
+  /// The figures behind a rulebook's coverage percentage.
+  public func summary(_ book: CompiledRulebook) -> CoverageSummary {
+    var c = CoverageSummary(rulebook: book.id)
+    for r in book.rules {
+      let seen = statuses[book.id]?[r.id] ?? []
+      c.rules += 1
+      if seen.contains(.passed) { c.seenPassing += 1 }
+      if seen.contains(.violated) { c.seenFailing += 1 }
+      if r.when != nil {
+        c.whenRules += 1
+        if seen.contains(.notApplicable) { c.whenFalse += 1 }
+      }
+    }
+    c.tableRows = tableRows[book.id]?.total ?? 0
+    c.rowsChosen = tableRows[book.id]?.chosen ?? 0
+    return c
+  }
 
   /// Rules never seen passing, never seen violated, and never applicable, in rule order.
   public func gaps(_ book: CompiledRulebook) -> [(rule: String, missing: [String])] {
@@ -38,6 +58,44 @@ public struct Coverage: Sendable {
   }
 }
 
+/// A rulebook's coverage in figures. Each rule is to be seen passing and failing (violated; raised
+/// for a `flag` rule), each `when` false, each table row chosen: the percentage is the share of
+/// those goals some test reached.
+public struct CoverageSummary: Sendable, Equatable {
+  /// The rulebook's id.
+  public var rulebook: String
+  /// Rules, and how many were seen passing and failing.
+  public var rules = 0, seenPassing = 0, seenFailing = 0
+  /// Rules with a `when`, and how many were seen with it false.
+  public var whenRules = 0, whenFalse = 0
+  /// Decision-table rows, and how many were chosen.
+  public var tableRows = 0, rowsChosen = 0
+
+  /// A rulebook with nothing counted yet.
+  public init(rulebook: String) { self.rulebook = rulebook }
+
+  /// Every goal: two per rule, one per `when`, one per table row.
+  public var goals: Int { 2 * rules + whenRules + tableRows }
+  /// The goals reached.
+  public var covered: Int { seenPassing + seenFailing + whenFalse + rowsChosen }
+  /// The share reached in tenths of a percent, rounded down (100% only when every goal is
+  /// reached; a rulebook with no goals is fully covered).
+  public var permille: Int { goals == 0 ? 1000 : covered * 1000 / goals }
+  /// `permille` as a percentage with one decimal: "87.5".
+  public var percentText: String { "\(permille / 10).\(permille % 10)" }
+
+  /// Several rulebooks' goals added up.
+  public static func total(_ all: [CoverageSummary]) -> CoverageSummary {
+    var t = CoverageSummary(rulebook: "")
+    for c in all {
+      t.rules += c.rules; t.seenPassing += c.seenPassing; t.seenFailing += c.seenFailing
+      t.whenRules += c.whenRules; t.whenFalse += c.whenFalse
+      t.tableRows += c.tableRows; t.rowsChosen += c.rowsChosen
+    }
+    return t
+  }
+}
+
 /// Every test case of a set of rulebooks, and what they covered.
 public struct TestReport: Sendable {
   /// Each case's result, in the order run.
@@ -50,6 +108,8 @@ public struct TestReport: Sendable {
   public var passedCount: Int { results.filter(\.passed).count }
   /// How many cases failed.
   public var failedCount: Int { results.count - passedCount }
+  /// Each rulebook's coverage, in the order run.
+  public var coverageSummaries: [CoverageSummary] { rulebooks.map { coverage.summary($0) } }
 }
 
 /// Runs rulebooks' own tests (`precept test`).
@@ -84,6 +144,9 @@ public enum RulebookTests {
         chosen[name] = zip(chosen[name] ?? rows.map { _ in false }, rows).map { $0 || $1 }
       }
       for (name, spans) in order {
+        let picked = chosen[name] ?? []
+        report.coverage.tableRows[book.id, default: (0, 0)].total += spans.count
+        report.coverage.tableRows[book.id, default: (0, 0)].chosen += spans.indices.filter { picked.indices.contains($0) && picked[$0] }.count
         for (r, span) in spans.enumerated() where !(chosen[name]?[r] ?? false) {
           report.coverage.unusedRows.append("\(book.id): table `\(name)` row \(r + 1) (\(span.description))")
         }

@@ -1,26 +1,28 @@
-/// Why rulebooks could not be loaded: every diagnostic (errors and warnings) and unreadable path.
-public struct LoadError: Error, Sendable {
-  /// Errors and warnings in the rulebooks, sorted by place.
-  public var diagnostics: [Diagnostic]
-  /// Paths that could not be read, and why.
-  public var unreadable: [DiskError]
-  /// The files read, for rendering diagnostics with their source lines.
-  public var files: [String: SourceFile]
-  /// The paths given, when they held no rulebook with rules (P0004); empty otherwise.
-  public var noRulebookIn: [String] = []
-}
-
 /// Loading rulebooks for evaluation: read, check, compile.
 public enum Rulebooks {
   /// Loads, checks and compiles the rulebooks at `paths` (files or directories). Rulebooks without
   /// rules (shared lists, schemas) are imported by others and not returned. Throws when any
   /// path cannot be read or any rulebook has an error.
   public static func load(paths: [String], root: String? = nil) throws(LoadError) -> (rulebooks: [CompiledRulebook], warnings: [Diagnostic]) {
+    let (checked, books) = try loadChecked(paths: paths, root: root)
+    return (books.filter { !$0.rules.isEmpty }, checked.diagnostics)
+  }
+
+  /// As `load`, also giving the checked project and every compiled rulebook (those without rules
+  /// too: shared lists and schemas), for comparing two versions (`RulebookDiff`).
+  public static func loadChecked(paths: [String], root: String? = nil) throws(LoadError) -> (checked: CheckedProject, rulebooks: [CompiledRulebook]) {
     let checked = Check.project(Project.load(paths: paths, root: root))
     let problems = LoadError(diagnostics: checked.diagnostics, unreadable: checked.project.unreadable, files: checked.project.files)
     if !problems.unreadable.isEmpty || checked.diagnostics.hasErrors { throw problems }
-    let books = Compile.rulebooks(checked).filter { !$0.rules.isEmpty }
-    return (books, checked.diagnostics)
+    return (checked, Compile.rulebooks(checked))
   }
 }
 
+extension CompiledRulebook {
+  /// Validates and evaluates facts given as Swift values (see `values(from:)`); throws `FactsErrors`
+  /// when they do not fit the schema.
+  public func evaluate(_ facts: [String: any Encodable], asOf: CivilDate, stage: Stage? = nil, trace: Bool = false) throws -> Decision {
+    let values = try self.values(from: facts).get()
+    return evaluate(values, asOf: asOf, stage: stage, trace: trace)
+  }
+}

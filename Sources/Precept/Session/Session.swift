@@ -118,10 +118,15 @@ public final class Session: Sendable {
   }
 
   /// Decides `document` with every rulebook that applies to it, as of `asOf`.
-  public func decide(_ document: FactsDocument, asOf: CivilDate, stage: Stage? = nil, trace: Bool = false) -> Result<Decisions, FactsErrors> {
+  /// With `counterfactuals`, each violated or unknown result says what would make it pass.
+  public func decide(
+    _ document: FactsDocument, asOf: CivilDate, stage: Stage? = nil, trace: Bool = false, counterfactuals: Bool = false
+  ) -> Result<Decisions, FactsErrors> {
     facts(document, stage: stage).map { f in
       Decisions(
-        decisions: f.inputs.map { rulebooks[$0.rulebook].evaluate($0.values, asOf: asOf, stage: f.stage, trace: trace) },
+        decisions: f.inputs.map {
+          rulebooks[$0.rulebook].evaluate($0.values, asOf: asOf, stage: f.stage, trace: trace, counterfactuals: counterfactuals)
+        },
         notApplicable: f.notApplicable, stage: f.stage, unreadKeys: f.unreadKeys)
     }
   }

@@ -43,6 +43,7 @@ struct RandomRulebooks {
         nums: list(int)
         tx: "list(record(amount: money?, at: datetime?, channel: enum(cash, card, wire), n: int?, note: text?))"
         sched: "list(record(date: date, amount: money))"
+        home: "record(city: text?, zip: int?)?"
     lists:
       claims: [保本, 保收益, 零风险, 稳赚不赔, guaranteed return, guarantee]
       names: [Boris Badenov, Natasha Fatale, 王敏]
@@ -57,7 +58,7 @@ struct RandomRulebooks {
 
   mutating func intExpr(_ depth: Int) -> String {
     if depth <= 0 || chance(35) {
-      return pick(["a.n", "a.m", "(a.m ?? 0)", pick(Self.ints), "count(a.tx)", "a.nums[0]", "a.tx[1].n", "length(a.name)", "age(a.born)"])
+      return pick(["a.n", "a.m", "(a.m ?? 0)", pick(Self.ints), "count(a.tx)", "sum(a.nums)", "a.nums[0]", "a.tx[1].n", "length(a.name)", "age(a.born)"])
     }
     let d = depth - 1
     switch int(16) {
@@ -118,7 +119,7 @@ struct RandomRulebooks {
     let leaf = pick([
       ".channel == cash", ".channel != wire", ".channel in [cash, card]", ".amount >= \(pick(Self.amounts))",
       ".amount between 45_000 CNY and 49_999.99 CNY", ".n > \(pick(Self.ints))", ".n is missing", ".note contains any claims",
-      ".at is present", ".amount > a.lim",
+      ".at is present", ".amount > a.lim", ".note == \"ABC-123\"", ".amount != 100 CNY",
     ])
     if depth > 0, chance(30) { return "\(leaf) \(pick(["and", "or"])) \(itemCondition(depth - 1))" }
     return leaf
@@ -148,7 +149,7 @@ struct RandomRulebooks {
   mutating func boolLeaf(_ depth: Int) -> String {
     let cmp = pick(["<", "<=", "==", "!=", ">", ">="])
     let d = max(depth - 1, 0)
-    switch int(40) {
+    switch int(41) {
     case 0: return "a.ok"
     case 1: return "a.flag"
     case 2, 3, 4: return "\(intExpr(d)) \(cmp) \(intExpr(d))"
@@ -191,6 +192,11 @@ struct RandomRulebooks {
     case 36: return chance(50) ? "count(cash) >= \(pick(["1", "2"]))" : "\(tableInt ?? "a.n") >= \(pick(["1", "2", "3"]))"
     case 37: return "a.nums contains \(pick(Self.ints))"
     case 38: return "(a.copy ?? \"\") + \"x\" == \"x\""
+    case 39:
+      return pick([
+        "a.name \(pick(["in", "not in"])) [\"王敏\", \"Boris Badenov\"]", "a.home.city == \"上海\"", "a.home.zip > \(pick(Self.ints))",
+        "a.home.city is missing", "a is present", "a.home is present",
+      ])
     default: return "(\(moneyExpr(d)) \(pick(["==", "<"])) \(moneyExpr(d)) or a.flag)"
     }
   }
@@ -438,6 +444,7 @@ struct RandomRulebooks {
       for _ in 0..<int(4) { sched.append(.record([dateFact(), money(pick(["-900 CNY", "-5000 CNY", "-10500 CNY", "100 CNY"]))])) }
     }
     fields.append(.list(sched))
+    fields.append(maybe(20) { g in .record([g.maybe(30) { .text($0.pick(["上海", "北京"])) }, g.maybe(30) { $0.number($0.pick(Self.ints)) }]) })  // home
     return [.record(fields)]
   }
 }

@@ -35,10 +35,6 @@ final class ReferenceInterpreter {
     var description: String { "\(rule): \(status.rawValue) message=\(message ?? "nil") reason=\(reason ?? "nil")" }
   }
 
-  /// Per rule, beside the result: the template facts that were missing and read anywhere in the
-  /// evaluation before this rule's decision was written (to recognise a known evaluator issue).
-  var missingReadAnywhere: [[String]] = []
-
   let book: CompiledRulebook
   private var facts: [Value] = []
   private var today = CivilDate(uncheckedDays: 0)
@@ -46,9 +42,8 @@ final class ReferenceInterpreter {
   private var frames: [Value] = []
   /// Failures met while evaluating the current rule (or message placeholder).
   private var failures: [(node: Int, error: ArithmeticError)] = []
-  /// Fact nodes read by the current rule, and by anything in this evaluation.
+  /// Fact nodes read by the current rule.
   private var readByRule: Set<Int> = []
-  private var readEver: Set<Int> = []
   private var patterns: [String: Result_<Pattern>] = [:]
   /// Which op kinds, builtins, hit policies and cell kinds evaluation reached (coverage).
   private(set) var reached: Set<String> = []
@@ -68,7 +63,6 @@ final class ReferenceInterpreter {
   func decide(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil) -> [Result] {
     self.facts = facts
     today = asOf
-    readEver = []
     let rules = book.rules
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     var statuses: [RuleStatus] = []
@@ -101,10 +95,8 @@ final class ReferenceInterpreter {
       }
     }
     var out: [Result] = []
-    missingReadAnywhere = []
     for (i, rule) in rules.enumerated() {
       var result = Result(rule: rule.id, status: statuses[i])
-      var anywhere: [String] = []
       switch statuses[i] {
       case .notApplicable:
         result.reason = notApplicableReason(rule, asOf: asOf, stage: stage, bookActive: bookActive)
@@ -112,7 +104,6 @@ final class ReferenceInterpreter {
         result.reason = "set aside by \(overriddenBy[i].map { rules[$0].id } ?? "?"), an exception that applies here"
       case .unknown:
         let missing = missingFacts(rule, read: ruleReads[i])
-        anywhere = missingFacts(rule, read: readEver)
         let failed = ruleFailures[i].map { $0.error.namesItsPlace ? $0.error.message : "\($0.error.message) in `\(book.sourceText(book.nodes[$0.node].span))`" }
         result.reason =
           failed.isEmpty
@@ -123,7 +114,6 @@ final class ReferenceInterpreter {
       case .passed:
         break
       }
-      missingReadAnywhere.append(anywhere)
       out.append(result)
     }
     return out
@@ -255,7 +245,6 @@ final class ReferenceInterpreter {
       return v
     case .fact(let root, let path):
       readByRule.insert(n)
-      readEver.insert(n)
       return readFact(root, path)
     case .today:
       return .date(today)

@@ -23,6 +23,16 @@ public enum Value: Sendable, Hashable {
     return false
   }
 
+  /// A text as one term, or the texts of a list: what `contains` and `near` look for. nil for
+  /// anything else.
+  var terms: [String]? {
+    switch self {
+    case .text(let t): [t]
+    case .list(let items): items.compactMap { if case .text(let t) = $0 { t } else { nil } }
+    default: nil
+    }
+  }
+
   var boolValue: Bool? {
     if case .bool(let b) = self { return b }
     return nil

@@ -1,0 +1,138 @@
+/// `where`, `any`/`all`/`none` over lists and over `window`/`per_day` groups. Traced or not, the
+/// same items are visited in the same order and the first deciding item ends a quantifier; a
+/// trace only records what happened (`observe`): each visited item's truth and the matches its
+/// body made, and the item that decided.
+extension Evaluator {
+  /// The body's truth for the item at `level`, recorded for the trace when tracing.
+  @inline(__always)
+  private func body(_ body: Int32, item: Int, loop node: Int) -> Truth {
+    guard recordWitnesses else { return truth(body) }
+    let start = state.pointee.matchLog.count
+    let t = truth(body)
+    state.pointee.loopItems[node, default: []].append(LoopItem(item: item, truth: t, matches: start..<state.pointee.matchLog.count))
+    return t
+  }
+
+  /// Runs `visit` with the loop item at `level` pointing at each item of `items` in turn (read
+  /// where it lies, never copied), restoring what the level held before: a loop met while
+  /// evaluating another loop's body at the same level (a definition's `where`, first needed
+  /// there) must leave that loop's item as it found it. `visit` returns false to stop.
+  @inline(__always)
+  private func forEach(_ items: [Value], at level: Int32, _ visit: (Int) -> Bool) {
+    let level = Int(level)
+    let enclosing = current[level]
+    defer { current[level] = enclosing }
+    items.withUnsafeBufferPointer { items in
+      guard let first = items.baseAddress else { return }
+      for i in 0..<items.count {
+        current[level] = first + i
+        if !visit(i) { return }
+      }
+    }
+  }
+
+  /// `xs where body`. Not knowing whether an item belongs makes the whole selection unknown, never smaller.
+  func filter(list: Int32, body: Int32, level: Int32, node: Int) -> Value {
+    guard case .list(let items) = eval(list) else { return .missing }
+    if recordWitnesses { state.pointee.loopItems[node] = [] }
+    var kept: [Value] = []
+    kept.reserveCapacity(items.count)
+    var unknown = false
+    forEach(items, at: level) { i in
+      switch self.body(body, item: i, loop: node) {
+      case .yes: kept.append(items[i])
+      case .no: break
+      case .unknown: unknown = true
+      }
+      return !unknown
+    }
+    return unknown ? .missing : .list(kept)
+  }
+
+  /// `any`/`all`/`none` over a list: `any` and `none` look for an item whose body is true, `all`
+  /// for one whose body is false; an unknown body leaves the answer unknown unless an item decides.
+  func quantify(_ q: Quantifier, list: Int32, body: Int32, level: Int32, node: Int) -> Truth {
+    guard case .list(let items) = eval(list) else { return .unknown }
+    let decisive: Truth = q == .all ? .no : .yes
+    var decided: Int?
+    var sawUnknown = false
+    forEach(items, at: level) { i in
+      let t = self.body(body, item: i, loop: node)
+      if t == decisive {
+        decided = i
+        return false
+      }
+      if t == .unknown { sawUnknown = true }
+      return true
+    }
+    if let decided {
+      if recordWitnesses { witnesses[node] = decided }
+      return Truth(q == .any)
+    }
+    return sawUnknown ? .unknown : Truth(q != .any)
+  }
+
+  /// `any`/`all`/`none` over the groups of `window`/`per_day` (node `grouping`): one group at a time
+  /// in one reused buffer, instead of every group as a list of its own. A trace records how many
+  /// groups there were and the one that decided.
+  func quantifyGroups(_ q: Quantifier, grouping: Int32, body: Int32, level: Int32, node: Int) -> Truth {
+    guard case .group(let perDay, let args, let count, let keyLevel) = instructions[Int(grouping)].step,
+      let groups = groups(perDay: perDay, args: args, count: count, level: keyLevel, node: Int(grouping))
+    else { return .unknown }
+    ran[Int(grouping)] = generation
+    if recordWitnesses { state.pointee.groupCounts[Int(grouping)] = groups.ranges.count }
+    let decisive: Truth = q == .all ? .no : .yes
+    let level = Int(level)
+    let enclosing = current[level]
+    var buffer: [Value] = []
+    swap(&buffer, &state.pointee.spareGroup)
+    defer {
+      current[level] = enclosing
+      recycle(groups)
+      buffer.removeAll(keepingCapacity: true)
+      swap(&buffer, &state.pointee.spareGroup)
+    }
+    var sawUnknown = false
+    for g in groups.ranges.indices {
+      buffer.removeAll(keepingCapacity: true)
+      groups.group(g, into: &buffer)
+      var group = Value.list(buffer)
+      let t = withUnsafePointer(to: &group) { item in
+        current[level] = item
+        return truth(body)
+      }
+      current[level] = enclosing
+      if t == decisive {
+        if recordWitnesses {
+          witnesses[node] = g
+          state.pointee.decidingGroups[node] = group
+        }
+        return Truth(q == .any)
+      }
+      // Let go of the group, so the buffer is refilled in place.
+      group = .missing
+      if t == .unknown { sawUnknown = true }
+    }
+    return sawUnknown ? .unknown : Truth(q != .any)
+  }
+
+  /// For a trace, once the decision is made: the items of a quantifier after the one that decided
+  /// it, so the trace can show every item that would have decided it too (every piece of copy that
+  /// makes a claim). Only for display: the value is already decided, and failures met here are
+  /// dropped. Only a quantifier outside any loop can be revisited (its list is in the memo).
+  func exploreRest(of node: Int) {
+    let ins = instructions[node]
+    guard case .quantify(_, let list, let body, let level) = ins.step, !ins.inLoop, let decided = witnesses[node],
+      case .list(let items)? = computedValue(Int(list))
+    else { return }
+    // Explored once, however many rules' traces show the quantifier.
+    let visited = state.pointee.loopItems[node]?.last?.item ?? decided
+    guard visited + 1 < items.count else { return }
+    let failuresBefore = failures.count
+    defer { if failures.count > failuresBefore { failures.removeLast(failures.count - failuresBefore) } }
+    forEach(items, at: level) { i in
+      if i > visited { _ = self.body(body, item: i, loop: node) }
+      return true
+    }
+  }
+}
