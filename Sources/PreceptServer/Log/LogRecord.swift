@@ -92,7 +92,7 @@ public struct CompactDecision: Sendable {
           else { return nil }
           let rule = book.rules[k]
           let owner = rule.owner ?? "unassigned"
-          worst[owner] = max(worst[owner] ?? .pass, CompactDecision.outcome(status, rule.severity))
+          worst[owner] = max(worst[owner] ?? .pass, Outcome(status, severity: rule.severity))
         }
       }
     }
@@ -105,22 +105,6 @@ public struct CompactDecision: Sendable {
     self.outcome = outcome
     byOwner = worst.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     json = .object(kept)
-  }
-
-  /// What a rule of `severity` that came to `status` contributes to the outcome (as the library
-  /// counts it: its severity when violated, at least review when unknown).
-  static func outcome(_ status: RuleStatus, _ severity: Severity) -> Outcome {
-    let own: Outcome = switch severity {
-    case .info: .info
-    case .warning: .warning
-    case .review: .review
-    case .block: .block
-    }
-    switch status {
-    case .violated: return own
-    case .unknown: return max(own, .review)
-    default: return .pass
-    }
   }
 }
 
