@@ -244,6 +244,33 @@ import Testing
     #expect(got == want)
   }
 
+  /// A failure met again in the same rule, through the memo, is met by the computation that
+  /// reads it: the next rule reading that computation from the memo gets the failure too. (It
+  /// used to be logged once per rule, so the second computation looked merely missing. Found by
+  /// the `evaluate` fuzz target.)
+  @Test func failureMetTwiceInOneRule() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: FIRST, severity: block, cite: x, require: 'a.amt / a.lim > 1 and (a.amt / a.lim) * 2 > 1' }
+        - { id: SECOND, severity: block, cite: x, require: '(a.amt / a.lim) * 2 < 5' }
+      """, Self.facts(xs: [], ys: [], lim: "0 CNY"))
+    #expect(want.map(\.reason) == Array(repeating: "division by zero in `a.amt / a.lim`", count: 2))
+    #expect(got == want)
+  }
+
+  /// A message placeholder that reads a failure another placeholder met first shows the error,
+  /// not `missing`. (Found by the `evaluate` fuzz target.)
+  @Test func placeholderAfterAPlaceholderThatFailed() throws {
+    let (got, want) = try Self.both(
+      """
+      rules:
+        - { id: SAYS, severity: block, cite: x, forbid: 'true', message: 'ratio {a.amt / a.lim}, over one {a.amt / a.lim > 1}' }
+      """, Self.facts(xs: [], ys: [], lim: "0 CNY"))
+    #expect(want.first?.message == "ratio (error: division by zero), over one (error: division by zero)")
+    #expect(got == want)
+  }
+
   /// A failure inside a loop body is named once, not once per item.
   @Test func failureInALoopBody() throws {
     let (got, want) = try Self.both(

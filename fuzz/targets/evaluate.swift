@@ -245,10 +245,6 @@ extension Array {
   fileprivate func randomElementUsing(_ c: inout Choices) -> Element? { isEmpty ? nil : self[c.below(count)] }
 }
 
-/// Where the reference interpreter (Tests/PreceptTests/Reference/, being written on another
-/// branch) plugs in: evaluate `rulebook` on `facts` with it and require the statuses, messages
-/// and reasons of `decision` (`Fuzz.summary`). Until it lands, traced against untraced
-/// evaluation and the two doors are the oracle.
 /// The oracle: the reference interpreter of the tests (Tests/PreceptTests/Reference), a plain
 /// tree-walker over the rule graph, must give every rule the same status, message and reason.
 private func compareWithReference(_ book: CompiledRulebook, _ values: [Value], stage: Stage?, rulebook: String, facts: String, decision: Decision) {

@@ -25,7 +25,7 @@ extension Evaluator {
           if !state.pointee.failures.isEmpty, status == .unknown {
             if !anyFailures { clearRuleFailures() }
             anyFailures = true
-            ruleFailures[i] = failures
+            ruleFailures[i] = Self.unique(failures[...])
           }
           out[i] = status
         }

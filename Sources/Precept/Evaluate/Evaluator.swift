@@ -58,7 +58,10 @@ public final class Evaluator {
     var hadFailures = false
     var facts: [Value] = []
     var today = CivilDate(uncheckedDays: 0)
-    /// Failures met while evaluating the current rule: node and reason.
+    /// Failures met while evaluating the current rule, in order: node and reason. A failure is
+    /// logged each time it is met (a memoized node's each time it is read), so that any
+    /// computation can tell whether it met one by the log's growth. `Evaluator.unique` gives
+    /// each failure once, for a rule's reason and a memoized node's list.
     var failures: [(node: Int, error: ArithmeticError)] = []
     /// The failures met while computing each memoized node that met any (`failedAt`), so a rule
     /// that reads the node from the memo later gets them too, with their own reasons.
@@ -365,16 +368,30 @@ public final class Evaluator {
 
   func fail(_ node: Int, _ error: ArithmeticError) -> Value {
     failedAt[node] = generation
-    // The same failure met again (a loop body, item after item) is reported once.
-    if !failures.contains(where: { $0.node == node && $0.error == error }) { failures.append((node, error)) }
+    logFailure((node, error))
     return .missing
   }
 
-  /// A memoized node is read: the failures met while computing it are this rule's too.
+  /// A memoized node is read: the failures met while computing it are met again, by whatever
+  /// reads it (this rule, or a computation that must know it failed).
   private func noteFailure(_ node: Int) {
-    for f in state.pointee.memoFailures[node] ?? [] where !failures.contains(where: { $0.node == f.node && $0.error == f.error }) {
-      failures.append(f)
-    }
+    for f in state.pointee.memoFailures[node] ?? [] { logFailure(f) }
+  }
+
+  /// Logs a failure met. Every meeting is logged, even of a failure logged before: whether a
+  /// computation met one is told by the log's growth while it ran, and a failure already logged
+  /// for an earlier computation is this one's too. (The log grows with the work done: a loop
+  /// whose body fails logs once per item.)
+  @inline(__always)
+  private func logFailure(_ f: (node: Int, error: ArithmeticError)) {
+    failures.append(f)
+  }
+
+  /// Each failure of `log` once, in the order first met.
+  static func unique(_ log: ArraySlice<(node: Int, error: ArithmeticError)>) -> [(node: Int, error: ArithmeticError)] {
+    var out: [(node: Int, error: ArithmeticError)] = []
+    for f in log where !out.contains(where: { $0.node == f.node && $0.error == f.error }) { out.append(f) }
+    return out
   }
 
   /// A node's value is memoized: if computing it met failures, keep them with it.
@@ -383,7 +400,7 @@ public final class Evaluator {
     stamps[k] = generation
     if state.pointee.failures.count > before {
       failedAt[k] = generation
-      state.pointee.memoFailures[k] = Array(state.pointee.failures[before...])
+      state.pointee.memoFailures[k] = Self.unique(state.pointee.failures[before...])
     }
   }
 
