@@ -44,6 +44,9 @@ paths:
             LoggedDecision:
               operationId: getDecision
               parameters: { id: "$response.body#/decision_id" }
+            LoggedDecisionPage:
+              operationId: getDecisionPage
+              parameters: { id: "$response.body#/decision_id" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "413": { $ref: "#/components/responses/TooLarge" }
@@ -125,7 +128,11 @@ paths:
         the digest that decided and gives the logged results again; otherwise what the log holds (each
         rule's status and message), the page saying why.
       parameters:
-        - { name: id, in: path, required: true, schema: { type: string }, description: "A ULID, as decision_id gave it." }
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$" }
+          description: "A ULID, as decision_id gave it (another id is 400)."
       responses:
         "200":
           description: One self-contained HTML page (inline style, a Content-Security-Policy that fetches nothing).
