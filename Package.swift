@@ -38,6 +38,7 @@ let package = Package(
       name: "PreceptServer",
       dependencies: [
         "Precept",
+        "PreceptReport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "GRDB", package: "GRDB.swift"),
@@ -83,7 +84,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PreceptServerTests",
-      dependencies: ["Precept", "PreceptServer", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+      dependencies: ["Precept", "PreceptServer", "PreceptReport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
     .testTarget(

@@ -14,11 +14,15 @@ public struct ClaimTerms: Sendable {
   public init(terms: [String: [String: [String]]] = [:]) { self.terms = terms }
 
   /// The terms of every decided rule that matches words, its lists looked up in the rulebooks as
-  /// read (`Project.load` with the paths the decisions were loaded from).
+  /// read (`Project.load` with the paths the decisions were loaded from). A rulebook whose files
+  /// changed since it decided (another digest) gives no terms: its lists may say something else now.
   public static func resolve(_ project: Project, for decisions: [Decision]) -> ClaimTerms {
     var out: [String: [String: [String]]] = [:]
     for d in decisions {
-      guard let unit = project.units.first(where: { $0.rulebook.id.value == d.rulebook.id }) else { continue }
+      guard let u = project.units.indices.first(where: { project.units[$0].rulebook.id.value == d.rulebook.id }),
+        project.digest(of: u) == d.rulebook.digest
+      else { continue }
+      let unit = project.units[u]
       for r in d.results {
         let text = r.rule.conditionText
         var words: [String] = []

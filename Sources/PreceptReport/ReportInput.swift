@@ -1,10 +1,22 @@
 import Precept
 
 /// What a review report is made from: the decisions, and what is known about the facts they were
-/// made on. A server renders a logged decision with the same input (facts may be absent there).
+/// made on. A server renders a logged decision with the same input: facts may be absent there,
+/// some decisions known only as recorded, and the page says which.
 public struct ReportInput: Sendable {
   /// One decision per rulebook that applied, in the order decided.
   public var decisions: [Decision]
+  /// Decisions known only from a log's record, their rulebook no longer loaded as it decided:
+  /// shown after `decisions` with the statuses and messages recorded.
+  public var recorded: [RecordedDecision] = []
+  /// Each department's verdict as the log recorded it, over every decision: what the sign-off
+  /// sheet shows when `recorded` leaves some rules' owners unknown.
+  public var recordedByOwner: [(name: String, outcome: Outcome)]?
+  /// What the page shows and why, said under the verdict ("decided again from the logged facts",
+  /// "facts not logged").
+  public var notices: [String] = []
+  /// More lines for the header, label and value (a logged decision's id, time and client).
+  public var details: [(label: String, value: String)] = []
   /// Rulebooks that did not apply, with the fact roots the facts lack.
   public var notApplicable: [(rulebook: String, missingRoots: [String])]
   /// The facts as given, as JSON (`FactsTree.json(_:)` converts a YAML dossier); nil when not kept.

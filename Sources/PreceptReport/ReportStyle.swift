@@ -4,8 +4,9 @@ enum Page {
   /// The policy: nothing from anywhere; only the page's own inline style and script.
   static let policy = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 
-  /// A whole document around `body`; `title` is already escaped.
-  static func document(title: String, body: String) -> String {
+  /// A whole document around `body`; `title` is already escaped. `script: false` leaves out the
+  /// script (a page with no traces to expand).
+  static func document(title: String, body: String, script withScript: Bool = true) -> String {
     """
     <!DOCTYPE html>
     <html lang="zh-Hans">
@@ -19,9 +20,7 @@ enum Page {
     \(css)</style>
     </head>
     <body>
-    \(body)<script>
-    \(script)</script>
-    </body>
+    \(body)\(withScript ? "<script>\n\(script)</script>\n" : "")</body>
     </html>
 
     """
@@ -76,6 +75,9 @@ enum Page {
     .badge.pass { color: var(--pass); background: var(--pass-bg); border-color: var(--pass); }
     .status-unknown { font-size: 11px; font-weight: 700; text-transform: uppercase; color: var(--review);
       border: 1px dashed var(--review); border-radius: 10px; padding: 0 6px; }
+    .status-violated { font-size: 11px; font-weight: 700; text-transform: uppercase; color: var(--block);
+      border: 1px solid var(--block); border-radius: 10px; padding: 0 6px; }
+    .notice { border-left: 4px solid var(--info); background: var(--info-bg); padding: 6px 10px; margin: 6px 0; }
     header.report { border-bottom: 3px solid var(--ink); padding-bottom: 12px; }
     .verdict { display: flex; align-items: center; gap: 14px; margin: 12px 0; font-size: 16px; }
     .verdict .badge { font-size: 18px; padding: 4px 18px; border-radius: 14px; }
@@ -83,6 +85,8 @@ enum Page {
     dl.facts dt { color: var(--muted); }
     dl.facts dd { margin: 0; overflow-wrap: anywhere; }
     .toolbar { margin: 10px 0 0; }
+    form.filters { margin: 10px 0 0; }
+    form.filters select, form.filters button { font: inherit; font-size: 13px; margin-right: 6px; }
     .toolbar button { font: inherit; font-size: 12px; padding: 2px 10px; margin-right: 6px; cursor: pointer; }
     .copy { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 15px; }
     mark { background: #ffd3cf; color: #7a0d05; border-bottom: 2px solid var(--block); padding: 0 1px; }

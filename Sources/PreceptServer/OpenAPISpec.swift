@@ -9,8 +9,10 @@ info:
   description: >-
     `precept serve`: decisions over HTTP, each recorded in a tamper-evident, hash-chained decision
     log before it is given. Every failure is a JSON `{"errors": [...]}` (4xx for bad input; 503
-    when the log cannot be written or read). Served at /openapi.yaml; the server holds a copy of
-    this file (Sources/PreceptServer/OpenAPISpec.swift) that a test keeps identical. See docs/serve.md.
+    when the log cannot be written or read); on the two HTML pages (/ and
+    /v1/decisions/{id}.html), a request that accepts text/html gets the failure as a page instead.
+    Served at /openapi.yaml; the server holds a copy of this file
+    (Sources/PreceptServer/OpenAPISpec.swift) that a test keeps identical. See docs/serve.md.
 servers:
   - url: http://127.0.0.1:8080
 security:
@@ -41,6 +43,9 @@ paths:
           links:
             LoggedDecision:
               operationId: getDecision
+              parameters: { id: "$response.body#/decision_id" }
+            LoggedDecisionPage:
+              operationId: getDecisionPage
               parameters: { id: "$response.body#/decision_id" }
         "400": { $ref: "#/components/responses/BadRequest" }
         "401": { $ref: "#/components/responses/Unauthorized" }
@@ -114,6 +119,53 @@ paths:
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
         "503": { $ref: "#/components/responses/LogUnavailable" }
+  /v1/decisions/{id}.html:
+    get:
+      operationId: getDecisionPage
+      summary: >-
+        The logged decision's review page, with the template of `precept check --format html`: decided
+        again (traces, facts, marked copy) when the log holds the facts and the rulebook is loaded with
+        the digest that decided and gives the logged results again; otherwise what the log holds (each
+        rule's status and message), the page saying why.
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: { type: string, pattern: "^[0-7][0-9A-HJKMNP-TV-Za-hjkmnp-tv-z]{25}$" }
+          description: "A ULID, as decision_id gave it (another id is 400)."
+      responses:
+        "200":
+          description: One self-contained HTML page (inline style, a Content-Security-Policy that fetches nothing).
+          content:
+            text/html:
+              schema: { type: string }
+        "400": { $ref: "#/components/responses/PageFailure" }
+        "401": { $ref: "#/components/responses/PageFailure" }
+        "404": { $ref: "#/components/responses/PageFailure" }
+        "503": { $ref: "#/components/responses/PageFailure" }
+  /:
+    get:
+      operationId: decisionsPage
+      summary: >-
+        The logged decisions as an HTML page, newest first, each linking to its review page; filters
+        and pages as /v1/decisions (an empty value means any). A client sees only its own unless its
+        token is admin.
+      parameters:
+        - { name: rulebook, in: query, schema: { type: string }, description: "Only rows where this rulebook applied." }
+        - { name: outcome, in: query, schema: { type: string, enum: ["", pass, info, warning, review, block] }, description: "The row's overall outcome." }
+        - { name: since, in: query, schema: { type: string, format: date-time }, description: "RFC 3339; received_at at or after." }
+        - { name: until, in: query, schema: { type: string, format: date-time }, description: "RFC 3339; received_at at or before." }
+        - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000, default: 50 } }
+        - { name: cursor, in: query, schema: { type: string }, description: "From the page's link to older decisions." }
+      responses:
+        "200":
+          description: One self-contained HTML page.
+          content:
+            text/html:
+              schema: { type: string }
+        "400": { $ref: "#/components/responses/PageFailure" }
+        "401": { $ref: "#/components/responses/PageFailure" }
+        "503": { $ref: "#/components/responses/PageFailure" }
   /v1/rulebooks:
     get:
       summary: The rulebooks loaded.
@@ -240,6 +292,13 @@ components:
     NoRulebookApplies:
       description: No rulebook applies to the facts (error P0005, naming the roots expected).
       content: { application/json: { schema: { $ref: "#/components/schemas/Errors" } } }
+    PageFailure:
+      description: >-
+        As on the other routes (bad parameter or id 400, no token 401, no such decision or not this
+        client's 404, log unavailable 503): JSON, or a page when the request accepts text/html.
+      content:
+        application/json: { schema: { $ref: "#/components/schemas/Errors" } }
+        text/html: { schema: { type: string } }
     LogUnavailable:
       description: The decision log cannot be written or read; no decision is given that was not recorded.
       content: { application/json: { schema: { $ref: "#/components/schemas/Errors" } } }

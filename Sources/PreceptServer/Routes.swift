@@ -2,11 +2,13 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Precept
+import PreceptReport
 
 /// The service's HTTP routes: one table of paths and methods, so an unknown path is a 404 and a
 /// known path with the wrong method a 405 (with `Allow`). Authentication, limits, metrics and
 /// errors are handled here once; every failure is a JSON `{"errors": [...]}` with a 4xx status
-/// (503 when the log cannot be written), never a 500 for bad input.
+/// (503 when the log cannot be written), never a 500 for bad input — or, for a browser (`Accept:
+/// text/html`) on an HTML page's route, the same status with a page saying the same.
 struct Routes: HTTPResponder {
   typealias Context = BasicRequestContext
   let service: DecisionService
@@ -21,6 +23,7 @@ struct Routes: HTTPResponder {
   }
 
   static let routes: [Route] = [
+    Route(template: "/", method: .get, access: .client, query: ["rulebook", "outcome", "since", "until", "limit", "cursor"]),
     Route(template: "/healthz", method: .get, access: .open, query: []),
     Route(template: "/readyz", method: .get, access: .open, query: []),
     Route(template: "/metrics", method: .get, access: .open, query: []),
@@ -30,16 +33,21 @@ struct Routes: HTTPResponder {
     Route(template: "/v1/eval", method: .post, access: .client, query: ["as_of", "stage"]),
     Route(template: "/v1/decisions", method: .get, access: .client, query: ["rulebook", "outcome", "since", "until", "limit", "cursor"]),
     Route(template: "/v1/decisions/{id}", method: .get, access: .client, query: []),
+    Route(template: "/v1/decisions/{id}.html", method: .get, access: .client, query: []),
     Route(template: "/v1/rulebooks", method: .get, access: .client, query: []),
     Route(template: "/v1/admin/reload", method: .post, access: .admin, query: []),
   ]
 
-  /// The route template a path matches (`/v1/decisions/{id}` with its id), if any.
+  /// The routes that answer with an HTML page.
+  static let pages: Set<String> = ["/", "/v1/decisions/{id}.html"]
+
+  /// The route template a path matches (`/v1/decisions/{id}` or `/v1/decisions/{id}.html` with its id), if any.
   static func match(_ path: String) -> (template: String, id: String?)? {
     if routes.contains(where: { $0.template == path }) { return (path, nil) }
     let prefix = "/v1/decisions/"
     if path.hasPrefix(prefix) {
       let id = String(path.dropFirst(prefix.count))
+      if id.count > 5, id.hasSuffix(".html"), !id.contains("/") { return ("/v1/decisions/{id}.html", String(id.dropLast(5))) }
       if !id.isEmpty, !id.contains("/") { return ("/v1/decisions/{id}", id) }
     }
     return nil
@@ -49,16 +57,18 @@ struct Routes: HTTPResponder {
     let clock = ContinuousClock()
     let start = clock.now
     let matched = Self.match(request.uri.path)
+    // A browser asking for a page is answered with a page, failures too.
+    let page = matched.map { Self.pages.contains($0.template) } == true && request.headers[.accept]?.contains("text/html") == true
     let response: Response
     do {
       response = try await route(request, matched)
     } catch let e as APIError {
-      response = Self.failure(e)
+      response = Self.failure(e, page: page)
     } catch {
       // Reading the body failed or was too large; nothing else throws here.
       response = error is NIOTooManyBytesError
         ? Self.failure(APIError(413, "the body is larger than --max-body (\(service.options.maxBody) bytes)"))
-        : Self.failure(APIError(400, "the request could not be read: \(error)"))
+        : Self.failure(APIError(400, "the request could not be read: \(error)"), page: page)
     }
     service.metrics.request(route: matched?.template ?? "unmatched", status: Int(response.status.code), duration: start.duration(to: clock.now))
     return response
@@ -86,6 +96,8 @@ struct Routes: HTTPResponder {
     case "/openapi.yaml":
       return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPISpec.text)))
     case "/login": return try login(query)
+    case "/": return try await index(query, client)
+    case "/v1/decisions/{id}.html": return try await decisionPage(id ?? "", client)
     case "/v1/check": return try await check(request, query, client)
     case "/v1/eval": return try eval(request, query, client)
     case "/v1/decisions": return try await list(query, client)
@@ -169,6 +181,12 @@ struct Routes: HTTPResponder {
   }
 
   private func list(_ query: [String: String], _ client: Client) async throws -> Response {
+    let (rows, next) = try await service.decisions(try Self.logQuery(query), client: client)
+    return Self.json(200, .object([("decisions", .array(rows.map(\.json))), ("next_cursor", next.map { .string($0) } ?? .null)]))
+  }
+
+  /// The filters and page of `/v1/decisions` (and of `/`), checked.
+  static func logQuery(_ query: [String: String]) throws(APIError) -> LogQuery {
     var q = LogQuery()
     q.rulebook = query["rulebook"]
     if let o = query["outcome"] {
@@ -189,8 +207,7 @@ struct Routes: HTTPResponder {
       guard ULID(c) != nil else { throw APIError(400, "cursor `\(c)` is not a cursor this service gave") }
       q.before = c.uppercased()
     }
-    let (rows, next) = try await service.decisions(q, client: client)
-    return Self.json(200, .object([("decisions", .array(rows.map(\.json))), ("next_cursor", next.map { .string($0) } ?? .null)]))
+    return q
   }
 
   private func reload() -> Response {
@@ -256,9 +273,16 @@ struct Routes: HTTPResponder {
     return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 
-  static func failure(_ e: APIError) -> Response {
-    var r = Response(status: .init(code: e.status), headers: [.contentType: "application/json"],
-                     body: .init(byteBuffer: ByteBuffer(string: e.body + "\n")))
+  static func failure(_ e: APIError, page: Bool = false) -> Response {
+    var r: Response
+    if page {
+      let messages = e.errors.compactMap { DecisionPage.string($0, "message") }
+      let hint = e.status == 401 ? "Log in once with /login?token=YOUR_TOKEN: it sets a cookie that these pages accept in place of the Authorization header." : nil
+      r = html(e.status, MessagePage.html(title: "\(e.status) \(reason(e.status))", messages: messages, hint: hint))
+    } else {
+      r = Response(status: .init(code: e.status), headers: [.contentType: "application/json"],
+                   body: .init(byteBuffer: ByteBuffer(string: e.body + "\n")))
+    }
     if e.status == 401 { r.headers[.wwwAuthenticate] = #"Bearer realm="precept""# }
     return r
   }

@@ -179,6 +179,23 @@ public struct Decision: Sendable {
     waiverFindings = d.waiverFindings
   }
 
+  /// A decision as a log recorded it: each rule's status and message (and, where given, the
+  /// reason to show for it), under the very rulebook that made it — no traces, missing facts or
+  /// fixes. Nil unless `recorded` names every rule of `rulebook` once, in its order.
+  public init?(
+    rulebook: CompiledRulebook, asOf: CivilDate, stage: Stage?,
+    recorded: [(rule: String, status: RuleStatus, message: String?, reason: String?)]
+  ) {
+    guard recorded.count == rulebook.rules.count else { return nil }
+    var results: [RuleResult] = []
+    for (rule, r) in zip(rulebook.rules, recorded) {
+      guard rule.id == r.rule else { return nil }
+      results.append(RuleResult(
+        rule: rule, status: r.status, message: r.message, reason: r.reason, overriddenBy: nil, missing: [], trace: nil, whenTrace: nil))
+    }
+    self.init(rulebook: rulebook, asOf: asOf, stage: stage, results: results)
+  }
+
   init(rulebook: CompiledRulebook, asOf: CivilDate, stage: Stage?, results: [RuleResult]) {
     self.rulebook = rulebook
     self.asOf = asOf
