@@ -20,7 +20,7 @@ public struct ClaimTerms: Sendable {
     var out: [String: [String: [String]]] = [:]
     for d in decisions {
       guard let u = project.units.indices.first(where: { project.units[$0].rulebook.id.value == d.rulebook.id }),
-        project.digest(of: u) == d.rulebook.digest
+        CompiledRulebook.digest(of: project, unit: u) == d.rulebook.digest
       else { continue }
       let unit = project.units[u]
       for r in d.results {

@@ -13,21 +13,24 @@ extension Evaluator {
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     statuses.withUnsafeMutableBufferPointer { out in
       plan.withUnsafeBufferPointer { plan in
+        // A rulebook not yet in force applies to nothing.
+        guard bookActive else {
+          for i in 0..<plan.count { out[i] = .notApplicable }
+          return
+        }
         for i in 0..<plan.count {
-          if !state.pointee.failures.isEmpty { state.pointee.failures.removeAll(keepingCapacity: true) }
-          let p = plan[i]
-          let status: RuleStatus
-          if !bookActive || (p.hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: bookActive)) {
-            status = .notApplicable
-          } else {
-            status = verdict(p)
-          }
-          if !state.pointee.failures.isEmpty, status == .unknown {
-            if !anyFailures { clearRuleFailures() }
-            anyFailures = true
-            ruleFailures[i] = Self.unique(failures[...])
-          }
+          let status = plan[i].hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: true)
+            ? .notApplicable : verdict(plan[i])
           out[i] = status
+          // The failures the rule met, kept when they leave it unknown; the log starts empty for the next.
+          if !state.pointee.failures.isEmpty {
+            if status == .unknown {
+              if !anyFailures { clearRuleFailures() }
+              anyFailures = true
+              ruleFailures[i] = Self.unique(failures[...])
+            }
+            state.pointee.failures.removeAll(keepingCapacity: true)
+          }
         }
       }
     }
@@ -62,6 +65,7 @@ extension Evaluator {
     for i in ruleFailures.indices where !ruleFailures[i].isEmpty { ruleFailures[i].removeAll() }
   }
 
+  @inline(__always)
   private func verdict(_ p: RulePlan) -> RuleStatus {
     if p.when >= 0 {
       switch truth(p.when) {
@@ -70,11 +74,10 @@ extension Evaluator {
       case .unknown: return .unknown
       }
     }
-    guard let holds = truth(p.condition).bool else { return .unknown }
-    switch p.verb {
-    case .require: return holds ? .passed : .violated
-    case .forbid, .flag: return holds ? .violated : .passed
-    }
+    let holds = truth(p.condition)
+    if holds == .unknown { return .unknown }
+    // `require` passes when its condition holds; `forbid` and `flag` when it does not.
+    return (holds == .yes) == (p.verb == .require) ? .passed : .violated
   }
 
   func inForce(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> Bool {

@@ -143,3 +143,9 @@ struct TraceTemplate: Sendable {
   var matchNodes: [Int] = []
   var children: [TraceTemplate]
 }
+
+extension CompiledRulebook {
+  /// The digest a rulebook compiled from `project`'s unit `unit` would carry (`digest`): whether
+  /// the files read now are the ones a decision was made under.
+  public static func digest(of project: Project, unit: Int) -> String { Digest.sources(project, unit: unit) }
+}

@@ -26,10 +26,6 @@ public struct Project: Sendable {
     files[span.file]?.text(span.start.offset, span.end.offset) ?? ""
   }
 
-  /// The digest a rulebook compiled from unit `unit` carries (`CompiledRulebook.digest`): whether
-  /// the files read now are the ones a decision was made under.
-  public func digest(of unit: Int) -> String { Digest.sources(self, unit: unit) }
-
   /// Paths that could not be read at all (exit code 2).
   public var unreadable: [DiskError] = []
   /// Entries a directory scan passed over, with why: links that lead outside the root, and links
