@@ -12,6 +12,16 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // The decision service (`precept serve`, target PreceptServer); the core library needs none of these.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.20.0"),
   ],
   targets: [
     .systemLibrary(
@@ -22,6 +32,23 @@ let package = Package(
     .target(
       name: "Precept",
       dependencies: ["CLibYAML"],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .target(
+      name: "PreceptServer",
+      dependencies: [
+        "Precept",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+      ],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
     // The HTML review reports: apart from the core library, so embedding Precept stays light.
@@ -42,7 +69,9 @@ let package = Package(
         "Precept",
         "PreceptReport",
         "PreceptLSP",
+        "PreceptServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
@@ -50,6 +79,11 @@ let package = Package(
       name: "PreceptTests",
       dependencies: ["Precept"],
       resources: [.copy("Cases")],
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
+    .testTarget(
+      name: "PreceptServerTests",
+      dependencies: ["Precept", "PreceptServer", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
     .testTarget(

@@ -10,7 +10,7 @@ struct PreceptCommand: ParsableCommand {
     version: PreceptInfo.version,
     subcommands: [
       LintCommand.self, CheckCommand.self, TraceCommand.self, EvalCommand.self, TestCommand.self, GraphCommand.self, DiffCommand.self,
-      FmtCommand.self, LSPCommand.self,
+      FmtCommand.self, LSPCommand.self, ServeCommand.self, LogCommand.self, TokenCommand.self,
     ]
   )
 

@@ -12,19 +12,7 @@ public struct LineIndex: Sendable {
   /// The index of `scalars`.
   public init(_ scalars: [Unicode.Scalar]) {
     self.scalars = scalars
-    var starts = [0]
-    var i = 0
-    while i < scalars.count {
-      let s = scalars[i]
-      i += 1
-      if s == "\r" {
-        if i < scalars.count, scalars[i] == "\n" { i += 1 }
-        starts.append(i)
-      } else if s == "\n" {
-        starts.append(i)
-      }
-    }
-    lineStarts = starts
+    lineStarts = SourceFile.lineStarts(scalars) { $0 == "\n" || $0 == "\r" }
   }
 
   /// The 0-based line and UTF-16 character of a scalar offset (clamped to the text).

@@ -40,7 +40,7 @@ public enum Outcome: String, Sendable, Hashable, Codable, CaseIterable, Comparab
 
   /// What a rule of `severity` that came to `status` contributes: its severity when violated, at
   /// least `review` when unknown (someone must look), nothing otherwise.
-  init(_ status: RuleStatus, severity: Severity) {
+  public init(_ status: RuleStatus, severity: Severity) {
     switch status {
     case .violated: self = Outcome(severity)
     case .unknown: self = Swift.max(Outcome(severity), .review)

@@ -106,6 +106,13 @@ public final class SourceFile: Sendable {
     self.path = path
     self.scalars = scalars
     self.utf8 = utf8
+    self.lineStarts = SourceFile.lineStarts(scalars, breaksAt: SourceFile.isLineBreak)
+  }
+
+  /// The scalar offset where each line of `scalars` starts: after each scalar `isBreak` accepts,
+  /// CR LF counting as one break. Files break lines as libyaml does (`isLineBreak`); the language
+  /// server as the protocol does (LF, CR LF, CR).
+  public static func lineStarts(_ scalars: [Unicode.Scalar], breaksAt isBreak: (Unicode.Scalar) -> Bool) -> [Int] {
     var starts = [0]
     var i = 0
     while i < scalars.count {
@@ -114,11 +121,11 @@ public final class SourceFile: Sendable {
       if s == "\r" {
         if i < scalars.count, scalars[i] == "\n" { i += 1 }
         starts.append(i)
-      } else if SourceFile.isLineBreak(s) {
+      } else if isBreak(s) {
         starts.append(i)
       }
     }
-    self.lineStarts = starts
+    return starts
   }
 
   /// The line breaks libyaml counts: LF, CR (CRLF is one break), NEL, LINE and PARAGRAPH SEPARATOR.

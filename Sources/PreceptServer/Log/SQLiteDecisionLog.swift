@@ -1,0 +1,130 @@
+import GRDB
+import Precept
+
+/// The decision log in an SQLite file (GRDB): WAL with `synchronous=FULL`, so a commit is on disk
+/// when it returns; writes begin IMMEDIATE, so processes sharing the file append one at a time and
+/// the chain never forks. Triggers refuse UPDATE and DELETE.
+public final class SQLiteDecisionLog: DecisionLog {
+  let pool: DatabasePool
+
+  public init(path: String) throws {
+    var config = Configuration()
+    config.busyMode = .timeout(10)
+    do {
+      pool = try DatabasePool(path: path, configuration: config)
+      // On the pool's one writer connection, after GRDB's own setup (which sets NORMAL for WAL):
+      // a commit then syncs the WAL before it returns.
+      try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+      try Self.migrator.migrate(pool)
+    } catch {
+      throw LogError("cannot open the decision log sqlite:\(path): \(error)")
+    }
+  }
+
+  /// Versioned schema changes, applied in order on open.
+  static var migrator: DatabaseMigrator {
+    var m = DatabaseMigrator()
+    m.registerMigration("v1: decisions") { db in
+      try db.execute(sql: """
+        CREATE TABLE decisions (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          id TEXT NOT NULL UNIQUE,
+          received_at TEXT NOT NULL,
+          as_of TEXT NOT NULL,
+          stage TEXT,
+          client TEXT NOT NULL,
+          rulebooks TEXT NOT NULL,
+          facts_digest TEXT,
+          facts TEXT,
+          outcome TEXT NOT NULL,
+          by_owner TEXT NOT NULL,
+          results TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          hash TEXT NOT NULL
+        );
+        CREATE INDEX decisions_received_at ON decisions(received_at);
+        CREATE INDEX decisions_client ON decisions(client, id);
+        CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions
+          BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+        CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions
+          BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
+        """)
+    }
+    return m
+  }
+
+  static let columns = "id, received_at, as_of, stage, client, rulebooks, facts_digest, facts, outcome, by_owner, results, prev_hash, hash"
+
+  public func append(_ entries: [LogEntry]) async throws -> [LoggedDecision] {
+    try await pool.writeWithoutTransaction { db in
+      var rows: [LoggedDecision] = []
+      try db.inTransaction(.immediate) {
+        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM decisions ORDER BY seq DESC LIMIT 1")
+        var prev: String = last?["hash"] ?? LoggedDecision.genesis
+        var lastID = (last?["id"] as String?).flatMap(ULID.init)
+        let now = Timestamp.now()
+        for entry in entries {
+          let id = ULID.next(after: lastID, now: now)
+          let row = LoggedDecision(entry: entry, id: id.description, receivedAt: Timestamp.text(entry.receivedAt), prevHash: prev)
+          try db.execute(
+            sql: "INSERT INTO decisions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [row.id, row.receivedAt, row.asOf, row.stage, row.client, row.rulebooks, row.factsDigest, row.facts,
+                        row.outcome, row.byOwner, row.results, row.prevHash, row.hash])
+          rows.append(row)
+          prev = row.hash
+          lastID = id
+        }
+        return .commit
+      }
+      return rows
+    }
+  }
+
+  static func decode(_ r: Row) -> LoggedDecision {
+    LoggedDecision(
+      id: r["id"], receivedAt: r["received_at"], asOf: r["as_of"], stage: r["stage"], client: r["client"], rulebooks: r["rulebooks"],
+      factsDigest: r["facts_digest"], facts: r["facts"], outcome: r["outcome"], byOwner: r["by_owner"], results: r["results"],
+      prevHash: r["prev_hash"], hash: r["hash"])
+  }
+
+  public func decision(id: String) async throws -> LoggedDecision? {
+    try await pool.read { db in
+      try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM decisions WHERE id = ?", arguments: [id]).map(Self.decode)
+    }
+  }
+
+  public func decisions(_ q: LogQuery) async throws -> [LoggedDecision] {
+    var conditions: [String] = []
+    var arguments: [(any DatabaseValueConvertible)?] = []
+    if let r = q.rulebook {
+      conditions.append("EXISTS (SELECT 1 FROM json_each(decisions.rulebooks) WHERE json_extract(value, '$.id') = ?)")
+      arguments.append(r)
+    }
+    if let o = q.outcome { conditions.append("outcome = ?"); arguments.append(o) }
+    if let s = q.since { conditions.append("received_at >= ?"); arguments.append(s) }
+    if let u = q.until { conditions.append("received_at <= ?"); arguments.append(u) }
+    if let c = q.client { conditions.append("client = ?"); arguments.append(c) }
+    if let b = q.before { conditions.append("id < ?"); arguments.append(b) }
+    let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+    let sql = "SELECT \(Self.columns) FROM decisions\(whereClause) ORDER BY id DESC LIMIT \(max(0, q.limit))"
+    let args = StatementArguments(arguments)
+    return try await pool.read { db in try Row.fetchAll(db, sql: sql, arguments: args).map(Self.decode) }
+  }
+
+  public func chain(after: Int64, limit: Int) async throws -> [(position: Int64, row: LoggedDecision)] {
+    try await pool.read { db in
+      try Row.fetchAll(db, sql: "SELECT seq, \(Self.columns) FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit])
+        .map { (position: $0["seq"], row: Self.decode($0)) }
+    }
+  }
+
+  public func head() async throws -> LoggedDecision? {
+    try await pool.read { db in
+      try Row.fetchOne(db, sql: "SELECT \(Self.columns) FROM decisions ORDER BY seq DESC LIMIT 1").map(Self.decode)
+    }
+  }
+
+  public func close() async throws {
+    try pool.close()
+  }
+}
