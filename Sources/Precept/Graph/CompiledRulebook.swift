@@ -105,7 +105,7 @@ public struct CompiledRule: Sendable {
   /// The regulation or policy the rule implements, if given.
   public let cite: String?
   /// The registry clauses the rule cites by id (`PBOC-2021-3#3`).
-  public var clauses: [String] = []
+  public internal(set) var clauses: [String] = []
   /// Where the rule is written (its `id:`).
   public let source: Span
   /// The condition and `when` as written, for traces.

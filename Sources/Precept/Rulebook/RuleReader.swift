@@ -115,15 +115,20 @@ extension NodeReader {
   }
 
   /// `cite: "text"`, or a list mixing clause ids of the regulations registry and free text
-  /// (`cite: [PBOC-2021-3#3, "free text"]`): the items joined with "; ", and the clause ids.
+  /// (`cite: [PBOC-2021-3#3, "free text"]`): the items joined with "; ", and the items written as
+  /// clause ids (one word with a `#`, see `RegulationRegistry.isClauseReference`), which the
+  /// checker looks up in the registry.
   mutating func citation(_ node: YAMLNode) -> (String?, [Located<String>]) {
-    guard case .sequence(let items) = node.kind else { return (scalar(node, "`cite`")?.value, []) }
+    guard case .sequence(let items) = node.kind else {
+      guard let t = scalar(node, "`cite`") else { return (nil, []) }
+      return (t.value, RegulationRegistry.isClauseReference(t.value) ? [t] : [])
+    }
     var texts: [String] = []
     var clauses: [Located<String>] = []
     for item in items {
-      guard let t = scalar(item, "an item of `cite`") else { continue }
+      guard let t = text(item, "an item of `cite`") else { continue }
       texts.append(t.value)
-      if RegulationRegistry.isClauseID(t.value) { clauses.append(t) }
+      if RegulationRegistry.isClauseReference(t.value) { clauses.append(t) }
     }
     return (texts.isEmpty ? nil : texts.joined(separator: "; "), clauses)
   }
