@@ -18,6 +18,9 @@ struct EvaluationOptions: ParsableArguments {
   @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
+  @Option(help: "The regulations registry's folder that clause ids in `cite` name (default: the nearest `regulations/` at or above each rulebook, inside the root).")
+  var registry: String?
+
   @Flag(help: "For each violated or unknown rule, say what change to the facts would make it pass (text, and `fix` in JSON).")
   var counterfactuals = false
 
@@ -33,7 +36,7 @@ struct EvaluationOptions: ParsableArguments {
     let chosen = try StageOption.parse(stage)
     let waiverFile = try WaiverOption.load(waivers)
     let session: Session
-    do throws(LoadError) { session = try Session(paths: rulebooks, root: root, waivers: waiverFile?.waivers ?? []) } catch { throw Failure.load(error) }
+    do throws(LoadError) { session = try Session(paths: rulebooks, root: root, registry: registry, waivers: waiverFile?.waivers ?? []) } catch { throw Failure.load(error) }
     WaiverOption.warnUnmatched(waiverFile, session.rulebooks, asOf: date)
     let doc: FactsDocument
     switch FactsDocument.read(path: facts) {

@@ -27,6 +27,9 @@ struct LintCommand: ParsableCommand {
   @Option(help: "Directory that imports, directory scans and test facts may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
+  @Option(help: "The regulations registry's folder that clause ids in `cite` name (default: the nearest `regulations/` at or above each rulebook, inside the root).")
+  var registry: String?
+
   @Flag(help: "Run again whenever a rulebook, an import or a test's facts file changes (Ctrl-C stops).")
   var watch = false
 
@@ -34,7 +37,7 @@ struct LintCommand: ParsableCommand {
   var waivers: String?
 
   func run() throws {
-    if watch { Watch.loop(paths: paths, root: root) { try runOnce() } }
+    if watch { Watch.loop(paths: paths, root: root, registry: registry) { try runOnce() } }
     try runOnce()
   }
 
@@ -48,7 +51,7 @@ struct LintCommand: ParsableCommand {
   }
 
   func runOnce() throws {
-    let report = LintReport.run(paths: paths, root: root)
+    let report = LintReport.run(paths: paths, root: root, registry: registry)
     let project = report.checked.project
     for e in report.unreadable { Terminal.error(TerminalText.escaped("precept: cannot read \(e.path): \(e.reason)")) }
     for e in project.skipped { Terminal.error(TerminalText.escaped("precept: note: skipped \(e.path): \(e.reason)")) }

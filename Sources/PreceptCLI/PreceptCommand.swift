@@ -9,7 +9,7 @@ struct PreceptCommand: ParsableCommand {
     abstract: "Rules and compliance checks for financial products.",
     version: PreceptInfo.version,
     subcommands: [
-      LintCommand.self, CheckCommand.self, TraceCommand.self, EvalCommand.self, TestCommand.self, GraphCommand.self, DiffCommand.self,
+      LintCommand.self, CheckCommand.self, TraceCommand.self, EvalCommand.self, TestCommand.self, GraphCommand.self, DiffCommand.self, CoverageCommand.self,
       FmtCommand.self, LSPCommand.self, ServeCommand.self, LogCommand.self, TokenCommand.self,
     ]
   )

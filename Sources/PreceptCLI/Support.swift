@@ -60,7 +60,7 @@ extension Output {
   /// The HTML review report: the decisions, the facts they were made on (for the product and its
   /// copy), and the rules' word lists read again from the rulebooks (for negated phrases).
   static func report(_ ds: [Decision], notApplicable: [Session.NotApplicable], facts: FactsDocument, options: EvaluationOptions, allTraces: Bool) {
-    let project = Project.load(paths: options.rulebooks, root: options.root)
+    let project = Project.load(paths: options.rulebooks, root: options.root, registry: options.registry)
     let input = ReportInput(
       decisions: ds, notApplicable: notApplicable.map { ($0.rulebook.id, $0.missingRoots) }, facts: FactsTree.json(facts.root),
       factsSource: options.facts, claimTerms: ClaimTerms.resolve(project, for: ds), allTraces: allTraces)

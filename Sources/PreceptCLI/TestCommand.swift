@@ -26,18 +26,21 @@ struct TestCommand: ParsableCommand {
   @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
+  @Option(help: "The regulations registry's folder that clause ids in `cite` name (default: the nearest `regulations/` at or above each rulebook, inside the root).")
+  var registry: String?
+
   @Flag(help: "Run again whenever a rulebook, an import or a test's facts file changes (Ctrl-C stops).")
   var watch = false
 
   func run() throws {
-    if watch { Watch.loop(paths: paths, root: root) { try runOnce() } }
+    if watch { Watch.loop(paths: paths, root: root, registry: registry) { try runOnce() } }
     try runOnce()
   }
 
   func runOnce() throws {
     let report = try Failure.exitOnFailure { () throws -> TestReport in
       do throws(LoadError) {
-        return try RulebookTests.run(paths: paths, root: root, defaultAsOf: Clock.today())
+        return try RulebookTests.run(paths: paths, root: root, registry: registry, defaultAsOf: Clock.today())
       } catch {
         throw Failure.load(error)
       }

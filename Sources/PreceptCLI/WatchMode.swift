@@ -3,13 +3,14 @@ import Foundation
 import Precept
 
 /// `--watch` for `lint` and `test`: runs the command, then again whenever a rulebook, an import, a
-/// test's facts file or a YAML file under a directory argument changes (file times polled twice a
-/// second), clearing the screen first and ending each run with a summary line. Stops on Ctrl-C.
+/// registry file, a test's facts file or a YAML file under a directory argument changes (file
+/// times polled twice a second), clearing the screen first and ending each run with a summary
+/// line. Stops on Ctrl-C.
 enum Watch {
-  static func loop(paths: [String], root: String?, once: () throws -> Void) -> Never {
+  static func loop(paths: [String], root: String?, registry: String?, once: () throws -> Void) -> Never {
     var last: [String: Date] = [:]
     while true {
-      let files = watched(paths: paths, root: root)
+      let files = watched(paths: paths, root: root, registry: registry)
       let now = stamps(files)
       if now != last {
         last = now
@@ -32,10 +33,12 @@ enum Watch {
   }
 
   /// The files a run reads: the rulebooks and their imports, their tests' facts files, and every
-  /// YAML file under the directories named (so a new rulebook is seen).
-  static func watched(paths: [String], root: String?) -> [String] {
-    let project = Project.load(paths: paths, root: root)
+  /// YAML file under the directories named (so a new rulebook is seen), and the files of the
+  /// regulations registry the rulebooks' clause ids are checked against.
+  static func watched(paths: [String], root: String?, registry: String?) -> [String] {
+    let project = Project.load(paths: paths, root: root, registry: registry)
     var files = Set(project.units.map(\.realPath))
+    for r in project.registries { files.formUnion(r.files.keys) }
     for unit in project.units {
       for t in unit.rulebook.tests {
         if case .file(let f) = t.facts, case .success(let real) = project.factsPath(f.value, from: unit.rulebook.file.path) {

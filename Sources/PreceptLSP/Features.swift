@@ -40,6 +40,11 @@ struct Features {
       lines.append("severity: `\(r.severity.rawValue)`" + (r.owner.map { " · owner: `\($0.value)`" } ?? "") + (r.category.map { " · category: `\($0.value)`" } ?? ""))
       lines.append("\(r.verb.rawValue): `\(r.condition.source)`")
       if let c = r.cite { lines.append("cite: " + c) }
+      // What each cited clause says, from the regulations registry.
+      for id in r.clauses {
+        guard let found = a.checked.project.registries.lazy.compactMap({ $0.clause(id.value) }).first else { continue }
+        lines.append("`\(id.value)` (\(found.clause.status.rawValue)): \(found.clause.description)")
+      }
       return markdown(lines.joined(separator: "\n\n"), range: LSP.range(o.span, index))
     }
     if let t = o.type { text += ": `\(t)`" }

@@ -121,6 +121,9 @@ enum Page {
     .v-false { color: var(--block); font-weight: 600; }
     .v-none { color: var(--muted); font-style: italic; }
     .compact li { margin: 2px 0; }
+    div.rule { margin: 0 0 8px; }
+    div.rule:last-child { margin-bottom: 0; }
+    details.passing > summary { cursor: pointer; color: var(--muted); font-size: 12.5px; }
     .compact { columns: 1; padding-left: 18px; }
     ul.passed { columns: 3; padding-left: 18px; font-family: var(--mono); font-size: 12.5px; }
     footer { margin-top: 36px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 8px; }

@@ -39,7 +39,10 @@ import Testing
               when: is_wealth
               require: suitability_assessment in product.sales_controls
               message: "销售流程未包含投资者风险承受能力评估"
-              cite: "CBIRC Order [2018] No. 6 and CBIRC Order [2021] No. 4: the investor's risk tolerance is assessed before the sale (document-level citations)"
+              cite:
+                - CBIRC-2018-6#doc
+                - CBIRC-2021-4#doc
+                - "CBIRC Order [2018] No. 6 and CBIRC Order [2021] No. 4: the investor's risk tolerance is assessed before the sale (document-level citations)"
 
           """, ""
         ),

@@ -71,6 +71,26 @@ import Testing
       == Set(["outcome"] + NodeReader.statuses))
   }
 
+  /// The regulation schema (files of `regulations/`) has the registry reader's keys and statuses.
+  @Test func regulationSchemaHasExactlyTheReadersKeys() throws {
+    let schema = try Self.load("schemas/regulation.schema.json")
+    let top = Set(try #require(schema["properties"] as? [String: Any]).keys)
+    #expect(top == Set(RegulationRegistry.topKeys))
+    let clause = try #require(Self.object(schema, "$defs/clause"))
+    #expect(Set(try #require(clause["properties"] as? [String: Any]).keys) == Set(RegulationRegistry.clauseKeys))
+    #expect(schema["additionalProperties"] as? Bool == false && clause["additionalProperties"] as? Bool == false)
+    #expect((Self.object(schema, "$defs/clause/properties/status")?["enum"] as? [String]) == Regulation.Status.allCases.map(\.rawValue))
+  }
+
+  /// A rule's `cite` may be text or a list of texts (clause ids and free text).
+  @Test func rulebookSchemaTakesACiteList() throws {
+    let schema = try Self.load("schemas/rulebook.schema.json")
+    let cite = try #require(Self.object(schema, "$defs/rule/properties/cite"))
+    let alternatives = try #require(cite["anyOf"] as? [[String: Any]])
+    #expect(alternatives.count == 2)
+    #expect(alternatives.last?["type"] as? String == "array")
+  }
+
   @Test func dossierSchemaIsGeneratedFromTheProductSchema() throws {
     let path = "rulebooks/common/product-schema.yaml"
     let project = Project.load(paths: [Self.repo.appendingPathComponent(path).path])

@@ -127,6 +127,7 @@ final class Checker {
     checkTables()  // Tables.swift: inputs, cells against inputs, outputs agree
     checkRules()  // Rules.swift: when, require/forbid/flag, messages, overrides, dates
     checkTests()  // Rules.swift: expectations name real rules, fact files exist
+    checkCitations()  // Citations.swift: clause ids in `cite` name clauses of the regulations registry
     lint()  // Lint.swift: unused items, constant verdicts, duplicates, unreachable rows, citations
   }
 

@@ -11,8 +11,9 @@ public struct LintReport: Sendable {
   /// How many rulebooks were checked.
   public var rulebookCount: Int { checked.project.units.count }
 
-  /// Loads, parses and checks the rulebooks at `paths` (files or directories).
-  public static func run(paths: [String], root: String? = nil) -> LintReport {
-    LintReport(checked: Check.project(Project.load(paths: paths, root: root)))
+  /// Loads, parses and checks the rulebooks at `paths` (files or directories); `registry` names
+  /// the regulations registry their clause ids are checked against (default: found above them).
+  public static func run(paths: [String], root: String? = nil, registry: String? = nil) -> LintReport {
+    LintReport(checked: Check.project(Project.load(paths: paths, root: root, registry: registry)))
   }
 }

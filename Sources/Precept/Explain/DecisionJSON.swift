@@ -32,6 +32,7 @@ public enum DecisionJSON {
       ("source", .string(rule.source.description)),
       ("cite", rule.cite.map { .string($0) } ?? .null),
     ]
+    if !rule.clauses.isEmpty { fields.append(("clauses", .array(rule.clauses.map(JSON.string)))) }
     if let reason = r.reason { fields.append(("reason", .string(reason))) }
     if let by = r.overriddenBy { fields.append(("overridden_by", .string(by))) }
     if !r.missing.isEmpty { fields.append(("missing", .array(r.missing.map { .string($0) }))) }

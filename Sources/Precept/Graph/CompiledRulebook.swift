@@ -104,6 +104,8 @@ public struct CompiledRule: Sendable {
   public let stages: [Stage]
   /// The regulation or policy the rule implements, if given.
   public let cite: String?
+  /// The registry clauses the rule cites by id (`PBOC-2021-3#3`).
+  public internal(set) var clauses: [String] = []
   /// Where the rule is written (its `id:`).
   public let source: Span
   /// The condition and `when` as written, for traces.

@@ -119,7 +119,7 @@ extension GraphCompiler {
         case .placeholder(let t): .value(lower(t), t.type)
         }
       }
-      return CompiledRule(
+      var compiled = CompiledRule(
         id: r.id.value, title: r.title, category: r.category?.value, owner: r.owner?.value, severity: r.severity,
         verb: r.verb, stages: r.stages, cite: r.cite, source: r.span,
         conditionText: text(c.condition.span), whenText: c.when.map { text($0.span) },
@@ -128,6 +128,8 @@ extension GraphCompiler {
         effectiveFrom: r.effectiveFrom.flatMap { CivilDate.parse($0.value).ok },
         effectiveUntil: r.effectiveUntil.flatMap { CivilDate.parse($0.value).ok },
         trace: template(c.condition), whenTrace: c.when.map { template($0) })
+      compiled.clauses = r.clauses.map(\.value)
+      return compiled
     }
   }
 }

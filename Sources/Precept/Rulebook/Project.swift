@@ -8,6 +8,8 @@ public struct Project: Sendable {
     public var realPath: String
     /// Import alias → index into `units`.
     public var imports: [String: Int]
+    /// The index into `registries` of the regulations registry its clause ids name, if one was found.
+    public var registry: Int?
   }
 
   /// The directory that every file a rulebook names — its imports, its tests' facts files — must
@@ -33,6 +35,11 @@ public struct Project: Sendable {
   public var skipped: [DiskError] = []
   /// YAML files a directory scan found that are not rulebooks (products, facts), and why.
   public var passedOver: [DiskError] = []
+  /// The regulations registries that rules' clause ids are checked against (usually one): see
+  /// `readRegistries(explicit:forEveryRulebook:)`.
+  public var registries: [RegulationRegistry] = []
+  /// Each registry read, by its resolved directory → index into `registries`.
+  var registryByRealPath: [String: Int] = [:]
 
   init(root: String) { self.root = root }
 
@@ -46,12 +53,17 @@ public struct Project: Sendable {
   ///
   /// `overlay` gives the text of files by their resolved absolute path, read instead of the disk
   /// (an editor's unsaved buffers).
-  public static func load(paths: [String], root: String? = nil, overlay: [String: [UInt8]] = [:]) -> Project {
+  ///
+  /// A rulebook whose rules cite clause ids gets the regulations registry `registry` names, or else
+  /// the nearest `regulations/` directory above it inside the root (`readRegistries`).
+  public static func load(paths: [String], root: String? = nil, overlay: [String: [UInt8]] = [:], registry: String? = nil) -> Project {
     let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
     var loader = ProjectLoader(root: resolved)
     loader.overlay = overlay
     for path in paths { loader.request(path) }
-    return loader.project
+    var project = loader.project
+    project.readRegistries(explicit: registry, forEveryRulebook: false)
+    return project
   }
 
   /// The file a rulebook test's `file:` names, to read: `relative` taken from the directory of

@@ -112,6 +112,10 @@ struct ProjectLoader {
       project.passedOver.append(DiskError(path: display, reason: "it is not a rulebook (a rulebook starts with `precept: 1`)"))
       return nil
     }
+    if onlyIfRulebook, let root, isRegulation(root) {
+      project.passedOver.append(DiskError(path: display, reason: "it is an instrument of a regulations registry, not a rulebook"))
+      return nil
+    }
     project.diagnostics += yamlDiagnostics
     guard let root, !yamlDiagnostics.hasErrors else { return nil }
     let (book, diagnostics) = RulebookReader.read(root, file: file)
@@ -133,6 +137,12 @@ struct ProjectLoader {
   private func isRulebook(_ root: YAMLNode) -> Bool {
     guard case .mapping(let pairs) = root.kind else { return false }
     return pairs.contains { $0.name == "precept" }
+  }
+
+  /// A file of a regulations registry (`regulation:` beside `precept:`), met in a directory scan.
+  private func isRegulation(_ root: YAMLNode) -> Bool {
+    guard case .mapping(let pairs) = root.kind else { return false }
+    return pairs.contains { $0.name == "regulation" } && !pairs.contains { $0.name == "rulebook" }
   }
 
   /// Where an import leads.

@@ -95,7 +95,8 @@ extension NodeReader {
       overrides = items.compactMap { text($0, "an overridden rule id") }
     }
     let (allow, reason) = m["lint"].map { lintAllowance($0.value) } ?? ([], nil)
-    return Rule(
+    let (cite, clauses) = m["cite"].map { citation($0.value) } ?? (nil, [])
+    var rule = Rule(
       id: id,
       title: m["title"].flatMap { scalar($0.value, "`title`")?.value },
       category: m["category"].flatMap { lowerWord($0.value, "category") },
@@ -104,11 +105,32 @@ extension NodeReader {
       when: m["when"].flatMap { expression($0.value, "`when`") },
       verb: verb, condition: condition, verbSpan: pair.key.span,
       message: m["message"].flatMap { message($0.value) },
-      cite: m["cite"].flatMap { scalar($0.value, "`cite`")?.value },
+      cite: cite,
       justification: m["justification"].flatMap { text($0.value, "`justification`")?.value },
       overrides: overrides, effectiveFrom: from, effectiveUntil: until,
       span: id.span, severityAssumed: severityAssumed,
       lintAllow: allow, lintReason: reason, nodeSpan: node.span)
+    rule.clauses = clauses
+    return rule
+  }
+
+  /// `cite: "text"`, or a list mixing clause ids of the regulations registry and free text
+  /// (`cite: [PBOC-2021-3#3, "free text"]`): the items joined with "; ", and the items written as
+  /// clause ids (one word with a `#`, see `RegulationRegistry.isClauseReference`), which the
+  /// checker looks up in the registry.
+  mutating func citation(_ node: YAMLNode) -> (String?, [Located<String>]) {
+    guard case .sequence(let items) = node.kind else {
+      guard let t = scalar(node, "`cite`") else { return (nil, []) }
+      return (t.value, RegulationRegistry.isClauseReference(t.value) ? [t] : [])
+    }
+    var texts: [String] = []
+    var clauses: [Located<String>] = []
+    for item in items {
+      guard let t = text(item, "an item of `cite`") else { continue }
+      texts.append(t.value)
+      if RegulationRegistry.isClauseReference(t.value) { clauses.append(t) }
+    }
+    return (texts.isEmpty ? nil : texts.joined(separator: "; "), clauses)
   }
 
   /// `lint: {allow: [P0605], reason: "…"}`: warnings intended for this rule. Only warnings can be

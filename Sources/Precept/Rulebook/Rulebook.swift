@@ -270,8 +270,10 @@ public struct Rule: Sendable {
   public var verbSpan: Span
   /// The message shown when the rule is violated or unknown, if given.
   public var message: Message?
-  /// The regulation or policy the rule implements, if given.
+  /// The regulation or policy the rule implements, if given (a list's items joined with "; ").
   public var cite: String?
+  /// The clauses of the regulations registry the rule cites by id (`PBOC-2021-3#3`).
+  public var clauses: [Located<String>] = []
   /// Why an eligibility or suitability rule may read a protected attribute (fair-lending lint).
   public var justification: String?
   /// The ids of the rules this exception sets aside when it applies.

@@ -10,6 +10,8 @@ public struct TestCaseResult: Sendable {
   public let source: Span
   /// What differed from the expectation, one line each; empty when the case passed.
   public let failures: [String]
+  /// Each rule's status in the case's decision, by rule id (empty when nothing was decided).
+  public var statuses: [String: RuleStatus] = [:]
   /// Whether the decision matched every expectation.
   public var passed: Bool { failures.isEmpty }
 }
@@ -116,8 +118,12 @@ public struct TestReport: Sendable {
 public enum RulebookTests {
   /// Loads the rulebooks at `paths` and runs each case; throws when a rulebook cannot be used.
   /// A case without `as_of` is evaluated as of `defaultAsOf`.
-  public static func run(paths: [String], root: String? = nil, defaultAsOf: CivilDate) throws(LoadError) -> TestReport {
-    let checked = Check.project(Project.load(paths: paths, root: root))
+  public static func run(paths: [String], root: String? = nil, registry: String? = nil, defaultAsOf: CivilDate) throws(LoadError) -> TestReport {
+    try run(Check.project(Project.load(paths: paths, root: root, registry: registry)), defaultAsOf: defaultAsOf)
+  }
+
+  /// Runs each case of the requested rulebooks of a checked project; throws when it has errors.
+  public static func run(_ checked: CheckedProject, defaultAsOf: CivilDate) throws(LoadError) -> TestReport {
     if !checked.project.unreadable.isEmpty || checked.diagnostics.hasErrors {
       throw LoadError(diagnostics: checked.diagnostics, unreadable: checked.project.unreadable, files: checked.project.files)
     }
@@ -206,6 +212,8 @@ public enum RulebookTests {
         failures.append(line)
       }
     }
-    return result(failures)
+    var done = result(failures)
+    for r in decision.results { done.statuses[r.rule.id] = r.status }
+    return done
   }
 }

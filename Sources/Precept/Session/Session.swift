@@ -20,9 +20,11 @@ public final class Session: Sendable {
 
   /// Loads, checks and compiles the rulebooks at `paths` (files or directories). Imports may not
   /// leave `root` (default: the deepest directory holding every path). Throws when a path cannot
-  /// be read, a rulebook has an error, or no rulebook with rules is found.
-  public convenience init(paths: [String], root: String? = nil, waivers: [Waiver] = []) throws(LoadError) {
-    let (books, warnings) = try Rulebooks.load(paths: paths, root: root)
+  /// be read, a rulebook has an error, or no rulebook with rules is found. `registry` names the
+  /// regulations registry that clause ids in `cite` are checked against (default: the nearest
+  /// `regulations/` above each rulebook that cites one).
+  public convenience init(paths: [String], root: String? = nil, registry: String? = nil, waivers: [Waiver] = []) throws(LoadError) {
+    let (books, warnings) = try Rulebooks.load(paths: paths, root: root, registry: registry)
     guard !books.isEmpty else {
       throw LoadError(diagnostics: [], unreadable: [], files: [:], noRulebookIn: paths)
     }

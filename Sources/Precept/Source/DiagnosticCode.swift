@@ -37,6 +37,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case testCase = "P0215"
   case duplicateName = "P0216"
   case overlappingRows = "P0217"
+  case unknownClause = "P0218"
 
   // P03xx — imports
   case importNotFound = "P0301"
@@ -85,6 +86,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
   case unreadFactsKey = "P0611"
   case redundantCondition = "P0612"
   case uselessException = "P0613"
+  case clausesNotChecked = "P0614"
   // Waivers (`--waivers FILE`)
   case waiver = "P0701"
   case waiverUnknownRule = "P0702"
@@ -130,6 +132,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .testCase: "invalid rulebook test"
     case .duplicateName: "name declared twice"
     case .overlappingRows: "table rows overlap"
+    case .unknownClause: "cite names an unknown clause"
     case .importNotFound: "imported file not found"
     case .importCycle: "import cycle"
     case .importOutsideRoot: "import reaches outside the root directory"
@@ -170,6 +173,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, Codable, CaseIterable {
     case .unreadFactsKey: "facts key no rulebook reads"
     case .redundantCondition: "condition implied by an earlier one"
     case .uselessException: "exception never applies where the rule fails"
+    case .clausesNotChecked: "clause ids not checked: no registry found"
     case .waiver: "malformed waiver"
     case .waiverUnknownRule: "waiver of a rule that does not exist"
     case .waiverWrongDepartment: "waiver approved by a department that does not own the rule"
