@@ -76,6 +76,11 @@ let package = Package(
       ],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
+    // Helpers shared by the test targets (headless Chromium); nothing ships it.
+    .target(
+      name: "PreceptTestSupport",
+      swiftSettings: [.swiftLanguageMode(.v6)]
+    ),
     .testTarget(
       name: "PreceptTests",
       dependencies: ["Precept"],
@@ -84,7 +89,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PreceptServerTests",
-      dependencies: ["Precept", "PreceptServer", "PreceptReport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
+      dependencies: ["Precept", "PreceptServer", "PreceptReport", "PreceptTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
     .testTarget(
@@ -94,7 +99,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PreceptReportTests",
-      dependencies: ["Precept", "PreceptReport"],
+      dependencies: ["Precept", "PreceptReport", "PreceptTestSupport"],
       exclude: ["Cases"],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),

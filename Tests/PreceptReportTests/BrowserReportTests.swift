@@ -1,6 +1,7 @@
 import Foundation
 import Precept
 import PreceptReport
+import PreceptTestSupport
 import Testing
 
 /// The report in a real browser: headless Chromium loads the pages of several shipped examples
@@ -12,17 +13,7 @@ import Testing
 /// fails instead, since `.ci/run` installs it. Screenshots go to `$PRECEPT_REPORT_SHOTS` when set
 /// (`.build/report-shots` otherwise), to be looked at.
 @Suite(.serialized) struct BrowserReportTests {
-  static let chromium: String? = {
-    if let p = ProcessInfo.processInfo.environment["PRECEPT_CHROMIUM"], FileManager.default.isExecutableFile(atPath: p) { return p }
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-    for dir in path.split(separator: ":") {
-      for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
-        let p = "\(dir)/\(name)"
-        if FileManager.default.isExecutableFile(atPath: p) { return p }
-      }
-    }
-    return nil
-  }()
+  static let chromium = HeadlessChromium.path
   static let underCI = ProcessInfo.processInfo.environment["CI"] == "true"
   static let shots: URL = {
     if let d = ProcessInfo.processInfo.environment["PRECEPT_REPORT_SHOTS"] { return URL(fileURLWithPath: d) }
@@ -31,29 +22,9 @@ import Testing
 
   static let examples = ["wm-disguised-guarantee.yaml", "cl-hidden-fee.yaml", "cl-student-guarantee.yaml", "fresh-member-fee-loan.yaml", "ins-deposit-like-elderly.yaml"]
 
-  /// Runs Chromium headless on a page; its standard output (the DOM) and the console lines it logged.
+  /// Runs Chromium headless on a page: the DOM (when dumped) and the console lines it logged.
   static func run(_ chromium: String, _ page: URL, _ extra: [String]) throws -> (dom: String, console: [String]) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: chromium)
-    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("precept-chromium-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: profile) }
-    p.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
-      "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000",
-    ] + extra + [page.absoluteString]
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    // Read both pipes while it runs, so a full pipe cannot stall it.
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let dom = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-    let console = String(decoding: errData, as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
-    return (String(decoding: dom, as: UTF8.self), console)
+    try HeadlessChromium.run(chromium, page.absoluteString, extra)
   }
 
   static func available() throws -> String? {

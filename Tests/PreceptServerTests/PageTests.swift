@@ -2,6 +2,7 @@ import Foundation
 import Precept
 import PreceptReport
 import PreceptServer
+import PreceptTestSupport
 import Testing
 
 /// The HTML pages: a logged decision's review page (`/v1/decisions/{id}.html`) decided again, or
@@ -294,37 +295,10 @@ import Testing
     #expect(console.filter { $0.contains("Content Security Policy") || $0.contains("Uncaught") || $0.contains("Failed to load") }.isEmpty, "\(console)")
   }
 
-  static let chromium: String? = {
-    if let p = ProcessInfo.processInfo.environment["PRECEPT_CHROMIUM"], FileManager.default.isExecutableFile(atPath: p) { return p }
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-      for name in ["chromium", "chromium-browser", "google-chrome"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-        return "\(dir)/\(name)"
-      }
-    }
-    return nil
-  }()
+  static let chromium = HeadlessChromium.path
 
   /// Chromium's DOM of `url`, and the console lines it logged.
   static func dumpDOM(_ chromium: String, _ url: String) throws -> (dom: String, console: [String]) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: chromium)
-    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("precept-chromium-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: profile) }
-    p.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",
-      "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000", "--dump-dom", url,
-    ]
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let dom = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-    let console = String(decoding: errData, as: UTF8.self).split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
-    return (String(decoding: dom, as: UTF8.self), console)
+    try HeadlessChromium.run(chromium, url, ["--dump-dom"])
   }
 }
