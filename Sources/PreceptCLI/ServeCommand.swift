@@ -14,7 +14,7 @@ struct ServeCommand: ParsableCommand {
       Routes: POST /v1/check, POST /v1/eval, GET /v1/decisions, GET /v1/decisions/{id}, GET /v1/rulebooks, \
       POST /v1/admin/reload, GET /healthz, /readyz, /metrics, /openapi.yaml (see docs/serve.md). Without --tokens \
       the server listens on loopback only and asks for no token. SIGTERM or SIGINT drains requests in flight and \
-      closes the log; SIGHUP reloads the rulebooks (the old ones stay if the new have errors).
+      closes the log; SIGHUP reloads the rulebooks and the waivers file (the old ones stay if the new have errors).
       Exit status: 0 after a clean shutdown, 2 unusable rulebooks, log, tokens file or options.
       """
   )
@@ -43,6 +43,9 @@ struct ServeCommand: ParsableCommand {
   @Option(name: .customLong("max-body"), help: "Largest /v1/check body, in bytes.")
   var maxBody = 1 << 20
 
+  @Option(help: "A waivers file: violated rules it covers on a request's facts are `waived` (docs/waivers.md); read again on reload.")
+  var waivers: String?
+
   func run() throws {
     var options = ServeOptions(rulebooks: rulebooks)
     let location = try Failure.exitOnFailure { () throws -> LogLocation in
@@ -60,6 +63,7 @@ struct ServeCommand: ParsableCommand {
     options.port = port
     options.root = root
     options.maxBody = maxBody
+    options.waivers = waivers
     if let path = tokens {
       options.tokens = try Failure.exitOnFailure { () throws -> TokenTable in
         guard let data = FileManager.default.contents(atPath: path), let text = String(validating: data, as: UTF8.self) else {
@@ -83,7 +87,7 @@ struct ServeCommand: ParsableCommand {
     var logger = Logger(label: "precept.serve")
     logger.logLevel = .notice
     let session: Session
-    do throws(LoadError) { session = try Session(paths: options.rulebooks, root: options.root) } catch { throw Failure.load(error) }
+    do throws(LoadError) { session = try DecisionService.load(options) } catch { throw Failure.load(error) }
     let outcome = Mutex<(any Error)?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
@@ -93,6 +97,7 @@ struct ServeCommand: ParsableCommand {
         let books = service.session.rulebooks.map { "\($0.id) \($0.version ?? "")" }.joined(separator: ", ")
         try await DecisionServer.run(service, logger: logger) { port in
           var lines = ["precept serve: listening on http://\(options.host):\(port)", "  rulebooks: \(books)", "  log: \(options.log) (facts: \(options.logFacts.rawValue))"]
+          if let path = options.waivers { lines.append("  waivers: \(session.waivers.count) from \(path)") }
           lines.append(options.tokens == nil
             ? "  no --tokens: loopback only, requests need no token"
             : "  clients: \(options.tokens?.clients.map(\.name).joined(separator: ", ") ?? "")")

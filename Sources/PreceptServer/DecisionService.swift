@@ -13,9 +13,15 @@ public final class DecisionService: Sendable {
   private let current: Mutex<Session>
   private let draining = Atomic<Bool>(false)
 
-  /// Loads the rulebooks (throws when they have errors) over an open log.
+  /// Loads the rulebooks and the waivers (throws when they have errors) over an open log.
   public convenience init(options: ServeOptions, log: any DecisionLog) throws(LoadError) {
-    self.init(options: options, log: log, session: try Session(paths: options.rulebooks, root: options.root))
+    self.init(options: options, log: log, session: try Self.load(options))
+  }
+
+  /// The rulebooks and waivers `options` name, loaded, checked and compiled.
+  public static func load(_ options: ServeOptions) throws(LoadError) -> Session {
+    let waivers = try options.waivers.map { path throws(LoadError) in try WaiverFile.load(path: path) } ?? []
+    return try Session(paths: options.rulebooks, root: options.root, waivers: waivers)
   }
 
   /// A service over rulebooks already loaded (from `options.rulebooks`, which a reload reads again).
@@ -36,10 +42,11 @@ public final class DecisionService: Sendable {
   var isDraining: Bool { draining.load(ordering: .relaxed) }
   func startDraining() { draining.store(true, ordering: .relaxed) }
 
-  /// Loads, checks and compiles the rulebooks again; on errors the old ones stay and the errors are returned.
+  /// Loads, checks and compiles the rulebooks (and reads the waivers) again; on errors the old
+  /// ones stay and the errors are returned.
   public func reload() -> Result<Session, LoadError> {
     do throws(LoadError) {
-      let fresh = try Session(paths: options.rulebooks, root: options.root)
+      let fresh = try Self.load(options)
       current.withLock { $0 = fresh }
       metrics.loaded(fresh.rulebooks)
       metrics.reload(ok: true)

@@ -13,6 +13,8 @@ public struct ServeOptions: Sendable {
   public var tokens: TokenTable?
   /// The largest `/v1/check` body, in bytes.
   public var maxBody = 1 << 20
+  /// A waivers file (`--waivers`, docs/waivers.md), read again with the rulebooks on reload.
+  public var waivers: String?
 
   public init(rulebooks: [String]) { self.rulebooks = rulebooks }
 

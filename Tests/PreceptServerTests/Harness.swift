@@ -42,12 +42,13 @@ final class Harness: Sendable {
   }
 
   static func start(rulebooks: [String] = [repository + "/rulebooks"], tokens: String? = nil, logFacts: FactsLogging = .full,
-                    maxBody: Int = 1 << 20, directory: String? = nil, log: LogLocation? = nil) async throws -> Harness {
+                    maxBody: Int = 1 << 20, directory: String? = nil, log: LogLocation? = nil, waivers: String? = nil) async throws -> Harness {
     let dir = try directory ?? temporaryDirectory()
     var options = ServeOptions(rulebooks: rulebooks)
     options.port = 0
     options.logFacts = logFacts
     options.maxBody = maxBody
+    options.waivers = waivers
     let logPath = dir + "/decisions.sqlite"
     options.log = log ?? .sqlite(path: logPath)
     if let tokens { options.tokens = try TokenTable.parse(tokens, path: "tokens").get() }

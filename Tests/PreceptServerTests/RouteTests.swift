@@ -206,3 +206,63 @@ let cleanLoan = (try? String(contentsOfFile: repository + "/examples/products/cl
     #expect(digestBefore != nil && digestAfter != nil && digestBefore != digestAfter)
   }
 }
+
+/// `precept serve --waivers FILE`: the waivers apply to every request as on `precept check`, the
+/// log records the waived status, a broken file stops the start with its places, and a reload
+/// reads the file again.
+@Suite struct ServeWaiverTests {
+  static let waivers = repository + "/examples/waivers/legacy-campus-loan.yaml"
+  static let dossier = repository + "/examples/products/cl-student-guarantee.yaml"
+
+  @Test func waiversApplyAndAreLogged() async throws {
+    let server = try await Harness.start(waivers: Self.waivers)
+    defer { Task { await server.stop() } }
+    let reply = try await server.post("/v1/check?as_of=2026-11-23", yaml: try String(contentsOfFile: Self.dossier, encoding: .utf8))
+    #expect(reply.status == 200, "\(reply.text)")
+    let decisions = reply.object["decisions"] as? [[String: Any]] ?? []
+    let credit = decisions.first { $0["rulebook"] as? String == "cn.consumer-credit" }
+    let cap = (credit?["results"] as? [[String: Any]])?.first { $0["rule"] as? String == "PRICE-APR-CAP" }
+    #expect(cap?["status"] as? String == "waived")
+    #expect((cap?["waiver"] as? [String: Any])?["expires"] as? String == "2027-03-31")
+    #expect((credit?["waiver_findings"] as? [String])?.first?.hasPrefix("P0703: waiver of ELIG-NO-STUDENTS") == true)
+    let logged = try await server.get("/v1/decisions/\(reply.object["decision_id"] as? String ?? "")")
+    #expect(logged.status == 200)
+    #expect(logged.text.contains(#"{"rule":"PRICE-APR-CAP","status":"waived""#), "\(logged.text.prefix(600))")
+  }
+
+  @Test func aBrokenWaiversFileStopsTheStartWithItsPlace() throws {
+    let dir = try temporaryDirectory()
+    let path = dir + "/waivers.yaml"
+    try "precept: 1\nwaivers:\n  - rule: PRICE-APR-CAP\n    expires: someday\n".write(toFile: path, atomically: true, encoding: .utf8)
+    var options = ServeOptions(rulebooks: [repository + "/rulebooks"])
+    options.waivers = path
+    do {
+      _ = try DecisionService.load(options)
+      Issue.record("a broken waivers file was accepted")
+    } catch {
+      #expect(error.diagnostics.contains { $0.severity == .error && $0.span.file == path && $0.span.start.line >= 3 }, "\(error.diagnostics.map(\.message))")
+      #expect(error.files[path] != nil)
+    }
+    options.waivers = dir + "/no-such-file.yaml"
+    do {
+      _ = try DecisionService.load(options)
+      Issue.record("a missing waivers file was accepted")
+    } catch {
+      #expect(error.unreadable.map(\.path) == [dir + "/no-such-file.yaml"])
+    }
+  }
+
+  @Test func reloadReadsTheWaiversAgain() async throws {
+    let dir = try temporaryDirectory()
+    let path = dir + "/waivers.yaml"
+    try "precept: 1\nwaivers: []\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let server = try await Harness.start(directory: dir, waivers: path)
+    defer { Task { await server.stop() } }
+    let yaml = try String(contentsOfFile: Self.dossier, encoding: .utf8)
+    #expect(try await server.post("/v1/check?as_of=2026-11-23", yaml: yaml).text.contains(#""status":"waived""#) == false)
+    try FileManager.default.removeItem(atPath: path)
+    try FileManager.default.copyItem(atPath: Self.waivers, toPath: path)
+    #expect(try await server.request("POST", "/v1/admin/reload").status == 200)
+    #expect(try await server.post("/v1/check?as_of=2026-11-23", yaml: yaml).text.contains(#""status":"waived""#))
+  }
+}

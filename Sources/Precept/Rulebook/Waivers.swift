@@ -54,6 +54,20 @@ public struct WaiverFile: Sendable {
     }
   }
 
+  /// The waivers of a file for a process that loads them with its rulebooks (`precept serve`, at
+  /// start and on reload): an unreadable file or one with errors is a `LoadError`, as rulebooks are.
+  public static func load(path: String) throws(LoadError) -> [Waiver] {
+    switch read(path: path) {
+    case .failure(let e):
+      throw LoadError(diagnostics: [], unreadable: [e], files: [:])
+    case .success(let f):
+      guard !f.diagnostics.contains(where: { $0.severity == .error }) else {
+        throw LoadError(diagnostics: f.diagnostics, unreadable: [], files: f.file.map { [$0.path: $0] } ?? [:])
+      }
+      return f.waivers
+    }
+  }
+
   /// Reads waivers from a file's text.
   public static func parse(_ file: SourceFile) -> WaiverFile {
     let (root, loaded) = YAMLLoader.load(file)
