@@ -38,10 +38,10 @@ public enum DiffReportHTML {
     s += "</section>\n<section><h2>Shadow run: what flips</h2>\n"
     if r.shadow.flips.isEmpty { s += "<p class=\"muted\">No rule changes status on any document.</p>\n" }
     if !r.shadow.flips.isEmpty {
-      s += "<table><tr><th>Facts</th><th>Rulebook</th><th>Rule</th><th>Before</th><th>After</th><th>Why (new version)</th></tr>\n"
+      s += "<table><tr><th>Facts</th><th>Rulebook</th><th>Rule</th><th>Before</th><th>After</th><th>Why (new version)</th><th>To pass</th></tr>\n"
       for f in r.shadow.flips {
         s += "<tr><td><code>\(HTML.text(f.facts))</code></td><td><code>\(HTML.text(f.rulebook))</code></td><td><code>\(HTML.text(f.rule))</code></td>"
-        s += "<td>\(HTML.text(f.before))</td><td><strong>\(HTML.text(f.after))</strong></td><td>\(HTML.text(f.why ?? ""))</td></tr>\n"
+        s += "<td>\(HTML.text(f.before))</td><td><strong>\(HTML.text(f.after))</strong></td><td>\(HTML.text(f.why ?? ""))</td><td>\(HTML.text(f.fixes.map(Fix.line) ?? ""))</td></tr>\n"
       }
       s += "</table>\n"
     }

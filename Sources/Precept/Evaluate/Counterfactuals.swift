@@ -41,6 +41,14 @@ public struct Fix: Sendable, Equatable {
     return "\(path): \(phrase)" + (channel.map { " (\($0))" } ?? "")
   }
 
+  /// What is said when no fix can be read off a rule's condition.
+  public static let noneReadable = "no single change to the facts can be read off this condition"
+
+  /// The fixes of one rule in one line: each fix's text, or `noneReadable`.
+  public static func line(_ fixes: [Fix]) -> String {
+    fixes.isEmpty ? noneReadable : fixes.map(\.text).joined(separator: "; ")
+  }
+
   /// The fix as JSON: `{"path", "op", "value"?, "channel"?}`.
   public var json: JSON {
     var fields: [(String, JSON)] = [("path", .string(path)), ("op", .string(op.rawValue))]

@@ -82,7 +82,7 @@ public struct DecisionRenderer: Sendable {
     }
     if let fixes = r.fixes {
       if fixes.isEmpty {
-        s += pad + "to pass: no single change to the facts can be read off this condition\n"
+        s += pad + "to pass: " + Fix.noneReadable + "\n"
       } else {
         s += pad + "to pass:" + (fixes.count == 1 ? " " + shown(fixes[0].text) + "\n" : "\n")
         if fixes.count > 1 { for f in fixes { s += pad + "  · " + shown(f.text) + "\n" } }

@@ -83,6 +83,7 @@ public struct DiffReport: Sendable {
     for f in shadow.flips {
       out += "  \(f.facts)  \(f.rulebook)  \(f.rule)  \(f.before) → \(f.after)\n"
       if let why = f.why { out += "      \(why)\n" }
+      if let fixes = f.fixes { out += "      to pass: \(Fix.line(fixes))\n" }
     }
     if !shadow.outcomeFlips.isEmpty {
       out += "\nOutcomes that flipped\n"
@@ -139,7 +140,7 @@ public struct DiffReport: Sendable {
       .object([
         ("facts", .string(f.facts)), ("rulebook", .string(f.rulebook)), ("rule", .string(f.rule)), ("before", .string(f.before)),
         ("after", .string(f.after)), ("why", opt(f.why)),
-      ])
+      ] + (f.fixes.map { [("fix", JSON.array($0.map(\.json)))] } ?? []))
     })
     let outcomeFlips = JSON.array(shadow.outcomeFlips.map { f in
       .object([("facts", .string(f.facts)), ("rulebook", .string(f.rulebook)), ("before", .string(f.before)), ("after", .string(f.after))])

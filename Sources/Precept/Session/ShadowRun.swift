@@ -11,6 +11,9 @@ public enum ShadowRun {
     public var after: String
     /// Under the new version: the rule's message when violated, else the reason for its status.
     public var why: String?
+    /// Under the new version, for a rule now violated or unknown: what change to the facts would
+    /// make it pass (`check --counterfactuals`); empty when none can be read off its condition.
+    public var fixes: [Fix]?
   }
 
   public struct OutcomeFlip: Sendable, Equatable {
@@ -64,7 +67,8 @@ public enum ShadowRun {
   public static func compare(_ document: FactsDocument, label: String, old: Session, new: Session, asOf: CivilDate, stage: Stage?) -> Result {
     var result = Result()
     let before = decisions(document, old, asOf: asOf, stage: stage, problem: &result.oldProblem)
-    let after = decisions(document, new, asOf: asOf, stage: stage, problem: &result.newProblem)
+    var after = decisions(document, new, asOf: asOf, stage: stage, problem: &result.newProblem)
+    var fixesComputed = false
     var ids = before.map(\.rulebook.id)
     ids += after.map(\.rulebook.id).filter { !ids.contains($0) }
     for id in ids {
@@ -88,7 +92,19 @@ public enum ShadowRun {
         let y = statusAfter[rule] ?? absent
         // A rule added or removed where it does not apply changes nothing.
         let notApplicable = RuleStatus.notApplicable.rawValue
-        if x != y, !([x, y].contains(absent) && [x, y].contains(notApplicable)) { result.flips.append(Flip(facts: label, rulebook: id, rule: rule, before: x, after: y, why: whyAfter[rule])) }
+        guard x != y, !([x, y].contains(absent) && [x, y].contains(notApplicable)) else { continue }
+        var flip = Flip(facts: label, rulebook: id, rule: rule, before: x, after: y, why: whyAfter[rule])
+        if y == RuleStatus.violated.rawValue || y == RuleStatus.unknown.rawValue {
+          // What would make it pass now: the document decided again under the new version with
+          // counterfactuals (only a document with such a flip pays for it).
+          if !fixesComputed {
+            var ignored: String?
+            after = decisions(document, new, asOf: asOf, stage: stage, counterfactuals: true, problem: &ignored)
+            fixesComputed = true
+          }
+          flip.fixes = after.first { $0.rulebook.id == id }?.results.first { $0.rule.id == rule }?.fixes ?? []
+        }
+        result.flips.append(flip)
       }
       let x = a?.outcome.rawValue ?? absent
       let y = b?.outcome.rawValue ?? absent
@@ -97,8 +113,10 @@ public enum ShadowRun {
     return result
   }
 
-  private static func decisions(_ document: FactsDocument, _ session: Session, asOf: CivilDate, stage: Stage?, problem: inout String?) -> [Decision] {
-    switch session.decide(document, asOf: asOf, stage: stage) {
+  private static func decisions(
+    _ document: FactsDocument, _ session: Session, asOf: CivilDate, stage: Stage?, counterfactuals: Bool = false, problem: inout String?
+  ) -> [Decision] {
+    switch session.decide(document, asOf: asOf, stage: stage, counterfactuals: counterfactuals) {
     case .success(let d):
       if d.decisions.isEmpty { problem = "no rulebook applies to it" }
       return d.decisions
