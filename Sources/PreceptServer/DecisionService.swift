@@ -99,7 +99,7 @@ public final class DecisionService: Sendable {
 
   /// `sha256:` and the SHA-256 of the facts' canonical JSON.
   static func digest(_ root: YAMLNode) -> String {
-    "sha256:" + SHA256.hex(CanonicalJSON.json(root).compactBytes())
+    "sha256:" + SHA256.hex(CanonicalJSON.json(root).bytes())
   }
 
   /// Appends to the log and waits until the rows are durable; a log that cannot be written is a

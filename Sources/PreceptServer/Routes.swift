@@ -268,7 +268,7 @@ struct Routes: HTTPResponder {
   }
 
   static func json(_ status: Int, _ body: JSON) -> Response {
-    var bytes = body.compactBytes()
+    var bytes = body.bytes()
     bytes.append(0x0A)
     return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
   }

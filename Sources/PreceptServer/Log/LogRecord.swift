@@ -34,14 +34,14 @@ public struct LogEntry: Sendable {
     self.facts = facts
     rulebooks = CanonicalJSON.sorted(.array(decisions.map { d in
       .object([("id", .string(d.rulebook)), ("version", d.version.map { .string($0) } ?? .null), ("digest", .string(d.digest))])
-    })).compactText
+    })).serialized()
     outcome = (decisions.map(\.outcome).max() ?? .pass).rawValue
     var worst: [String: Outcome] = [:]
     for d in decisions {
       for (owner, o) in d.byOwner { worst[owner] = max(worst[owner] ?? .pass, o) }
     }
-    byOwner = CanonicalJSON.sorted(.object(worst.map { ($0.key, .string($0.value.rawValue)) })).compactText
-    results = CanonicalJSON.sorted(.array(decisions.map(\.json))).compactText
+    byOwner = CanonicalJSON.sorted(.object(worst.map { ($0.key, .string($0.value.rawValue)) })).serialized()
+    results = CanonicalJSON.sorted(.array(decisions.map(\.json))).serialized()
   }
 }
 
