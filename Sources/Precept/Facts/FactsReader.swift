@@ -45,6 +45,13 @@ public struct FactsReader {
   /// percentage fraction or an amount, since Swift's standard library has no exact decimal type.
   /// Ints and Bools are still wanted as such (a `String` "30" is text).
   private let textNumbers: Bool
+  /// Where the reader is: the fields and indexes from the root to the value being read, spelt out
+  /// as a path (`product.marketing[0].copy`) only when a value is refused.
+  private var trail: [Step] = []
+  private enum Step {
+    case field(String)
+    case index(Int)
+  }
 
   private init(_ plan: FactsPlan, textNumbers: Bool) {
     layout = plan.layout
@@ -62,20 +69,32 @@ public struct FactsReader {
     guard case .mapping = root.kind else {
       return .failure(FactsErrors(errors: [FactsError(path: "", message: "facts must be a mapping of fact names (such as `product`) to values, found \(root.kindDescription)", span: root.span)]))
     }
-    let v = reader.value(root, plan.layout.rootRecord, path: "")
+    let v = reader.value(root, plan.layout.rootRecord)
     guard reader.errors.isEmpty, case .record(let values) = v else { return .failure(FactsErrors(errors: reader.errors)) }
     return .success(values)
   }
 
-  private mutating func fail(_ path: String, _ message: String, _ span: Span?) -> Value {
+  /// The path of the value being read.
+  private var path: String {
+    var out = ""
+    for step in trail {
+      switch step {
+      case .field(let name): out += out.isEmpty ? name : "." + name
+      case .index(let n): out += "[\(n)]"
+      }
+    }
+    return out
+  }
+
+  private mutating func fail(_ message: String, _ span: Span?) -> Value {
     if errors.count < FactsReader.maximumErrors { errors.append(FactsError(path: path, message: message, span: span)) }
     return .missing
   }
 
-  private mutating func accept(_ a: Accepted, _ path: String, _ span: Span?) -> Value {
+  private mutating func accept(_ a: Accepted, _ span: Span?) -> Value {
     switch a {
     case .value(let v): return v
-    case .refused(let message): return fail(path, message, span)
+    case .refused(let message): return fail(message, span)
     }
   }
 
@@ -90,48 +109,55 @@ public struct FactsReader {
     return n.kind == .optional ? n.a : k
   }
 
-  private mutating func value(_ node: YAMLNode, _ k: Int32, path: String) -> Value {
+  private mutating func value(_ node: YAMLNode, _ k: Int32) -> Value {
     switch node.kind {
     case .scalar(let text, let style):
       let quoted = style.isQuotedOrBlock || node.tag == "!!str" || node.tag == "tag:yaml.org,2002:str"
       var copy = text
       return copy.withUTF8 { raw in
         if !quoted {
-          if node.isNull { return accept(layout.null(k), path, node.span) }
-          if text == "true" || text == "false" { return accept(layout.bool(k, text == "true"), path, node.span) }
-          if FactNumber.matches(text) { return accept(layout.number(k, FactNumber.value(raw, 0..<raw.count), raw: raw), path, node.span) }
+          if node.isNull { return accept(layout.null(k), node.span) }
+          if text == "true" || text == "false" { return accept(layout.bool(k, text == "true"), node.span) }
+          if FactNumber.matches(text) { return accept(layout.number(k, FactNumber.value(raw, 0..<raw.count), raw: raw), node.span) }
         } else if textNumbers, FactNumber.matches(text) {
           switch kind(k) {
-          case .decimal, .percent: return accept(layout.number(k, FactNumber.value(raw, 0..<raw.count), raw: raw), path, node.span)
-          case .int: return fail(path, "expected int, found \"\(text)\" (a Swift String is text: pass an Int)", node.span)
+          case .decimal, .percent: return accept(layout.number(k, FactNumber.value(raw, 0..<raw.count), raw: raw), node.span)
+          case .int: return fail("expected int, found \"\(text)\" (a Swift String is text: pass an Int)", node.span)
           default: break
           }
         }
-        return accept(layout.text(k, raw), path, node.span)
+        return accept(layout.text(k, raw), node.span)
       }
     case .sequence(let items):
-      guard kind(k) == .list else { return mismatch(k, "a list", node, path) }
+      guard kind(k) == .list else { return mismatch(k, "a list", node) }
       let element = layout.nodes[Int(unwrapped(k))].a
-      return .list(items.enumerated().map { n, item in value(item, element, path: "\(path)[\(n)]") })
+      var out: [Value] = []
+      out.reserveCapacity(items.count)
+      for (n, item) in items.enumerated() {
+        trail.append(.index(n))
+        out.append(value(item, element))
+        trail.removeLast()
+      }
+      return .list(out)
     case .mapping(let pairs):
       switch kind(k) {
-      case .record: return record(pairs, unwrapped(k), node, path)
+      case .record: return record(pairs, unwrapped(k), node)
       case .money:
         let before = errors.count
-        let v = record(pairs, layout.moneyRecord, node, path)
+        let v = record(pairs, layout.moneyRecord, node)
         guard errors.count == before, case .record(let f) = v else { return .missing }
-        return accept(layout.moneyMapping(unwrapped(k), f), path, node.span)
-      default: return mismatch(k, "a mapping", node, path)
+        return accept(layout.moneyMapping(unwrapped(k), f), node.span)
+      default: return mismatch(k, "a mapping", node)
       }
     }
   }
 
-  private mutating func mismatch(_ k: Int32, _ found: String, _ node: YAMLNode, _ path: String) -> Value {
+  private mutating func mismatch(_ k: Int32, _ found: String, _ node: YAMLNode) -> Value {
     if kind(k) == .skip { return .missing }
-    return accept(layout.mismatch(k, found: found), path, node.span)
+    return accept(layout.mismatch(k, found: found), node.span)
   }
 
-  private mutating func record(_ pairs: [YAMLPair], _ k: Int32, _ node: YAMLNode, _ path: String) -> Value {
+  private mutating func record(_ pairs: [YAMLPair], _ k: Int32, _ node: YAMLNode) -> Value {
     let n = layout.nodes[Int(k)]
     let first = Int(n.a)
     let count = Int(n.b) - first
@@ -141,11 +167,14 @@ public struct FactsReader {
       let name = pair.name
       guard let f = (0..<count).first(where: { !seen[$0] && layout.fieldNames[first + $0] == name }) else { continue }
       seen[f] = true
-      fields[f] = value(pair.value, layout.fields[first + f].node, path: path.isEmpty ? name : path + "." + name)
+      trail.append(.field(name))
+      fields[f] = value(pair.value, layout.fields[first + f].node)
+      trail.removeLast()
     }
     for f in 0..<count where !seen[f] {
-      let name = layout.fieldNames[first + f]
-      fields[f] = accept(layout.absent(layout.fields[first + f].node), path.isEmpty ? name : path + "." + name, node.span)
+      trail.append(.field(layout.fieldNames[first + f]))
+      fields[f] = accept(layout.absent(layout.fields[first + f].node), node.span)
+      trail.removeLast()
     }
     return .record(fields)
   }
