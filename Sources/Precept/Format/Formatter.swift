@@ -1,6 +1,7 @@
 /// `precept fmt`: the canonical text of the expressions in a rulebook, written back into the file
-/// at each expression's place. Everything else — comments, key order, quoting of other values,
-/// blank lines — is left byte for byte; the YAML is never serialised again.
+/// at each expression's place, and the canonical order of its keys (`KeyOrder`). Everything else —
+/// comments, quoting of other values, blank lines — is left byte for byte; the YAML is never
+/// serialised again.
 public enum Formatter {
   /// A replacement of file text between two scalar offsets.
   public struct Edit: Sendable, Hashable {
@@ -16,9 +17,18 @@ public enum Formatter {
   public static let width = 100
 
   /// The edits that format `file`, in file order; none when it is formatted (or is not YAML).
+  /// A reordered mapping is one edit, with the expressions inside it formatted.
   public static func edits(_ file: SourceFile) -> [Edit] {
     let (root, diagnostics) = YAMLLoader.load(file)
     guard let root, !diagnostics.hasErrors else { return [] }
+    let expressions = expressionEdits(file, root)
+    let moves = KeyOrder.verifiedMoves(in: root, file: file)
+    guard !moves.isEmpty else { return expressions }
+    return KeyOrder.edits(moves.map { .move($0) } + expressions.map { .edit($0) }, file)
+  }
+
+  /// The edits that write `file`'s expressions in canonical form, each read back to be sure.
+  static func expressionEdits(_ file: SourceFile, _ root: YAMLNode) -> [Edit] {
     let sites = ExpressionSites.find(in: root, file: file)
     let planned = sites.map { edit($0, file: file) }
     let edits = planned.compactMap { $0 }
