@@ -155,8 +155,10 @@ import Testing
       guard case .success(let original) = SourceFile.decode(path: url.path, bytes: Array(try Data(contentsOf: url))),
         let root = YAMLLoader.load(original).root
       else { continue }
+      // The first key stays first: comment lines at the very top of a file are its header and
+      // stay there, so a key shuffled to the top would leave its comment behind as the header.
       let moves = KeyOrder.verifiedMoves(in: root, file: original) { keys in
-        (0..<keys.count).shuffled(using: &rng)
+        keys.isEmpty ? [] : [0] + (1..<keys.count).shuffled(using: &rng)
       }
       guard !moves.isEmpty else { continue }
       shuffled += 1
