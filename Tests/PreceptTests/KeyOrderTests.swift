@@ -149,7 +149,7 @@ import Testing
   /// moved by the same machinery): formatting puts them back, reads as the same YAML but for key
   /// order, twice equals once, and shipped rulebooks come back byte for byte as formatted.
   @Test func shuffledRulebooksComeBack() throws {
-    var rng = SplitMix(seed: 0x0DE7_0001)
+    var rng = SplitMix64(state: 0x0DE7_0001)
     var shuffled = 0
     for url in FormatterTests.rulebookFiles() {
       guard case .success(let original) = SourceFile.decode(path: url.path, bytes: Array(try Data(contentsOf: url))),
@@ -186,7 +186,7 @@ import Testing
   @Test func formattingChangesNoDecisionOfTheShippedExamples() throws {
     let repo = ShippedContentTests.repo
     let dir = ShippedContentTests.rulebooks
-    var rng = SplitMix(seed: 0x0DE7_0002)
+    var rng = SplitMix64(state: 0x0DE7_0002)
     var overlay: [String: [UInt8]] = [:]
     for url in FormatterTests.rulebookFiles() where url.path.hasPrefix(dir + "/") {
       guard case .success(let original) = SourceFile.decode(path: url.path, bytes: Array(try Data(contentsOf: url))),
@@ -217,18 +217,5 @@ import Testing
         #expect(x.results.map { "\($0.rule.id) \($0.status) \($0.message ?? "")" } == y.results.map { "\($0.rule.id) \($0.status) \($0.message ?? "")" }, "\(example.file)")
       }
     }
-  }
-}
-
-/// A small seeded generator, so a failing shuffle can be replayed.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
