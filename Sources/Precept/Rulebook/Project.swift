@@ -49,12 +49,15 @@ public struct Project: Sendable {
   /// no part, except in reading relative paths.
   ///
   /// `overlay` gives the text of files by their resolved absolute path, read instead of the disk
-  /// (an editor's unsaved buffers).
-  public static func load(paths: [String], root: String? = nil, overlay: [String: [UInt8]] = [:]) -> Project {
+  /// (an editor's unsaved buffers); `memo` the rules an earlier load read, reused where their
+  /// text is unchanged (an editor's re-check).
+  public static func load(paths: [String], root: String? = nil, overlay: [String: [UInt8]] = [:], memo: LoadMemo? = nil) -> Project {
     let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
     var loader = ProjectLoader(root: resolved)
     loader.overlay = overlay
+    loader.memo = memo
     for path in paths { loader.request(path) }
+    memo?.finishLoad()
     return loader.project
   }
 
