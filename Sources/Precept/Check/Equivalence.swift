@@ -2,7 +2,8 @@
 /// though written differently (P0606, as for the same text). Only rules over the same variables
 /// are compared; each rule's sets are computed once; a rule is compared exactly only with the
 /// earlier rules that agree with it at every probe (one input inside each box of every rule's
-/// sets), which two equivalent rules always do and two different ones almost never.
+/// sets, and in each piece of them), which two equivalent rules always do and two different ones
+/// almost never.
 extension Checker {
   /// The variables a rule's conditions range over, sorted, when the rule is compared with others
   /// (its condition is not constant and has no error); nil when it is not.
@@ -67,16 +68,19 @@ extension Checker {
     var probes: [[ValueSet]] = []
     var seen: Set<[ValueSet]> = []
     for set in sets.compactMap({ $0 }) {
-      for box in set.violated + set.applies where probes.count < 1024 {
-        let p = box.map(\.point)
-        if seen.insert(p).inserted { probes.append(p) }
+      for box in set.violated + set.applies {
+        for p in Self.probes(box) where probes.count < 1024 && seen.insert(p).inserted { probes.append(p) }
       }
     }
-    // Rules by their answers at the probes, in rule order.
-    var byAnswers: [[Bool]: [Int]] = [:]
+    // Rules by their answers at the probes (violated there? applies there?, as bits), in rule order.
+    var byAnswers: [[UInt64]: [Int]] = [:]
     for (j, y) in sets.enumerated() {
       guard let y else { continue }
-      let answers = probes.flatMap { p in [Self.contains(y.violated, p), Self.contains(y.applies, p)] }
+      var answers = [UInt64](repeating: 0, count: (2 * probes.count + 63) / 64)
+      for (k, p) in probes.enumerated() {
+        if Self.contains(y.violated, p) { answers[(2 * k) / 64] |= 1 << UInt64((2 * k) % 64) }
+        if Self.contains(y.applies, p) { answers[(2 * k + 1) / 64] |= 1 << UInt64((2 * k + 1) % 64) }
+      }
       for i in byAnswers[answers] ?? [] where (members[i].rule.verb == .flag) == (members[j].rule.verb == .flag) {
         guard let x = sets[i], sameSet(x.applies, y.applies, space), sameSet(x.violated, y.violated, space) else { continue }
         out[j] = i
@@ -87,9 +91,32 @@ extension Checker {
     return out
   }
 
+  /// Inputs inside `box`: one in its first piece of every variable, and one in each other piece
+  /// of each variable (`x < 2 or x > 9` has two), the other variables at their first.
+  private static func probes(_ box: [ValueSet]) -> [[ValueSet]] {
+    let first = box.map(\.point)
+    var out = [first]
+    for (k, set) in box.enumerated() {
+      for p in set.points.dropFirst() {
+        var q = first
+        q[k] = p
+        out.append(q)
+      }
+    }
+    return out
+  }
+
   /// Whether some box of `boxes` holds the input `point` (one value per variable).
   private static func contains(_ boxes: [[ValueSet]], _ point: [ValueSet]) -> Bool {
-    boxes.contains { box in zip(box, point).allSatisfy { $0.contains(point: $1) } }
+    for box in boxes where box.count == point.count {
+      var all = true
+      for k in box.indices where !box[k].contains(point: point[k]) {
+        all = false
+        break
+      }
+      if all { return true }
+    }
+    return false
   }
 
   /// Where a rule applies and where it is violated, over `space`.
@@ -112,6 +139,18 @@ extension Checker {
 }
 
 extension Checker.ValueSet {
+  /// A set of one value in each of its pieces (of each of its cases), the first as `point` gives.
+  var points: [Checker.ValueSet] {
+    switch self {
+    case .numbers(let n):
+      return n.pieces.compactMap { piece in
+        Checker.Intervals(pieces: [piece], integral: n.integral).probe.map { .numbers(Checker.Intervals(point: $0, integral: n.integral)) }
+      }
+    case .cases(let c):
+      return c.sorted().map { .cases([$0]) }
+    }
+  }
+
   /// Whether the set holds `point`, a set of one value (as `point` gives); for anything else,
   /// whether the two meet.
   func contains(point: Checker.ValueSet) -> Bool {
@@ -122,6 +161,7 @@ extension Checker.ValueSet {
         (q.low.map { $0 < v || ($0 == v && q.lowIn) } ?? true) && (q.high.map { v < $0 || (v == $0 && q.highIn) } ?? true)
       }
     case (.cases(let a), .cases(let b)):
+      if b.count == 1, let x = b.first { return a.contains(x) }
       return !a.isDisjoint(with: b)
     default:
       return !intersect(point).isEmpty
