@@ -200,3 +200,64 @@ struct SplitMix: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 }
+
+/// A reused rule is moved by mapping every span in it: a span-bearing field added to `Rule`,
+/// `Expr`, `Typed` or `Diagnostic` and forgotten in its `mapSpans` would leave a stale place after
+/// an edit above the rule. Every `Span` found by reflection must move.
+@Suite struct SpanMappingTests {
+  /// Every `Span` inside `value`, depth first.
+  static func spans(_ value: Any) -> [Span] {
+    if let s = value as? Span { return [s] }
+    return Mirror(reflecting: value).children.flatMap { spans($0.value) }
+  }
+
+  @Test func everySpanOfARuleItsCheckAndItsDiagnosticsMoves() throws {
+    let text = """
+      precept: 1
+      rulebook: t.spans
+      schema: { a: { x: int, y: 'list(record(v: int))', s: text } }
+      rules:
+        - id: R-1
+          title: every key
+          description: d
+          category: eligibility
+          owner: risk
+          stage: [design, approval]
+          severity: block
+          when: a.x between 1 and 9 and not (a.s matches "^x")
+          require: 'any i in (a.y where .v > 1): i.v in [1, 2] and count(a.y) > 0 and (if a.x > 2 then a.x else 3) > 1'
+          message: "{a.x} and {a.y[0].v}"
+          cite: c
+          overrides: [R-2]
+          effective: { from: 2026-01-01, until: 2027-01-01 }
+          justification: j
+          tags: [t]
+          lint: { allow: [P0612], reason: r }
+        - id: R-2
+          severity: info
+          require: a.x > 1 and a.q > 0
+      """
+    let file = SourceFile(path: "t.yaml", text: text)
+    let root = try #require(YAMLLoader.load(file).root)
+    let (book, readDiagnostics) = RulebookReader.read(root, file: file)
+    let rule = try #require(book?.rules.first)
+    let shift = Shift(from: Position(line: 1, column: 1, offset: 0), to: Position(line: 4, column: 1, offset: 40))
+    #expect(Self.spans(rule).count > 30)
+    #expect(Self.spans(rule.mapSpans(shift.apply)) == Self.spans(rule).map(shift.apply))
+
+    var project = Project(root: "/")
+    project.units = [Project.Unit(rulebook: try #require(book), realPath: "/t.yaml", imports: [:])]
+    project.files = ["t.yaml": file]
+    let checked = Check.project(project)
+    let c = try #require(checked.rules.first?.first)
+    for t in [c.when, c.condition] + c.message.compactMap({ if case .placeholder(let t) = $0 { return t } else { return nil } }) {
+      guard let t else { continue }
+      #expect(Self.spans(t.mapSpans(shift.apply)) == Self.spans(t).map(shift.apply))
+    }
+    let diagnostics = readDiagnostics + checked.diagnostics
+    #expect(diagnostics.contains { !$0.notes.isEmpty || $0.span.file == "t.yaml" })
+    for d in diagnostics {
+      #expect(Self.spans(d.mapSpans(shift.apply)) == Self.spans(d).map(shift.apply))
+    }
+  }
+}
