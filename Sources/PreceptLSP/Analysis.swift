@@ -35,16 +35,20 @@ public struct Analysis: Sendable {
   /// Where enum cases are written bare (`consumer_loan`), by file: their start offsets.
   public let enumCases: [String: Set<Int>]
 
-  /// Checks the rulebooks at `paths` (absolute), reading `overlay` (by real path) instead of the disk.
-  public static func run(paths: [String], overlay: [String: [UInt8]]) -> Analysis {
+  /// Checks the rulebooks at `paths` (absolute), reading `overlay` (by real path) instead of the
+  /// disk; with memos of the last check, what did not change is reused (the result is the same).
+  public static func run(paths: [String], overlay: [String: [UInt8]], load: LoadMemo? = nil, check: CheckMemo? = nil) -> Analysis {
     let t0 = ContinuousClock.now
-    let project = Project.load(paths: paths, overlay: overlay)
+    let project = Project.load(paths: paths, overlay: overlay, memo: load)
     let t1 = ContinuousClock.now
-    let checked = Check.project(project)
+    let checked = Check.project(project, memo: check)
     let t2 = ContinuousClock.now
     let a = Analysis(checked: checked)
     let t3 = ContinuousClock.now
-    if getenv("PRECEPT_LSP_PHASES") != nil { writeError("load \(t1 - t0) check \(t2 - t1) index \(t3 - t2)\n") }
+    if getenv("PRECEPT_LSP_PHASES") != nil {
+      let reused = "rules read \(load?.misses ?? 0) reused \(load?.hits ?? 0), checked \(check?.misses ?? 0) reused \(check?.hits ?? 0) (since start)"
+      writeError("load \(t1 - t0) check \(t2 - t1) index \(t3 - t2); \(reused)\n")
+    }
     return a
   }
 

@@ -28,6 +28,20 @@ public struct MessageReader {
     }
   }
 
+  /// Whether a whole message can be read now without waiting: one is buffered already, or has
+  /// arrived (the descriptor is read once, without blocking, to see).
+  public mutating func hasMessage() -> Bool {
+    if isComplete() { return true }
+    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    guard poll(&p, 1, 0) > 0, p.revents & Int16(POLLIN) != 0, fill() else { return false }
+    return isComplete()
+  }
+
+  private func isComplete() -> Bool {
+    guard let (headerEnd, length) = header() else { return false }
+    return buffer.count - headerEnd >= length
+  }
+
   /// The end of the headers and the body's length, once the headers are in the buffer.
   private func header() -> (Int, Int)? {
     let crlf: [UInt8] = [13, 10, 13, 10]

@@ -71,7 +71,16 @@ public struct Document: Sendable {
   }
 
   /// The text as a string.
-  public var text: String { String(String.UnicodeScalarView(index.scalars)) }
+  public var text: String { String(decoding: utf8, as: UTF8.self) }
+
+  /// The text as UTF-8, encoded straight from the scalars (building a `String` scalar by scalar
+  /// first cost a 1,000-rule rulebook 18 ms on every change).
+  public var utf8: [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(index.scalars.count + index.scalars.count / 2)
+    for s in index.scalars { UTF8.encode(s) { out.append($0) } }
+    return out
+  }
 
   /// Replaces the text between two protocol positions (an incremental change).
   public mutating func replace(from: (line: Int, character: Int), to: (line: Int, character: Int), with text: String) {

@@ -17,6 +17,15 @@ public final class Server {
     self.timing = timing
   }
 
+  /// Notifications that change what is checked. A burst of them (fast typing) is checked once,
+  /// after the last: the diagnostics of versions already replaced are never computed or sent.
+  static let changes: Set<String> = [
+    "textDocument/didOpen", "textDocument/didChange", "textDocument/didClose", "textDocument/didSave",
+    "workspace/didChangeWatchedFiles",
+  ]
+  /// A change arrived whose diagnostics are not published yet.
+  private var changed = false
+
   /// Serves until `exit` or the end of input; returns the process's exit status.
   public func run() -> Int32 {
     while let body = reader.next() {
@@ -27,9 +36,12 @@ public final class Server {
       let method = message["method"]?.string ?? ""
       let id = message["id"]
       if method == "exit" { return shutdown ? 0 : 1 }
+      // A request reads the analysis: bring it up to date first.
+      if changed && !Self.changes.contains(method) { publish() }
       let start = ContinuousClock.now
       let result = handle(method, message["params"] ?? .null)
       if timing { writeError("precept lsp: \(method) handled in \(Self.milliseconds(since: start)) ms\n") }
+      if changed && !reader.hasMessage() { publish() }
       if let id {
         switch result {
         case .some(let r): writer.send(.object([("jsonrpc", .string("2.0")), ("id", id), ("result", r)]))
@@ -63,7 +75,7 @@ public final class Server {
       return capabilities()
     case "initialized", "$/cancelRequest", "$/setTrace", "workspace/didChangeConfiguration", "textDocument/didSave",
       "workspace/didChangeWatchedFiles":
-      if method == "workspace/didChangeWatchedFiles" || method == "textDocument/didSave" { publish() }
+      if method == "workspace/didChangeWatchedFiles" || method == "textDocument/didSave" { changed = true }
       return .null
     case "shutdown":
       shutdown = true
@@ -72,7 +84,7 @@ public final class Server {
       let d = p["textDocument"]
       ws.open(Document(uri: uri, version: d?["version"]?.int ?? 0, text: d?["text"]?.string ?? ""))
       if docs.diagnostics.isEmpty { docs = Docs.find(near: [Workspace.path(ofURI: uri)]) }
-      publish()
+      changed = true
       return .null
     case "textDocument/didChange":
       ws.update(uri) { doc in
@@ -88,11 +100,11 @@ public final class Server {
           }
         }
       }
-      publish()
+      changed = true
       return .null
     case "textDocument/didClose":
       ws.close(uri)
-      publish()
+      changed = true
       return .null
     case "textDocument/hover": return features.hover(uri, line, character)
     case "textDocument/definition": return features.definition(uri, line, character)
@@ -113,6 +125,7 @@ public final class Server {
 
   /// Re-checks the open rulebooks and publishes every file's diagnostics.
   private func publish() {
+    changed = false
     let start = ContinuousClock.now
     let results = ws.recheck()
     if timing { writeError("precept lsp: re-checked in \(Self.milliseconds(since: start)) ms\n") }

@@ -11,6 +11,9 @@ public final class Workspace {
   private var published: Set<String> = []
   /// The URI of each open document's real path, so diagnostics name files as the client does.
   private var uriByPath: [String: String] = [:]
+  /// What the last re-check read and found, reused where the text is unchanged.
+  public let loadMemo = LoadMemo()
+  public let checkMemo = CheckMemo()
 
   public init() {}
 
@@ -47,13 +50,13 @@ public final class Workspace {
     for d in documents.values.sorted(by: { $0.uri < $1.uri }) {
       let path = Self.path(ofURI: d.uri)
       paths.append(path)
-      overlay[Disk.realPath(path) ?? path] = Array(d.text.utf8)
+      overlay[Disk.realPath(path) ?? path] = d.utf8
     }
     guard !paths.isEmpty else {
       analysis = nil
       return []
     }
-    let a = Analysis.run(paths: paths, overlay: overlay)
+    let a = Analysis.run(paths: paths, overlay: overlay, load: loadMemo, check: checkMemo)
     analysis = a
     var byFile: [String: [Diagnostic]] = [:]
     for d in a.checked.diagnostics { byFile[d.span.file, default: []].append(d) }

@@ -73,10 +73,15 @@ public struct CheckedRule: Sendable {
 
 /// Checks a loaded project: the passes run in the order listed in `run()`.
 public enum Check {
-  /// Resolves names, checks types and runs the lint passes over every unit of the project.
-  public static func project(_ project: Project) -> CheckedProject {
+  /// Resolves names, checks types and runs the lint passes over every unit of the project. With
+  /// a `memo` of an earlier check, rules whose text and declarations are unchanged are taken from
+  /// it (the result is the same; see `CheckMemo`).
+  public static func project(_ project: Project, memo: CheckMemo? = nil) -> CheckedProject {
     let checker = Checker(project)
+    memo?.begin(project)
+    checker.memo = memo
     checker.run()
+    memo?.finish()
     let (kept, allowed) = checker.allowances(checker.diagnostics)
     return CheckedProject(
       project: project, definitions: checker.definitionTypes, lists: checker.listTypes, tables: checker.tableTypes,
@@ -113,6 +118,11 @@ final class Checker {
   /// and the declarations already reported as too deep to use (each is reported once).
   var nestingReported = false
   var tooDeepToUse: Set<Reference> = []
+  /// How many times an expression was refused for nesting too deeply (a rule that met one is not memoized).
+  var nestingRefusals = 0
+  /// Results of an earlier check to reuse, if any, and each rule's key in it (by unit, in rule order).
+  var memo: CheckMemo?
+  lazy var memoKeys: [[TextKey?]] = project.units.map { unit in unit.rulebook.rules.map { CheckMemo.key($0, project) } }
   /// Every declaration an expression names, for the unused-item warnings (fact reads are
   /// collected from the checked expressions afterwards, see `Lint.swift`).
   var used: Set<Reference> = []

@@ -214,7 +214,7 @@ struct ConditionSpace {
   }
 }
 
-// MARK: - Redundant conjuncts, equivalent rules, exceptions that never matter
+// MARK: - Redundant conjuncts, exceptions that never matter (equivalent rules: Equivalence.swift)
 
 extension Checker {
   /// The conjuncts of `a and b and …`, in order.
@@ -240,76 +240,6 @@ extension Checker {
           .redundantCondition, parts[j].span, "`\(text(of: parts[j].span))` is implied by `\(text(of: parts[i].span))` before it: it changes nothing",
           help: ["remove it, or check whether a bound or a direction is not what was meant"])
         break
-      }
-    }
-  }
-
-  /// Where a rule applies and where it is violated, over `space`.
-  private func applyAndViolate(_ r: CheckedRule, _ space: ConditionSpace) -> (applies: [[ValueSet]], violated: [[ValueSet]])? {
-    let full = [space.columns.map(\.full)]
-    guard let applies = r.when.map({ space.holds($0, self) }) ?? full, let holds = space.holds(r.condition, self) else { return nil }
-    switch r.rule.verb {
-    case .require:
-      guard let fails = space.subtract(applies, holds) else { return nil }
-      return (applies, fails)
-    case .forbid, .flag:
-      return (applies, space.intersect(applies, holds))
-    }
-  }
-
-  private func sameSet(_ a: [[ValueSet]], _ b: [[ValueSet]], _ space: ConditionSpace) -> Bool {
-    guard let x = space.subtract(a, b), let y = space.subtract(b, a) else { return false }
-    return x.isEmpty && y.isEmpty
-  }
-
-  /// Two rules of a rulebook that apply to the same inputs and are violated by the same inputs,
-  /// though written differently (P0606, as for the same text). Only rules over the same inputs
-  /// are compared, each rule's sets are computed once, and a pair is first probed at one input
-  /// of each set before the exact comparison: a rulebook of a thousand rules stays fast.
-  func lintEquivalentRules(_ rules: [CheckedRule], reported: Set<String>) {
-    let candidates = rules.filter { r in fold(r.condition) == nil && !r.rule.condition.containsError && !(r.rule.when?.containsError ?? false) }
-    var groups: [[String]: [Int]] = [:]
-    for (k, r) in candidates.enumerated() {
-      var space = ConditionSpace()
-      space.collect(r.when, self)
-      space.collect(r.condition, self)
-      groups[space.keys.sorted(), default: []].append(k)
-    }
-    for members in groups.values where members.count > 1 {
-      var space = ConditionSpace()
-      for k in members {
-        space.collect(candidates[k].when, self)
-        space.collect(candidates[k].condition, self)
-      }
-      guard space.analysable else { continue }
-      let sets = members.map { applyAndViolate(candidates[$0], space) }
-      // Probe inputs: one of each rule's sets (at most 32). Two equivalent rules agree at every
-      // probe, so only rules with the same answers are compared exactly.
-      var probes: [[ValueSet]] = []
-      for set in sets.compactMap({ $0 }) {
-        for boxes in [set.violated, set.applies] {
-          if let box = boxes.first, probes.count < 32 { probes.append(box.map(\.point)) }
-        }
-      }
-      let answers: [[Bool]] = sets.map { set in
-        guard let set else { return [] }
-        return probes.flatMap { p in [!space.intersect([p], set.violated).isEmpty, !space.intersect([p], set.applies).isEmpty] }
-      }
-      for j in members.indices {
-        let b = candidates[members[j]]
-        guard !reported.contains(b.rule.id.value), let y = sets[j] else { continue }
-        for i in 0..<j {
-          let a = candidates[members[i]]
-          guard (a.rule.verb == .flag) == (b.rule.verb == .flag), let x = sets[i], answers[i] == answers[j],
-            sameSet(x.applies, y.applies, space), sameSet(x.violated, y.violated, space)
-          else { continue }
-          report(
-            .duplicateCondition, b.condition.span,
-            "rules `\(a.rule.id.value)` and `\(b.rule.id.value)` check the same condition: they apply to the same inputs and are violated by the same inputs",
-            notes: [.init("`\(a.rule.id.value)` is here", at: a.condition.span)],
-            help: ["merge the two rules, or make their conditions differ"])
-          break
-        }
       }
     }
   }

@@ -1,54 +1,111 @@
 extension Checker {
-  /// Warnings: things that are allowed but almost certainly not what the author meant.
+  /// Warnings: things that are allowed but almost certainly not what the author meant. Each rule
+  /// is linted on its own first (see `lintRule`, which a memo may supply), then the passes over
+  /// several rules and declarations run.
   func lint() {
     lintConstantFailures()
-    let reads = factReads()
-    let factPrefixes = Set(reads.flatMap { p in (1...p.count).map { Array(p.prefix($0)) } })
     // Where a rulebook (or one importing it) has errors, some expressions were not understood,
     // so what they read is unknown: "never used" would only echo those errors.
     let filesWithErrors = Set((project.diagnostics + diagnostics).filter { $0.severity == .error }.map(\.span.file))
     let unitsWithErrors = Set(project.units.indices.filter { filesWithErrors.contains(unit($0).file.path) })
+    let linted = checkedRules.enumerated().map { u, rules in
+      rules.indices.map { lintRuleOrReuse(rules[$0], key: memo == nil ? nil : memoKeys[u][$0], judged: !unitsWithErrors.contains(u)) }
+    }
+    let reads = factReads(linted)
+    let factPrefixes = Set(reads.flatMap { p in (1...p.count).map { Array(p.prefix($0)) } })
     for u in project.units.indices {
       let book = unit(u)
       let importerHasErrors = unitsWithErrors.contains { project.units[$0].imports.values.contains(u) }
       // A rulebook without rules is a library for others to import; its items are for them.
       if !book.rules.isEmpty, !unitsWithErrors.contains(u), !importerHasErrors { lintUnused(u, book, reads, factPrefixes) }
-      lintRules(u, judgeConditions: !unitsWithErrors.contains(u))
-      lintFairness(u)
+      lintRulesTogether(u, linted[u], judgeConditions: !unitsWithErrors.contains(u))
       for t in book.tables where t.hit == .first { lintUnreachableRows(t) }
       for t in book.tables { lintTableCoverage(Reference(unit: u, name: t.name.value)) }
     }
   }
 
+  /// `lintRule`, or what it gave last time for the same text under the same declarations.
+  private func lintRuleOrReuse(_ checked: CheckedRule, key: TextKey?, judged: Bool) -> RuleLint {
+    let rule = checked.rule
+    if let memo, let key, let l = memo.current(key)?.lint, l.judged == judged {
+      diagnostics += l.diagnostics
+      return l
+    }
+    let before = diagnostics.count
+    var l = lintRule(checked, judged: judged)
+    l.diagnostics = Array(diagnostics[before...])
+    if let memo, let span = rule.nodeSpan, let key { memo.keepLint(key, l, inside: span) }
+    return l
+  }
+
+  /// The warnings about one rule that read nothing but the rule and its rulebook's declarations:
+  /// conditions that never apply or never fail (judged only where the rulebook has no errors: a
+  /// misread enum or expression would make them judge something the author did not write),
+  /// redundant conjuncts, a blocking rule without a citation, a protected attribute read. Reported
+  /// as it goes; also gives what the passes over several rules need. (Arithmetic that can only
+  /// fail is an error, found with the rule's checking: see `checkRules`.)
+  private func lintRule(_ checked: CheckedRule, judged: Bool) -> RuleLint {
+    let rule = checked.rule
+    if judged {
+      lintConditions(checked)
+      lintRedundantConjuncts(checked.when)
+      lintRedundantConjuncts(checked.condition)
+    }
+    if let w = checked.when, case .bool(false)? = fold(w) {
+      report(
+        .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false",
+        help: ["the condition reads no fact, so no product can meet it; compare a fact instead, or remove the rule"])
+    } else if case .bool(let v)? = fold(checked.condition) {
+      let fails = (rule.verb == .require) != v
+      report(
+        .constantVerdict, checked.condition.span,
+        fails
+          ? "rule `\(rule.id.value)` is \(rule.verb == .flag ? "raised" : "violated") for every input: its `\(rule.verb.rawValue)` is always \(v)"
+          : "rule `\(rule.id.value)` can never \(rule.verb == .flag ? "be raised" : "be violated"): its `\(rule.verb.rawValue)` is always \(v)",
+        help: ["the condition reads no fact; did you mean to compare a fact with this value?"])
+    }
+    if rule.severity == .block, !rule.severityAssumed, (rule.cite ?? "").trimmingSpaces.isEmpty {
+      report(
+        .blockWithoutCite, rule.id.span, "rule `\(rule.id.value)` blocks approval but cites no source",
+        help: ["add `cite:` naming the regulation or policy (write \"illustrative: …\" for an institution's own threshold)"])
+    }
+    lintFairness(checked)
+    var reads: Set<[String]> = []
+    checked.when.map { Self.collectReads($0, into: &reads) }
+    Self.collectReads(checked.condition, into: &reads)
+    for case .placeholder(let p) in checked.message { Self.collectReads(p, into: &reads) }
+    let duplicateKey =
+      rule.condition.containsError
+      ? nil : squeezed(rule.when.map { text(of: $0.span) } ?? "") + "|" + rule.verb.rawValue + "|" + squeezed(text(of: rule.condition.span))
+    return RuleLint(
+      judged: judged, diagnostics: [], reads: reads, duplicateKey: duplicateKey,
+      variables: judged ? equivalenceVariables(checked) : nil)
+  }
+
   /// Every fact path some checked expression reads. A path read whole (a record, a list) reads
   /// every field below it; `product.fees.amount` reads only the `amount` of each fee.
-  private func factReads() -> Set<[String]> {
+  private func factReads(_ linted: [[RuleLint]]) -> Set<[String]> {
     var reads: Set<[String]> = []
-    func visit(_ t: Typed) {
-      switch t.kind {
-      case .fact(let p): reads.insert(p)
-      case .projection(let b, let field):
-        if case .fact(let p) = b.kind { reads.insert(p + [field]) } else { visit(b) }
-      default: for c in t.children { visit(c) }
-      }
-    }
-    for d in definitionTypes.values { visit(d) }
+    for d in definitionTypes.values { Self.collectReads(d, into: &reads) }
     for t in tableTypes.values {
-      t.inputs.forEach(visit)
+      t.inputs.forEach { Self.collectReads($0, into: &reads) }
       for row in t.rows {
-        for cell in row.cells { cell.operands.forEach(visit) }
-        row.outputs.forEach(visit)
+        for cell in row.cells { cell.operands.forEach { Self.collectReads($0, into: &reads) } }
+        row.outputs.forEach { Self.collectReads($0, into: &reads) }
       }
-      t.defaultValue?.forEach(visit)
+      t.defaultValue?.forEach { Self.collectReads($0, into: &reads) }
     }
-    for rules in checkedRules {
-      for r in rules {
-        r.when.map(visit)
-        visit(r.condition)
-        for case .placeholder(let p) in r.message { visit(p) }
-      }
-    }
+    for rules in linted { for r in rules { reads.formUnion(r.reads) } }
     return reads
+  }
+
+  private static func collectReads(_ t: Typed, into reads: inout Set<[String]>) {
+    switch t.kind {
+    case .fact(let p): reads.insert(p)
+    case .projection(let b, let field):
+      if case .fact(let p) = b.kind { reads.insert(p + [field]) } else { collectReads(b, into: &reads) }
+    default: for c in t.children { collectReads(c, into: &reads) }
+    }
   }
 
   private func lintUnused(_ u: Int, _ book: Rulebook, _ usedFacts: Set<[String]>, _ factPrefixes: Set<[String]>) {
@@ -78,51 +135,26 @@ extension Checker {
     }
   }
 
-  /// Rule-level warnings; the condition analysis only where the rulebook has no errors (a
-  /// misread enum or expression would make it judge something the author did not write).
-  private func lintRules(_ u: Int, judgeConditions: Bool) {
+  /// Warnings that compare the rules of a rulebook: the same condition written twice (as text, or
+  /// as the same sets of inputs where conditions are judged), exceptions that never matter.
+  private func lintRulesTogether(_ u: Int, _ linted: [RuleLint], judgeConditions: Bool) {
     var seen: [String: Rule] = [:]
     var textualDuplicates: Set<String> = []
-    for checked in checkedRules[u] {
+    for (checked, l) in zip(checkedRules[u], linted) {
       let rule = checked.rule
-      if judgeConditions {
-        lintConditions(checked)
-        lintRedundantConjuncts(checked.when)
-        lintRedundantConjuncts(checked.condition)
-      }
-      if let w = checked.when, case .bool(false)? = fold(w) {
+      guard let key = l.duplicateKey else { continue }
+      if let first = seen[key] {
+        textualDuplicates.insert(rule.id.value)
         report(
-          .neverApplies, w.span, "rule `\(rule.id.value)` can never apply: its `when` is always false",
-          help: ["the condition reads no fact, so no product can meet it; compare a fact instead, or remove the rule"])
-      } else if case .bool(let v)? = fold(checked.condition) {
-        let fails = (rule.verb == .require) != v
-        report(
-          .constantVerdict, checked.condition.span,
-          fails
-            ? "rule `\(rule.id.value)` is \(rule.verb == .flag ? "raised" : "violated") for every input: its `\(rule.verb.rawValue)` is always \(v)"
-            : "rule `\(rule.id.value)` can never \(rule.verb == .flag ? "be raised" : "be violated"): its `\(rule.verb.rawValue)` is always \(v)",
-          help: ["the condition reads no fact; did you mean to compare a fact with this value?"])
-      }
-      if !rule.condition.containsError {
-        let key = squeezed(rule.when.map { text(of: $0.span) } ?? "") + "|" + rule.verb.rawValue + "|" + squeezed(text(of: rule.condition.span))
-        if let first = seen[key] {
-          textualDuplicates.insert(rule.id.value)
-          report(
-            .duplicateCondition, rule.condition.span, "rules `\(first.id.value)` and `\(rule.id.value)` check the same condition",
-            notes: [.init("`\(first.id.value)` is here", at: first.condition.span)],
-            help: ["merge the two rules, or make their conditions differ"])
-        } else {
-          seen[key] = rule
-        }
-      }
-      if rule.severity == .block, !rule.severityAssumed, (rule.cite ?? "").trimmingSpaces.isEmpty {
-        report(
-          .blockWithoutCite, rule.id.span, "rule `\(rule.id.value)` blocks approval but cites no source",
-          help: ["add `cite:` naming the regulation or policy (write \"illustrative: …\" for an institution's own threshold)"])
+          .duplicateCondition, rule.condition.span, "rules `\(first.id.value)` and `\(rule.id.value)` check the same condition",
+          notes: [.init("`\(first.id.value)` is here", at: first.condition.span)],
+          help: ["merge the two rules, or make their conditions differ"])
+      } else {
+        seen[key] = rule
       }
     }
     if judgeConditions {
-      lintEquivalentRules(checkedRules[u], reported: textualDuplicates)
+      lintEquivalentRules(u, linted, reported: textualDuplicates)
       lintUselessExceptions(checkedRules[u])
     }
   }

@@ -38,6 +38,7 @@ extension Checker {
   func enter(_ span: Span) -> Bool {
     guard depth < Checker.maximumNesting else {
       overflowed = true
+      nestingRefusals += 1
       reportNesting(inProgress, at: span)
       return false
     }
@@ -54,6 +55,7 @@ extension Checker {
     let reach = depth + n.levels
     guard reach <= Checker.maximumNesting, !n.tooDeep else {
       overflowed = true
+      nestingRefusals += 1
       if !n.tooDeep, tooDeepToUse.insert(ref).inserted { reportNesting(Array(inProgress.suffix(1)) + chain(from: ref), at: span) }
       return false
     }

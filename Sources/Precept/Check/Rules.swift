@@ -6,10 +6,41 @@ extension Checker {
       if let tz = book.timezone, UTCOffset.parse(tz.value) == nil {
         report(.invalidValue, tz.span, "`\(tz.value)` is not a time zone offset", help: ["write `UTC` or an offset such as `+08:00`"])
       }
-      let rules = book.rules.map { checkRule($0, unit: u) }
+      let rules = book.rules.indices.map { checkRuleOrReuse(book.rules[$0], unit: u, index: $0) }
       checkOverrides(book)
       return rules
     }
+  }
+
+  /// `checkRule` and the arithmetic in the rule that can only fail (an error, so it must be known
+  /// before the lint passes judge which rulebooks have errors), or what they gave last time for
+  /// the same text under the same declarations.
+  private func checkRuleOrReuse(_ rule: Rule, unit u: Int, index i: Int) -> CheckedRule {
+    func check() -> CheckedRule {
+      let checked = checkRule(rule, unit: u)
+      lintConstantFailures(in: checked)
+      return checked
+    }
+    guard let memo, let span = rule.nodeSpan, let key = memoKeys[u][i] else { return check() }
+    if let e = memo.reuse(key, at: span.start) {
+      diagnostics += e.diagnostics
+      used.formUnion(e.used)
+      return CheckedRule(rule: rule, unit: u, when: e.when, condition: e.condition, message: e.message)
+    }
+    let (before, refusals, outerUsed) = (diagnostics.count, nestingRefusals, used)
+    used = []
+    let checked = check()
+    let mine = used
+    used.formUnion(outerUsed)
+    if nestingRefusals == refusals {
+      memo.keep(
+        key,
+        CheckMemo.Entry(
+          start: span.start, when: checked.when, condition: checked.condition, message: checked.message,
+          diagnostics: Array(diagnostics[before...]), used: mine),
+        inside: span)
+    }
+    return checked
   }
 
   private func checkRule(_ rule: Rule, unit u: Int) -> CheckedRule {

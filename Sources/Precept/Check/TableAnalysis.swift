@@ -101,7 +101,7 @@ extension Checker {
   }
 
   /// A set of a column's values: intervals of numbers, or enum (bool) cases by index.
-  enum ValueSet: Equatable {
+  enum ValueSet: Hashable {
     case numbers(Intervals)
     case cases(Set<Int>)
 
@@ -164,9 +164,9 @@ extension Checker {
 
   /// A union of disjoint intervals of exact decimals, sorted; for an int column, of whole numbers
   /// with closed bounds (`> 700` is `>= 701`).
-  struct Intervals: Equatable {
+  struct Intervals: Hashable {
     /// A bound: nil is infinite.
-    struct Piece: Equatable {
+    struct Piece: Hashable {
       var low: Fixed?
       var lowIn: Bool
       var high: Fixed?

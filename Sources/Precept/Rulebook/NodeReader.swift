@@ -2,8 +2,13 @@
 struct NodeReader {
   let file: SourceFile
   var diagnostics: [Diagnostic] = []
+  /// Rules read by an earlier load, reused where their text is unchanged.
+  var memo: LoadMemo?
 
-  init(file: SourceFile) { self.file = file }
+  init(file: SourceFile, memo: LoadMemo? = nil) {
+    self.file = file
+    self.memo = memo
+  }
 
   mutating func report(_ code: DiagnosticCode, _ span: Span, _ message: String, notes: [Diagnostic.Note] = [], help: [String] = []) {
     diagnostics.append(Diagnostic(code, span, message, notes: notes, help: help))

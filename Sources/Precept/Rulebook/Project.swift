@@ -52,15 +52,18 @@ public struct Project: Sendable {
   /// no part, except in reading relative paths.
   ///
   /// `overlay` gives the text of files by their resolved absolute path, read instead of the disk
-  /// (an editor's unsaved buffers).
+  /// (an editor's unsaved buffers); `memo` the rules an earlier load read, reused where their
+  /// text is unchanged (an editor's re-check).
   ///
   /// A rulebook whose rules cite clause ids gets the regulations registry `registry` names, or else
   /// the nearest `regulations/` directory above it inside the root (`readRegistries`).
-  public static func load(paths: [String], root: String? = nil, overlay: [String: [UInt8]] = [:], registry: String? = nil) -> Project {
+  public static func load(paths: [String], root: String? = nil, overlay: [String: [UInt8]] = [:], registry: String? = nil, memo: LoadMemo? = nil) -> Project {
     let resolved = root.map { Disk.realPath($0) ?? PathName.join(Disk.currentDirectory(), $0) } ?? defaultRoot(for: paths)
     var loader = ProjectLoader(root: resolved)
     loader.overlay = overlay
+    loader.memo = memo
     for path in paths { loader.request(path) }
+    memo?.finishLoad()
     var project = loader.project
     project.readRegistries(explicit: registry, forEveryRulebook: false)
     return project

@@ -11,6 +11,8 @@ struct ProjectLoader {
   private(set) var project: Project
   /// File texts read instead of the disk, by resolved path.
   var overlay: [String: [UInt8]] = [:]
+  /// Rules read by an earlier load, reused where their text is unchanged.
+  var memo: LoadMemo?
   private var byRealPath: [String: Int] = [:]
   /// For each unit whose imports are all followed: the longest chain of imports below it.
   private var depthBelow: [Int] = []
@@ -96,6 +98,13 @@ struct ProjectLoader {
       }
       return nil
     }
+    // A file read last time with the same bytes, under the same name, reads the same.
+    if !onlyIfRulebook, let kept = memo?.file(display, bytes) {
+      project.files[display] = kept.file
+      project.diagnostics += kept.diagnostics
+      guard let book = kept.rulebook else { return nil }
+      return register(book, real: real)
+    }
     let file: SourceFile
     switch SourceFile.decode(path: display, bytes: bytes) {
     case .success(let f):
@@ -117,10 +126,19 @@ struct ProjectLoader {
       return nil
     }
     project.diagnostics += yamlDiagnostics
-    guard let root, !yamlDiagnostics.hasErrors else { return nil }
-    let (book, diagnostics) = RulebookReader.read(root, file: file)
+    guard let root, !yamlDiagnostics.hasErrors else {
+      memo?.keepFile(display, bytes, LoadMemo.File(file: file, diagnostics: yamlDiagnostics, rulebook: nil))
+      return nil
+    }
+    let (book, diagnostics) = RulebookReader.read(root, file: file, memo: memo)
     project.diagnostics += diagnostics
+    memo?.keepFile(display, bytes, LoadMemo.File(file: file, diagnostics: yamlDiagnostics + diagnostics, rulebook: book))
     guard let book else { return nil }
+    return register(book, real: real)
+  }
+
+  /// Adds a rulebook read from `real` as a unit; returns its index.
+  private mutating func register(_ book: Rulebook, real: String) -> Int {
     let index = project.units.count
     project.units.append(Project.Unit(rulebook: book, realPath: real, imports: [:]))
     depthBelow.append(0)

@@ -12,7 +12,20 @@ extension NodeReader {
     var out: [Rule] = []
     var firstSeen: [String: Span] = [:]
     for item in items {
-      guard let rule = rule(item) else { continue }
+      let read: Rule?
+      if let memo, let key = LoadMemo.key(item, file) {
+        if let e = memo.reuse(key, at: item) {
+          diagnostics += e.diagnostics
+          read = e.rule
+        } else {
+          let before = diagnostics.count
+          read = rule(item)
+          memo.keep(key, item, rule: read, diagnostics: Array(diagnostics[before...]))
+        }
+      } else {
+        read = rule(item)
+      }
+      guard let rule = read else { continue }
       if let first = firstSeen[rule.id.value] {
         report(
           .duplicateRuleID, rule.id.span, "rule id `\(rule.id.value)` is used twice; every rule needs its own id",

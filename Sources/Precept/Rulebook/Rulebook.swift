@@ -42,6 +42,8 @@ public struct Rulebook: Sendable {
   public var tables: [DecisionTable]
   /// The rules, in the order written.
   public var rules: [Rule]
+  /// Where the `rules:` list is written (from its first item to the key after it), if it is.
+  public var rulesSpan: Span?
   /// The cases under `tests:`.
   public var tests: [RulebookTest]
 }

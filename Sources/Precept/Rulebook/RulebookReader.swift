@@ -8,8 +8,9 @@ public enum RulebookReader {
   public static let formatVersions = ["1"]
 
   /// Reads a rulebook from its parsed YAML. Returns nil only when the file is not a rulebook at all.
-  public static func read(_ root: YAMLNode, file: SourceFile) -> (Rulebook?, [Diagnostic]) {
-    var r = NodeReader(file: file)
+  /// Rules whose text `memo` holds from an earlier load are taken from it.
+  public static func read(_ root: YAMLNode, file: SourceFile, memo: LoadMemo? = nil) -> (Rulebook?, [Diagnostic]) {
+    var r = NodeReader(file: file, memo: memo)
     guard let top = r.mapping(root, of: "a rulebook", allowed: topLevelKeys, required: ["precept", "rulebook"]) else {
       return (nil, r.diagnostics)
     }
@@ -40,7 +41,10 @@ public enum RulebookReader {
     if let n = top["lists"] { book.lists = r.lists(n.value) }
     if let n = top["definitions"] { book.definitions = r.definitions(n.value) }
     if let n = top["tables"] { book.tables = r.tables(n.value) }
-    if let n = top["rules"] { book.rules = r.rules(n.value) }
+    if let n = top["rules"] {
+      book.rules = r.rules(n.value)
+      book.rulesSpan = n.value.span
+    }
     if let n = top["tests"] { book.tests = r.tests(n.value) }
     r.checkNamesAreUnique(book)
     return (book, r.diagnostics)

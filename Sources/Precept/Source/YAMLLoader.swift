@@ -37,7 +37,28 @@ struct YAMLTreeBuilder {
     var key: YAMLNode?
     /// False after a duplicate or complex key: its value is read but not kept.
     var keepValue = true
-    var firstKeySpans: [String: Span] = [:]
+    /// Each key's first place: in a list while the mapping is small (most are), then in a
+    /// dictionary (hashing every key of every small mapping cost more than the rest of the tree).
+    var firstKeys: [(name: String, span: Span)] = []
+    var firstKeySpans: [String: Span]?
+
+    func firstSpan(of name: String) -> Span? {
+      if let d = firstKeySpans { return d[name] }
+      return firstKeys.first { $0.name == name }?.span
+    }
+
+    mutating func noteFirst(_ name: String, _ span: Span) {
+      if firstKeySpans != nil {
+        firstKeySpans?[name] = span
+      } else if firstKeys.count < 16 {
+        firstKeys.append((name, span))
+      } else {
+        var d = Dictionary(firstKeys.map { ($0.name, $0.span) }, uniquingKeysWith: { a, _ in a })
+        d[name] = span
+        firstKeySpans = d
+        firstKeys = []
+      }
+    }
   }
 
   let file: SourceFile
@@ -49,6 +70,31 @@ struct YAMLTreeBuilder {
 
   init(file: SourceFile) {
     self.file = file
+  }
+
+  /// The line of the last position computed: events come in file order, so the next position
+  /// is almost always on the same line or the next (`SourceFile.position` searches every time).
+  private var line = 0
+
+  /// `file.span(start, end)`, found from the last line.
+  private mutating func span(_ start: Int, _ end: Int) -> Span {
+    let a = position(start)
+    return Span(file: file.path, start: a, end: position(Swift.max(start, end)))
+  }
+
+  private mutating func position(_ offset: Int) -> Position {
+    let starts = file.lineStarts
+    let o = Swift.max(0, Swift.min(offset, file.scalars.count))
+    func isOn(_ l: Int) -> Bool { l < starts.count && starts[l] <= o && (l + 1 == starts.count || o < starts[l + 1]) }
+    if !isOn(line) {
+      guard isOn(line + 1) else {
+        let p = file.position(ofOffset: o)
+        line = p.line - 1
+        return p
+      }
+      line += 1
+    }
+    return Position(line: line + 1, column: o - starts[line] + 1, offset: o)
   }
 
   /// Records a problem after which the tree cannot be trusted.
@@ -82,7 +128,7 @@ struct YAMLTreeBuilder {
         fail(aliasDiagnostic(anchorSpan(anchor, event)))
         return false
       }
-      attach(YAMLNode(kind: .scalar(value, style), span: file.span(event.start, event.end), tag: tag))
+      attach(YAMLNode(kind: .scalar(value, style), span: span(event.start, event.end), tag: tag))
       return true
     case .sequenceStart(let tag, let anchor):
       return open(isMapping: false, tag: tag, anchor: anchor, event)
@@ -91,7 +137,7 @@ struct YAMLTreeBuilder {
     case .sequenceEnd, .mappingEnd:
       guard let frame = stack.popLast() else { return true }
       let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
-      attach(YAMLNode(kind: kind, span: file.span(frame.start, event.end), tag: frame.tag))
+      attach(YAMLNode(kind: kind, span: span(frame.start, event.end), tag: frame.tag))
       return true
     }
   }
@@ -155,7 +201,7 @@ struct YAMLTreeBuilder {
         help: ["write the key as plain text; this entry is ignored"]))
       return
     }
-    if let first = stack[top].firstKeySpans[name] {
+    if let first = stack[top].firstSpan(of: name) {
       stack[top].keepValue = false
       let shown = name.isEmpty ? "the empty key" : "`\(name)`"
       diagnostics.append(Diagnostic(
@@ -164,7 +210,7 @@ struct YAMLTreeBuilder {
         notes: [Diagnostic.Note("first written here", at: first)],
         help: ["remove one of the two, or rename this one"]))
     } else {
-      stack[top].firstKeySpans[name] = node.span
+      stack[top].noteFirst(name, node.span)
     }
   }
 
