@@ -74,8 +74,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
-      swiftSettings: [.swiftLanguageMode(.v6)]
+      swiftSettings: [.swiftLanguageMode(.v6)],
+      plugins: ["BuildInfo"]
     ),
+    // Stamps the commit into the command (`precept --version`); "unknown" without git.
+    .plugin(name: "BuildInfo", capability: .buildTool()),
     .testTarget(
       name: "PreceptTests",
       dependencies: ["Precept"],
