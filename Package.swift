@@ -74,13 +74,16 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],
-      swiftSettings: [.swiftLanguageMode(.v6)]
+      swiftSettings: [.swiftLanguageMode(.v6)],
+      plugins: ["BuildInfo"]
     ),
     // Helpers shared by the test targets (headless Chromium); nothing ships it.
     .target(
       name: "PreceptTestSupport",
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
+    // Stamps the commit into the command (`precept --version`); "unknown" without git.
+    .plugin(name: "BuildInfo", capability: .buildTool()),
     .testTarget(
       name: "PreceptTests",
       dependencies: ["Precept"],

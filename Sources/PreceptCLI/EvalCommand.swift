@@ -11,12 +11,20 @@ struct EvalCommand: ParsableCommand {
       Each input line is a JSON object keyed by fact roots ({"product": {…}}, {"applicant": {…}, "product": {…}}), \
       decided as `precept check` decides a facts file: every rulebook whose roots the line has gives one output \
       line {"line", "rulebook", "as_of", "outcome", "results": [{"rule", "status", "message"?}]}, at the stage \
-      --stage or else the line's product.stage; a rulebook the line does not fit gives nothing. When every \
+      --stage or else the line's product.stage; a rulebook the line does not fit gives nothing. \
+      --output violations lists only violated rules (with their message) and unknown ones (with the reason): \
+      {"line", "rulebook", "outcome", "results": [{"rule", "status", "message" | "reason"}]}; --output outcome \
+      gives {"line", "rulebook", "outcome"}. --id customer.id adds "id" after "line" on every output line, \
+      error lines included: the field's JSON value as the line gives it, or null. When every \
       rulebook reads the same single root, a line may also be that root's value itself (a flat applicant record). \
       A line that no rulebook applies to, that is not strict JSON, that is longer than 16 MiB, or whose facts do \
       not fit, gives one {"line", "error"} and the stream goes on. Lines are numbered from 1, blank lines \
       included (they give nothing). Memory stays bounded however long the input. On SIGINT or SIGTERM the \
       lines already decided are written whole, then precept stops.
+      While standard error is a terminal (and standard output is not), a progress line shows lines read, \
+      bytes, lines per second and, for a file, the percentage and time left; at the end a summary (lines, \
+      decisions by outcome, error lines, rate) is written on standard error when it is a terminal, or with \
+      --summary. Pipes and CI logs get neither unless asked; --quiet turns both off.
       Exit status: 0 every line was decided, 2 unusable rulebooks or at least one unusable line \
       (130/143 when interrupted).
       """
@@ -40,6 +48,18 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "Worker threads; output order is kept.")
   var jobs: Int = 1
 
+  @Option(help: "What each decision line carries: full (every rule's status), violations (only violated and unknown rules, with message or reason) or outcome.")
+  var output: DecisionLineContent = .full
+
+  @Option(help: "A field, as a dotted path (customer.id), whose JSON value every output line carries as \"id\" (null when the line has none).")
+  var id: String?
+
+  @Flag(help: "Neither the progress line nor the summary on standard error.")
+  var quiet = false
+
+  @Flag(help: "The summary on standard error even when it is not a terminal (for CI logs).")
+  var summary = false
+
   @Option(help: "Directory that imports (and test facts files) may not leave (default: the git checkout holding every path, else the deepest directory holding them).")
   var root: String?
 
@@ -47,15 +67,21 @@ struct EvalCommand: ParsableCommand {
   static let maximumLine = SourceFile.maximumSize
 
   func run() throws {
-    let (session, date, stageValue) = try Failure.exitOnFailure { () throws -> (Session, CivilDate, Stage?) in
+    let (session, date, stageValue, lineOutput) = try Failure.exitOnFailure { () throws -> (Session, CivilDate, Stage?, LineOutput) in
       let date = try AsOf.parse(asOf)
       let st = try StageOption.parse(stage)
       guard jobs >= 1, jobs <= 256 else { throw Failure.usage("--jobs must be between 1 and 256") }
+      if quiet, summary { throw Failure.usage("--quiet and --summary contradict each other: choose one") }
+      var lineOutput = LineOutput(content: output)
+      if let id {
+        guard let path = LineOutput.path(id) else { throw Failure.usage("--id \(id): give a field as keys joined by dots, such as customer.id") }
+        lineOutput.id = path
+      }
       let waiverFile = try WaiverOption.load(waivers)
       do throws(LoadError) {
         let session = try Session(paths: rulebooks, root: root, waivers: waiverFile?.waivers ?? [])
         WaiverOption.warnUnmatched(waiverFile, session.rulebooks, asOf: date)
-        return (session, date, st)
+        return (session, date, st, lineOutput)
       } catch {
         throw Failure.load(error)
       }
@@ -73,14 +99,24 @@ struct EvalCommand: ParsableCommand {
     defer { if input != nil { close(fd) } }
     Interruption.install()
     let stream = LineStream(fd, maximumLine: Self.maximumLine)
-    let deciders = Deciders((0..<jobs).map { _ in LineDecider(session, asOf: date, stage: stageValue) })
-    var out = OutputBytes(capacity: 1 << 21)
+    let deciders = Deciders((0..<jobs).map { _ in LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) })
+    var display = EvalDisplay(quiet: quiet, summary: summary, inputSize: stream.size)
+    // Output is written in blocks of about `flushAt` bytes (one job), or a batch at a time (its
+    // workers' buffers are joined in order), so the buffers stay bounded.
+    var out = OutputBytes(capacity: Self.flushAt + (1 << 16))
     var anyBad = false
+    var lines = 0
     while !Interruption.requested, let batch = stream.nextBatch(maxLines: 8192) {
       anyBad = Self.evaluate(batch, deciders: deciders, into: &out) || anyBad
-      out.withUnsafeBytes { Terminal.write(bytes: $0) }
-      out.removeAll()
+      Self.flush(&out)
+      lines += batch.lines.count
+      display.update(lines: lines, bytes: stream.bytesRead)
     }
+    var tally = StreamTally()
+    tally.lines = lines
+    tally.bytes = stream.bytesRead
+    for d in deciders.all { tally.add(d.tally) }
+    display.finish(tally, interrupted: Interruption.requested)
     if let signal = stream.readError {
       Terminal.error("precept: cannot read \(input ?? "standard input"): \(signal)")
       throw ExitCode(2)
@@ -89,17 +125,28 @@ struct EvalCommand: ParsableCommand {
     if anyBad { throw ExitCode(2) }
   }
 
-  /// Decides the lines `range` of a batch with `decider`, appending their output to `out`; true if any line was unusable.
-  static func decide(_ batch: LineStream.Batch, _ range: Range<Int>, decider: LineDecider, into out: inout OutputBytes) -> Bool {
+  /// Output is written once this many bytes are waiting.
+  static let flushAt = 1 << 20
+
+  /// Writes `out` to standard output and empties it.
+  static func flush(_ out: inout OutputBytes) {
+    out.withUnsafeBytes { Terminal.write(bytes: $0) }
+    out.removeAll()
+  }
+
+  /// Decides the lines `range` of a batch with `decider`, appending their output to `out` and
+  /// writing it out whenever `flushAt` bytes are waiting; true if any line was unusable.
+  static func decide(_ batch: LineStream.Batch, _ range: Range<Int>, decider: LineDecider, into out: inout OutputBytes, flushAt: Int = .max) -> Bool {
     var bad = false
     for k in range {
+      if out.count >= flushAt { flush(&out) }
       let line = batch.lines[k]
       let number = batch.firstNumber + k
       switch line.kind {
       case .blank: continue
       case .tooLong:
         bad = true
-        CompactDecisionFormat.appendError("the line is longer than \(maximumLine) bytes; it was skipped", line: number, to: &out)
+        decider.refuse("the line is longer than \(maximumLine) bytes; it was skipped", number: number, into: &out)
       case .text:
         if !decider.decide(UnsafeBufferPointer(rebasing: batch.bytes[line.range]), number: number, into: &out) { bad = true }
       }
@@ -112,7 +159,7 @@ struct EvalCommand: ParsableCommand {
   static func evaluate(_ batch: LineStream.Batch, deciders: Deciders, into out: inout OutputBytes) -> Bool {
     let n = batch.lines.count
     let workers = Swift.max(1, Swift.min(deciders.all.count, n / 256 + 1))
-    if workers == 1 { return decide(batch, 0..<n, decider: deciders.all[0], into: &out) }
+    if workers == 1 { return decide(batch, 0..<n, decider: deciders.all[0], into: &out, flushAt: flushAt) }
     let results = UnsafeMutableBufferPointer<([UInt8], Bool)>.allocate(capacity: workers)
     results.initialize(repeating: ([], false))
     defer {
@@ -164,156 +211,10 @@ enum Interruption {
   }
 }
 
-/// Reads a stream in large blocks and hands out whole lines, so memory stays bounded. The lines of
-/// a batch are read in place, in the stream's own buffer: no line is copied.
-final class LineStream {
-  /// One input line.
-  struct Line {
-    enum Kind { case text, blank, tooLong }
-    var range: Range<Int>
-    var kind: Kind
-  }
-
-  /// Lines of the input, valid until the next call of `nextBatch`.
-  struct Batch: @unchecked Sendable {
-    /// The stream's buffer; the lines are ranges of it.
-    let bytes: UnsafeBufferPointer<UInt8>
-    /// Every line, blank ones included, without its line break.
-    var lines: [Line]
-    /// The number of the first line (from 1).
-    var firstNumber: Int
-  }
-
-  private let fd: Int32
-  private let maximumLine: Int
-  private var buffer: UnsafeMutablePointer<UInt8>
-  private var capacity = 1 << 22
-  /// Bytes `start..<end` of `buffer` are read and not yet handed out.
-  private var start = 0
-  private var end = 0
-  private var done = false
-  /// Inside a line longer than the maximum: its bytes are dropped up to its line break.
-  private var skipping = false
-  private var lines: [Line] = []
-  private var nextNumber = 1
-  /// Why reading stopped early, if it did (not for an interruption).
-  private(set) var readError: String?
-
-  init(_ fd: Int32, maximumLine: Int) {
-    self.fd = fd
-    self.maximumLine = maximumLine
-    buffer = .allocate(capacity: capacity)
-  }
-
-  deinit { buffer.deallocate() }
-
-  private func add(_ range: Range<Int>) {
-    if skipping {
-      skipping = false
-      return  // the end of a line already reported as too long
-    }
-    var range = range
-    // A UTF-8 byte-order mark before the first line (as some editors write) is not part of it,
-    // as a facts file's is not; anywhere else it is text, and not JSON.
-    if nextNumber == 1, lines.isEmpty, range.count >= 3, buffer[range.lowerBound] == 0xEF,
-      buffer[range.lowerBound + 1] == 0xBB, buffer[range.lowerBound + 2] == 0xBF
-    {
-      range = (range.lowerBound + 3)..<range.upperBound
-    }
-    var blank = true
-    for k in range where !(buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D) {
-      blank = false
-      break
-    }
-    lines.append(Line(range: range, kind: blank ? .blank : .text))
-  }
-
-  func nextBatch(maxLines: Int) -> Batch? {
-    // What the last batch left (a line not yet complete) moves to the front.
-    if start > 0 {
-      if end > start { memmove(buffer, buffer + start, end - start) }
-      end -= start
-      start = 0
-    }
-    lines.removeAll(keepingCapacity: true)
-    let first = nextNumber
-    var scanned = 0
-    while lines.count < maxLines {
-      // Split what we have into lines (memchr finds each break at memory speed).
-      while scanned < end, lines.count < maxLines {
-        guard let hit = memchr(buffer + scanned, 0x0A, end - scanned) else {
-          scanned = end
-          break
-        }
-        let at = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        var last = at
-        if last > start, buffer[last - 1] == 0x0D { last -= 1 }
-        add(start..<last)
-        start = at + 1
-        scanned = at + 1
-      }
-      if lines.count >= maxLines || done || Interruption.requested { break }
-      if skipping {
-        // The rest of a line already reported as too long: dropped as it is read.
-        start = end
-        scanned = end
-        if end == capacity {
-          if !lines.isEmpty { break }
-          end = 0
-          start = 0
-          scanned = 0
-        }
-      } else if end - start > maximumLine {
-        // A line longer than the maximum: reported once, its bytes dropped up to its break.
-        lines.append(Line(range: start..<start, kind: .tooLong))
-        skipping = true
-        start = end
-        scanned = end
-        if !lines.isEmpty { break }
-        continue
-      }
-      if end == capacity {
-        // The buffer is full: hand out the lines it holds, or make room for a longer line.
-        if !lines.isEmpty { break }
-        if start > 0 {
-          memmove(buffer, buffer + start, end - start)
-          end -= start
-          scanned -= start
-          start = 0
-        } else {
-          let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
-          bigger.update(from: buffer, count: end)
-          buffer.deallocate()
-          buffer = bigger
-          capacity *= 2
-        }
-      }
-      let n = read(fd, buffer + end, Swift.min(capacity - end, 1 << 20))
-      if n < 0 {
-        if errno == EINTR && !Interruption.requested { continue }
-        if !Interruption.requested { readError = String(cString: strerror(errno)) }
-        // Interrupted or failed: what is complete is decided; a partial last line is not.
-        done = true
-        start = end
-        break
-      }
-      if n == 0 {
-        done = true
-        // A last line without a line break still counts.
-        if start < end { add(start..<end) }
-        start = end
-        break
-      }
-      end += n
-    }
-    nextNumber = first + lines.count
-    if lines.isEmpty && done { return nil }
-    return Batch(bytes: UnsafeBufferPointer(start: buffer, count: end), lines: lines, firstNumber: first)
-  }
-}
-
 /// The result slots of one batch's workers: each worker writes only its own slot, and the slots
 /// outlive them all.
 private struct Shared: @unchecked Sendable {
   let results: UnsafeMutableBufferPointer<([UInt8], Bool)>
 }
+
+extension DecisionLineContent: ExpressibleByArgument {}

@@ -7,7 +7,7 @@ struct PreceptCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "precept",
     abstract: "Rules and compliance checks for financial products.",
-    version: PreceptInfo.version,
+    version: "\(PreceptInfo.version) (commit \(BuildInfo.commit))",
     subcommands: [
       LintCommand.self, CheckCommand.self, TraceCommand.self, EvalCommand.self, TestCommand.self, GraphCommand.self, DiffCommand.self, CoverageCommand.self,
       FmtCommand.self, LSPCommand.self, ServeCommand.self, LogCommand.self, TokenCommand.self,

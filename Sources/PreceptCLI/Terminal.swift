@@ -45,6 +45,13 @@ enum Terminal {
     if code != 0 { exit(2) }
   }
 
+  /// Writes `text` to standard error as it is (a progress line redrawn in place); a failure is
+  /// ignored, as the line is only a courtesy.
+  static func status(_ text: String) {
+    var text = text
+    _ = text.withUTF8 { writeFully(2, UnsafeRawBufferPointer($0)) }
+  }
+
   /// Colour only on a terminal, and never when NO_COLOR is set.
   static var color: Bool { isatty(1) == 1 && getenv("NO_COLOR") == nil }
   static var errorColor: Bool { isatty(2) == 1 && getenv("NO_COLOR") == nil }

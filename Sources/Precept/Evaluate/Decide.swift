@@ -102,12 +102,7 @@ extension Evaluator {
       case .overridden:
         return ("set aside by \(book.rules[overriddenBy[i]].id), an exception that applies here", [])
       case .unknown:
-        let missing = missingFacts(rule, replayed: &replayed)
-        let failed = ruleFailures[i].map { $0.error.namesItsPlace ? $0.error.message : "\($0.error.message) in `\(text(of: $0.node))`" }
-        let reason = failed.isEmpty
-          ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
-          : failed.joined(separator: "; ")
-        return (reason, missing)
+        return unknownReason(i, replayed: &replayed)
       case .waived:
         let w = waivedBy[i]
         return (w.map { "waived until \($0.expires) by \($0.approver) (\($0.department)): \($0.reason)" }, [])
@@ -133,6 +128,18 @@ extension Evaluator {
     var decision = Decision(rulebook: book, asOf: asOf, stage: stage, results: results)
     if !ownWaivers.isEmpty { decision.waiverFindings = waiverFindings(asOf: asOf) }
     return decision
+  }
+
+  /// Why rule `i`, unknown in the last run, is unknown, and the facts it missed. Finding them
+  /// replays the rule on its own (`replayed` is then set): the values of the run are gone until
+  /// it is made again.
+  func unknownReason(_ i: Int, replayed: inout Bool) -> (reason: String?, missing: [String]) {
+    let missing = missingFacts(book.rules[i], replayed: &replayed)
+    let failed = ruleFailures[i].map { $0.error.namesItsPlace ? $0.error.message : "\($0.error.message) in `\(text(of: $0.node))`" }
+    let reason = failed.isEmpty
+      ? (missing.isEmpty ? "the verdict depends on a value that is missing" : "missing: " + missing.joined(separator: ", "))
+      : failed.joined(separator: "; ")
+    return (reason, missing)
   }
 
   private func notApplicableReason(_ rule: CompiledRule, asOf: CivilDate, stage: Stage?, bookActive: Bool) -> String {

@@ -1,15 +1,16 @@
 /// The streaming form of a decision (`precept eval`): one line of JSON per input line, written
-/// straight into a byte buffer. It carries the rulebook, date, outcome and each rule's status,
-/// with the message of every violated or unknown rule; no traces, so it stays fast at volume.
+/// straight into a byte buffer. It carries the rulebook, outcome and, as the line's content asks,
+/// each rule's status or only the rules that failed; no traces, so it stays fast at volume.
 ///
-/// Everything about a line that depends only on the rulebook and the date is prepared once, as
-/// bytes (`CompactDecisionFormat`): each rule's result for each status is one copy, and a line is
-/// the line number, a few copies, and the messages that have placeholders.
+/// Everything about a line that depends only on the rulebook, the date and the content is
+/// prepared once, as bytes (`CompactDecisionFormat`): each rule's result for each status is one
+/// copy (empty when the content leaves that result out), and a line is the line number, a few
+/// copies, and the messages and reasons written per line.
 extension CompactDecisionFormat {
   /// Appends the last `run` of `evaluator` as one JSON line (with its newline).
-  public func append(_ evaluator: Evaluator, line: Int, to out: inout [UInt8]) {
+  public func append(_ evaluator: Evaluator, line: Int, stage: Stage? = nil, to out: inout [UInt8]) {
     var bytes = OutputBytes()
-    append(evaluator, line: line, to: &bytes)
+    append(evaluator, line: line, stage: stage, to: &bytes)
     bytes.withUnsafeBytes { out.append(contentsOf: $0) }
   }
 
@@ -20,35 +21,71 @@ extension CompactDecisionFormat {
     bytes.withUnsafeBytes { out.append(contentsOf: $0) }
   }
 
-  /// Appends `{"line":N,"error":"…"}` for an input line that could not be used.
-  public static func appendError(_ message: String, line: Int, to out: inout OutputBytes) {
+  /// Appends `{"line":N,"error":"…"}` for an input line that could not be used, with
+  /// `"id":…` after the line number when `id` (the JSON text of the line's id) is given.
+  public static func appendError(_ message: String, line: Int, id: UnsafeRawBufferPointer? = nil, to out: inout OutputBytes) {
     out.append(#"{"line":"#)
     out.appendInt(line)
+    if let id { appendID(id, to: &out) }
     out.append(#","error":"#)
     out.appendEscaped(message)
     out.append("}\n")
   }
+
+  static func appendID(_ id: UnsafeRawBufferPointer, to out: inout OutputBytes) {
+    out.append(#","id":"#)
+    out.append(id)
+  }
 }
 
-/// The fixed parts of a rulebook's streamed decision lines for one evaluation date, as bytes.
-/// Immutable; prepare once per rulebook and date, share across threads.
+/// What each streamed decision line carries (`precept eval --output`).
+public enum DecisionLineContent: String, Sendable, CaseIterable {
+  /// `{"line", "rulebook", "as_of", "outcome", "results"}`: every rule's status, and the message of
+  /// each violated rule.
+  case full
+  /// `{"line", "rulebook", "outcome", "results"}`: only the violated rules (with their message)
+  /// and the unknown ones (with the reason).
+  case violations
+  /// `{"line", "rulebook", "outcome"}`.
+  case outcome
+}
+
+/// The fixed parts of a rulebook's streamed decision lines for one evaluation date and content,
+/// as bytes. Immutable; prepare once per rulebook and date, share across threads.
 public final class CompactDecisionFormat: Sendable {
   private let statusCount = RuleStatus.allCases.count
 
-  /// `,"rulebook":"…","as_of":"…","outcome":"`.
+  /// What the lines carry.
+  public let content: DecisionLineContent
+  /// `,"rulebook":"…","as_of":"…","outcome":"` (no `as_of` but in full lines).
   private let header: [UInt8]
-  /// For each outcome (by rank): `pass","results":[` and so on.
+  /// For each outcome (by rank): `pass","results":` (the list's `[` is written over its first
+  /// result's comma), or `pass"}` and the line break when the lines list no results.
   private let outcomes: [[UInt8]]
+  /// Whether the lines list results (all but `outcome` lines).
+  private let listsResults: Bool
   /// For rule k and status s, at `results[starts[k × statusCount + s]..<starts[k × statusCount + s + 1]]`:
-  /// `,{"rule":"ID","status":"S"` and, unless the message is written per line, the fixed message and `}`.
+  /// `,{"rule":"ID","status":"S"` and, unless something is written per line, the fixed message and
+  /// `}`; nothing for a result the lines leave out.
   private let results: [UInt8]
   private let starts: [Int]
+  /// For rule k and status s, what is written per line after its bytes (`Tail`).
+  private let tails: [UInt8]
   /// For rule k and status s, the rank of the outcome it asks for (`pass` is 0).
   private let ranks: [UInt8]
   /// For each rule whose message has placeholders, its pieces; nil for the others.
   private let messages: [[Piece]?]
-  /// The most bytes a line takes besides its line number and the messages written per line.
+  /// The most bytes a line takes besides its line number, its id and what is written per line.
   private let fixedBound: Int
+
+  /// What a result has written after its fixed bytes on each line.
+  private enum Tail {
+    static let none: UInt8 = 0
+    /// The message, from its pieces (it has placeholders).
+    static let message: UInt8 = 1
+    /// The reason the rule is unknown.
+    static let reason: UInt8 = 2
+  }
 
   /// A run of escaped message text, or a placeholder's node and type (and whether a number is
   /// written in its canonical form, as for any type but percent).
@@ -57,21 +94,26 @@ public final class CompactDecisionFormat: Sendable {
     case value(Int, ValueType, canonical: Bool)
   }
 
-  /// Prepares the lines of `book` evaluated as of `asOf`.
-  public init(_ book: CompiledRulebook, asOf: CivilDate) {
+  /// Prepares the lines of `book` evaluated as of `asOf`, carrying `content`.
+  public init(_ book: CompiledRulebook, asOf: CivilDate, content: DecisionLineContent = .full) {
+    self.content = content
     var h = Array(#","rulebook":"#.utf8)
     JSON.escape(book.id, into: &h)
-    h += Array(#","as_of":""#.utf8) + Array(asOf.description.utf8) + Array(#"","outcome":""#.utf8)
+    if content == .full { h += Array(#","as_of":""#.utf8) + Array(asOf.description.utf8) + [UInt8(ascii: "\"")] }
+    h += Array(#","outcome":""#.utf8)
     header = h
-    let outcomes = Outcome.allCases.map { Array($0.rawValue.utf8) + Array(#"","results":["#.utf8) }
+    listsResults = content != .outcome
+    let tail = Array((listsResults ? #"","results":"# : "\"}\n").utf8)
+    let outcomes = Outcome.allCases.map { Array($0.rawValue.utf8) + tail }
     self.outcomes = outcomes
     var results: [UInt8] = []
     var starts: [Int] = []
+    var tails: [UInt8] = []
     var ranks: [UInt8] = []
     var messages: [[Piece]?] = []
     var bound = 0
     func rank(_ o: Outcome) -> UInt8 { UInt8(Outcome.allCases.firstIndex(of: o) ?? 0) }
-    for (k, rule) in book.rules.enumerated() {
+    for rule in book.rules {
       let placeholders = rule.message.contains { if case .value = $0 { true } else { false } }
       var pieces: [Piece] = []
       if placeholders {
@@ -89,11 +131,21 @@ public final class CompactDecisionFormat: Sendable {
       var longest = 0
       for status in RuleStatus.allCases {
         starts.append(results.count)
+        ranks.append(rank(Outcome(status, severity: rule.severity)))
+        let listed = switch content {
+        case .full: true
+        case .violations: status == .violated || status == .unknown
+        case .outcome: false
+        }
+        guard listed else {
+          tails.append(Tail.none)
+          continue
+        }
         let before = results.count
-        if k > 0 { results.append(UInt8(ascii: ",")) }
-        results += Array(#"{"rule":"#.utf8)
+        results += Array(#",{"rule":"#.utf8)
         JSON.escape(rule.id, into: &results)
         results += Array(#","status":""#.utf8) + Array(status.rawValue.utf8) + [UInt8(ascii: "\"")]
+        let tail = status == .violated && placeholders ? Tail.message : status == .unknown && content == .violations ? Tail.reason : Tail.none
         if status == .violated, !placeholders {
           // A message without placeholders (or the title) is the same on every line.
           let text = rule.message.isEmpty ? rule.title : rule.message.map { if case .text(let t) = $0 { t } else { "" } }.joined()
@@ -102,49 +154,89 @@ public final class CompactDecisionFormat: Sendable {
             JSON.escape(text, into: &results)
           }
         }
-        if status != .violated || !placeholders { results.append(UInt8(ascii: "}")) }
+        if tail == Tail.none { results.append(UInt8(ascii: "}")) }
+        tails.append(tail)
         longest = Swift.max(longest, results.count - before)
-        ranks.append(rank(Outcome(status, severity: rule.severity)))
       }
-      // A message written per line adds `,"message":"` and `"}` around its text.
+      // A message or reason written per line adds `,"message":"` and `"}` around its text.
       bound += longest + 16
     }
     starts.append(results.count)
     self.results = results
     self.starts = starts
+    self.tails = tails
     self.ranks = ranks
     self.messages = messages
     fixedBound = bound + h.count + (outcomes.map(\.count).max() ?? 0) + 32
   }
 
   /// Appends `e`'s last decision as line `line` (with its newline).
-  public func append(_ e: Evaluator, line: Int, to out: inout OutputBytes) {
-    out.reserve(fixedBound + 20)
+  public func append(_ e: Evaluator, line: Int, stage: Stage? = nil, to out: inout OutputBytes) {
+    _ = appendLine(e, line: line, id: nil, stage: stage, to: &out)
+  }
+
+  /// Appends `e`'s last decision (of a run at `stage`) as line `line`, with `"id":…` after the
+  /// line number when `id` (the JSON text of the line's id) is given; returns the outcome's rank.
+  func appendLine(_ e: Evaluator, line: Int, id: UnsafeRawBufferPointer?, stage: Stage?, to out: inout OutputBytes) -> Int {
+    // The reasons of unknown rules replay them, so they come before any message reads a value.
+    let reasons = content == .violations && e.statuses.contains(.unknown) ? unknownReasons(e, stage: stage) : [:]
+    out.reserve(fixedBound + 20 + (id?.count ?? 0))
     out.append(#"{"line":"#)
     out.appendInt(line)
+    if let id { Self.appendID(id, to: &out) }
     header.withUnsafeBytes { out.appendUnchecked($0) }
+    var outcome: UInt8 = 0
     e.statuses.withUnsafeBufferPointer { statuses in
       ranks.withUnsafeBufferPointer { ranks in
-        var outcome: UInt8 = 0
         for (k, status) in statuses.enumerated() {
           outcome = Swift.max(outcome, ranks[k &* statusCount &+ Int(status.index)])
         }
         outcomes[Int(outcome)].withUnsafeBytes { out.appendUnchecked($0) }
       }
+      guard listsResults else { return }
+      let open = out.count
       results.withUnsafeBytes { results in
         starts.withUnsafeBufferPointer { starts in
-          for (k, status) in statuses.enumerated() {
-            let s = k &* statusCount &+ Int(status.index)
-            out.appendUnchecked(UnsafeRawBufferPointer(rebasing: results[starts[s]..<starts[s + 1]]))
-            if status == .violated, let pieces = messages[k] {
-              appendMessage(pieces, e, to: &out)
-              out.reserve(fixedBound)
+          tails.withUnsafeBufferPointer { tails in
+            for (k, status) in statuses.enumerated() {
+              let s = k &* statusCount &+ Int(status.index)
+              out.appendUnchecked(UnsafeRawBufferPointer(rebasing: results[starts[s]..<starts[s + 1]]))
+              if tails[s] != Tail.none {
+                if tails[s] == Tail.message, let pieces = messages[k] {
+                  appendMessage(pieces, e, to: &out)
+                } else {
+                  out.append(#","reason":"#)
+                  out.appendEscaped(reasons[k] ?? "")
+                  out.append("}")
+                }
+                out.reserve(fixedBound)
+              }
             }
           }
         }
       }
+      // Every result starts with a comma: the first one's becomes the list's `[`.
+      if out.count == open {
+        out.appendUnchecked("[]}\n")
+      } else {
+        out.store(UInt8(ascii: "["), at: open)
+        out.appendUnchecked("]}\n")
+      }
     }
-    out.appendUnchecked("]}\n")
+    return Int(outcome)
+  }
+
+  /// The reason of each unknown rule of `e`'s last run, as its decision gives it. Finding the
+  /// missing facts replays rules one at a time; the run is made again afterwards, so messages
+  /// read what the rules computed (the same values: evaluation is deterministic).
+  private func unknownReasons(_ e: Evaluator, stage: Stage?) -> [Int: String] {
+    var reasons: [Int: String] = [:]
+    var replayed = false
+    for (k, status) in e.statuses.enumerated() where status == .unknown {
+      reasons[k] = e.unknownReason(k, replayed: &replayed).reason
+    }
+    if replayed { e.run(e.facts, asOf: e.today, stage: stage) }
+    return reasons
   }
 
   /// `,"message":"…"}` for a message with placeholders, each placeholder formatted as in a decision.
@@ -160,147 +252,5 @@ public final class CompactDecisionFormat: Sendable {
       }
     }
     out.append("\"}")
-  }
-}
-
-/// A growable byte buffer for output that is written in large blocks: an append is a capacity
-/// check and a copy. Not copyable, so its storage has exactly one owner.
-public struct OutputBytes: ~Copyable {
-  private var base: UnsafeMutableRawPointer
-  /// The bytes written so far.
-  public private(set) var count = 0
-  private var capacity: Int
-
-  /// An empty buffer with room for `capacity` bytes before it grows.
-  public init(capacity: Int = 4096) {
-    self.capacity = Swift.max(capacity, 64)
-    base = .allocate(byteCount: self.capacity, alignment: 16)
-  }
-
-  deinit { base.deallocate() }
-
-  /// Forgets the bytes written, keeping the storage.
-  public mutating func removeAll() { count = 0 }
-
-  /// The bytes written, valid while `body` runs.
-  public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-    try body(UnsafeRawBufferPointer(start: base, count: count))
-  }
-
-  /// Makes room for `n` more bytes.
-  @inline(__always)
-  mutating func reserve(_ n: Int) {
-    if capacity - count < n { grow(n) }
-  }
-
-  private mutating func grow(_ n: Int) {
-    let bigger = Swift.max(capacity * 2, count + n)
-    let fresh = UnsafeMutableRawPointer.allocate(byteCount: bigger, alignment: 16)
-    fresh.copyMemory(from: base, byteCount: count)
-    base.deallocate()
-    base = fresh
-    capacity = bigger
-  }
-
-  /// Appends `bytes`.
-  public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-    reserve(bytes.count)
-    appendUnchecked(bytes)
-  }
-
-  /// Appends `bytes`, for which there is room already.
-  @inline(__always)
-  mutating func appendUnchecked(_ bytes: UnsafeRawBufferPointer) {
-    guard let from = bytes.baseAddress else { return }
-    (base + count).copyMemory(from: from, byteCount: bytes.count)
-    count &+= bytes.count
-  }
-
-  mutating func append(_ text: StaticString) {
-    reserve(text.utf8CodeUnitCount)
-    appendUnchecked(text)
-  }
-
-  @inline(__always)
-  mutating func appendUnchecked(_ text: StaticString) {
-    (base + count).copyMemory(from: text.utf8Start, byteCount: text.utf8CodeUnitCount)
-    count &+= text.utf8CodeUnitCount
-  }
-
-  /// Appends `n` in decimal.
-  mutating func appendInt(_ n: Int) {
-    reserve(20)
-    var magnitude = n.magnitude
-    if n < 0 {
-      base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: count, as: UInt8.self)
-      count += 1
-    }
-    var digits = 1
-    var limit: UInt = 10
-    while magnitude >= limit, digits < 20 {
-      digits += 1
-      let (next, overflow) = limit.multipliedReportingOverflow(by: 10)
-      if overflow { break }
-      limit = next
-    }
-    var at = count + digits
-    repeat {
-      at -= 1
-      base.storeBytes(of: UInt8(ascii: "0") + UInt8(magnitude % 10), toByteOffset: at, as: UInt8.self)
-      magnitude /= 10
-    } while at > count
-    count += digits
-  }
-
-  /// Appends `x` as `Fixed.description` writes it (no trailing zeros, no exponent), when its
-  /// magnitude fits in 64 bits; false (and nothing appended) otherwise.
-  mutating func appendCanonical(_ x: Fixed) -> Bool {
-    guard let magnitude = UInt64(exactly: x.units.magnitude) else { return false }
-    let perWhole: UInt64 = 1_000_000_000_000
-    let (whole, fraction) = magnitude.quotientAndRemainder(dividingBy: perWhole)
-    reserve(1 + 20 + 1 + 12)
-    if x.units < 0 {
-      base.storeBytes(of: UInt8(ascii: "-"), toByteOffset: count, as: UInt8.self)
-      count += 1
-    }
-    appendInt(Int(whole))
-    if fraction != 0 {
-      var digits = 12
-      var f = fraction
-      while f % 10 == 0 {
-        f /= 10
-        digits -= 1
-      }
-      base.storeBytes(of: UInt8(ascii: "."), toByteOffset: count, as: UInt8.self)
-      var at = count + digits
-      repeat {
-        base.storeBytes(of: UInt8(ascii: "0") + UInt8(f % 10), toByteOffset: at, as: UInt8.self)
-        f /= 10
-        at -= 1
-      } while at > count
-      count += digits + 1
-    }
-    return true
-  }
-
-  /// Appends `s` as a JSON string literal, quotes included.
-  mutating func appendEscaped(_ s: String) {
-    append("\"")
-    appendEscapedContent(s)
-    append("\"")
-  }
-
-  /// Appends `s` escaped for a JSON string, without quotes (as `JSON.escape` writes it).
-  mutating func appendEscapedContent(_ s: String) {
-    var text = s
-    let plain = text.withUTF8 { utf8 in
-      if utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return false }
-      append(UnsafeRawBufferPointer(utf8))
-      return true
-    }
-    if plain { return }
-    var escaped: [UInt8] = []
-    JSON.escape(s, into: &escaped)
-    escaped.withUnsafeBytes { append(UnsafeRawBufferPointer(rebasing: $0.dropFirst().dropLast())) }
   }
 }

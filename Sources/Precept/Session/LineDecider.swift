@@ -31,12 +31,28 @@ public final class LineDecider {
   private let single: Int?
   private var applies: [Bool]
   private var keys = JSONSyntax.KeyLog()
+  /// The id's path as key bytes, and for a flat record of the one root, the path without the root.
+  private let idPath: [[UInt8]]?
+  private let flatIDPath: [[UInt8]]?
+  /// Decisions by outcome rank, then unusable lines (`tally`); behind a pointer, as the count
+  /// is kept on every line and a class's stored `var` pays an exclusivity check per access.
+  private let counts: UnsafeMutablePointer<Int>
+  private static let countSlots = Outcome.allCases.count + 1
 
-  /// A decider for `session`'s rulebooks, as of `asOf`, at `stage` (nil: each line's `product.stage`).
-  public init(_ session: Session, asOf: CivilDate, stage: Stage?) {
+  /// A decider for `session`'s rulebooks, as of `asOf`, at `stage` (nil: each line's
+  /// `product.stage`), writing lines as `output` asks.
+  public init(_ session: Session, asOf: CivilDate, stage: Stage?, output: LineOutput = LineOutput()) {
     self.session = session
     self.asOf = asOf
     self.stage = stage
+    idPath = output.id.map { $0.map { Array($0.utf8) } }
+    if let path = output.id, path.count > 1, let root = session.sharedRoot, path[0] == root {
+      flatIDPath = path.dropFirst().map { Array($0.utf8) }
+    } else {
+      flatIDPath = nil
+    }
+    counts = .allocate(capacity: Self.countSlots)
+    counts.initialize(repeating: 0, count: Self.countSlots)
     evaluators = session.rulebooks.map { book in
       let e = Evaluator(book)
       e.waivers = session.waivers
@@ -44,7 +60,7 @@ public final class LineDecider {
     }
     let shape: JSONFactsReader.Shape = session.sharedRoot != nil ? .flatOrKeyed : .keyed
     readers = session.plans.map { JSONFactsReader.LineReader($0, shape: shape) }
-    formats = session.rulebooks.map { CompactDecisionFormat($0, asOf: asOf) }
+    formats = session.rulebooks.map { CompactDecisionFormat($0, asOf: asOf, content: output.content) }
     rootBytes = session.rootNames.map { Array($0.utf8) }
     let names = session.rootNames
     rootMasks = session.rulebooks.map { book in
@@ -60,28 +76,57 @@ public final class LineDecider {
     applies = Array(repeating: false, count: session.rulebooks.count)
   }
 
+  deinit { counts.deallocate() }
+
+  /// The decisions made and the lines refused so far (lines and bytes are the reader's to count).
+  public var tally: StreamTally {
+    var t = StreamTally()
+    for k in 0..<Outcome.allCases.count { t.decisions[k] = counts[k] }
+    t.errors = counts[Self.countSlots - 1]
+    return t
+  }
+
+  /// Appends the error line of line `number`, refused before it was read (`message` says why).
+  public func refuse(_ message: String, number: Int, into out: inout OutputBytes) {
+    CompactDecisionFormat.appendError(message, line: number, id: idPath == nil ? nil : Self.null, to: &out)
+    counts[Self.countSlots - 1] += 1
+  }
+
+  /// Appends an error line and counts it; false, for `decide` to return.
+  private func fail(_ message: String, number: Int, id: UnsafeRawBufferPointer?, into out: inout OutputBytes) -> Bool {
+    CompactDecisionFormat.appendError(message, line: number, id: id, to: &out)
+    counts[Self.countSlots - 1] += 1
+    return false
+  }
+
+  /// Appends the decision line of rulebook `b` and counts its outcome.
+  @inline(__always)
+  private func write(_ b: Int, number: Int, id: UnsafeRawBufferPointer?, stage: Stage?, into out: inout OutputBytes) {
+    let rank = formats[b].appendLine(evaluators[b], line: number, id: id, stage: stage, to: &out)
+    counts[rank] += 1
+  }
+
   /// Decides line number `number` and appends its output lines to `out`; false when the line
   /// could not be used (its error object is appended instead).
   public func decide(_ line: UnsafeBufferPointer<UInt8>, number: Int, into out: inout OutputBytes) -> Bool {
+    let id = idPath == nil ? nil : idText(line)
     let scans = scansShape || (stageBesideRoot && Self.mayHoldProductKey(line))
     if let only = single, !scans {
       // One rulebook whose single root every line has (keyed or flat): read, decide, write.
       switch readers[only].read(line) {
       case .success(let values):
         evaluators[only].run(values, asOf: asOf, stage: stage)
-        formats[only].append(evaluators[only], line: number, to: &out)
+        write(only, number: number, id: id, stage: stage, into: &out)
         return true
       case .failure(let e):
-        CompactDecisionFormat.appendError(e.errors.map(\.description).joined(separator: "; "), line: number, to: &out)
-        return false
+        return fail(e.errors.map(\.description).joined(separator: "; "), number: number, id: id, into: &out)
       }
     }
     var lineStage = stage
     if scans {
       switch scan(line) {
       case .failure(let e):
-        CompactDecisionFormat.appendError(e.description, line: number, to: &out)
-        return false
+        return fail(e.description, number: number, id: id, into: &out)
       case .success(let shape):
         if stage == nil { lineStage = shape.stage }
         var any = false
@@ -89,10 +134,7 @@ public final class LineDecider {
           applies[b] = session.sharedRoot != nil || rootMasks[b] & ~shape.present == 0
           any = any || applies[b]
         }
-        if !any {
-          CompactDecisionFormat.appendError(session.noRulebookApplies(keys: shape.keys).description, line: number, to: &out)
-          return false
-        }
+        if !any { return fail(session.noRulebookApplies(keys: shape.keys).description, number: number, id: id, into: &out) }
       }
     } else {
       for b in applies.indices { applies[b] = true }
@@ -104,15 +146,63 @@ public final class LineDecider {
       case .failure(let e): errors += e.errors
       }
     }
-    if !errors.isEmpty {
-      CompactDecisionFormat.appendError(Session.distinct(errors).map(\.description).joined(separator: "; "), line: number, to: &out)
-      return false
-    }
+    if !errors.isEmpty { return fail(Session.distinct(errors).map(\.description).joined(separator: "; "), number: number, id: id, into: &out) }
     for b in evaluators.indices where applies[b] {
       evaluators[b].run(values[b], asOf: asOf, stage: lineStage)
-      formats[b].append(evaluators[b], line: number, to: &out)
+      write(b, number: number, id: id, stage: lineStage, into: &out)
     }
     return true
+  }
+
+  private static let nullText: StaticString = "null"
+  /// `null`, for the id of a line that has none.
+  private static var null: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: nullText.utf8Start, count: nullText.utf8CodeUnitCount) }
+
+  /// The JSON text of the line's id, as written, or `null` when the line has none (or cannot be
+  /// read as far as it). A flat record of the one root finds a path that starts with the root
+  /// without it (`applicant.id` is the flat record's `id`), as its facts are read.
+  private func idText(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeRawBufferPointer {
+    guard var path = idPath else { return Self.null }
+    var keys = JSONSyntax.KeyLog()
+    swap(&keys, &self.keys)
+    defer { swap(&keys, &self.keys) }
+    keys.reset()
+    var i = 0
+    JSONSyntax.skipSpace(b, &i)
+    guard i < b.count, b[i] == UInt8(ascii: "{") else { return Self.null }
+    if let flat = flatIDPath, let root = path.first {
+      // Keyed when its first key is the root, as for its facts.
+      var j = i + 1
+      JSONSyntax.skipSpace(b, &j)
+      if j < b.count, b[j] == UInt8(ascii: "\""), case .success(let first) = JSONSyntax.string(b, &j), !Self.key(b, first, is: root) { path = flat }
+    }
+    guard let range = Self.find(path[...], in: b, at: &i, level: 0, keys: &keys) else { return Self.null }
+    return UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: b[range]))
+  }
+
+  /// Where the value at `path` inside the object at `i` lies, checked as JSON; nil when it is not there.
+  private static func find(
+    _ path: ArraySlice<[UInt8]>, in b: UnsafeBufferPointer<UInt8>, at i: inout Int, level: Int, keys: inout JSONSyntax.KeyLog
+  ) -> Range<Int>? {
+    guard let want = path.first else { return nil }
+    var found: Range<Int>?
+    _ = JSONSyntax.members(b, &i, level: level, keys: &keys) { token, _, i, keys in
+      guard key(b, token, is: want) else { return JSONSyntax.skipValue(b, &i, level: level + 1, keys: &keys) == nil }
+      let start = i
+      if path.count == 1 {
+        if JSONSyntax.skipValue(b, &i, level: level + 1, keys: &keys) == nil { found = start..<i }
+      } else if i < b.count, b[i] == UInt8(ascii: "{") {
+        found = find(path.dropFirst(), in: b, at: &i, level: level + 1, keys: &keys)
+      }
+      return false
+    }
+    return found
+  }
+
+  /// Whether a scanned key is `name`.
+  private static func key(_ b: UnsafeBufferPointer<UInt8>, _ token: JSONSyntax.StringToken, is name: [UInt8]) -> Bool {
+    if token.escaped { return Array(JSONSyntax.decode(b, token).utf8) == name }
+    return token.content.count == name.count && b[token.content].elementsEqual(name)
   }
 
   /// What a line's top level holds: which roots (a mask over `session.rootNames`), its keys
