@@ -99,7 +99,7 @@ struct EvalCommand: ParsableCommand {
     defer { if input != nil { close(fd) } }
     Interruption.install()
     let stream = LineStream(fd, maximumLine: Self.maximumLine)
-    let deciders = Deciders((0..<jobs).map { _ in LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) })
+    let workers = Workers((0..<jobs).map { _ in LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) })
     var display = EvalDisplay(quiet: quiet, summary: summary, inputSize: stream.size)
     // Output is written in blocks of about `flushAt` bytes (one job), or a batch at a time (its
     // workers' buffers are joined in order), so the buffers stay bounded.
@@ -107,7 +107,7 @@ struct EvalCommand: ParsableCommand {
     var anyBad = false
     var lines = 0
     while !Interruption.requested, let batch = stream.nextBatch(maxLines: 8192) {
-      anyBad = Self.evaluate(batch, deciders: deciders, into: &out) || anyBad
+      anyBad = Self.evaluate(batch, workers: workers, into: &out) || anyBad
       Self.flush(&out)
       lines += batch.lines.count
       display.update(lines: lines, bytes: stream.bytesRead)
@@ -115,7 +115,7 @@ struct EvalCommand: ParsableCommand {
     var tally = StreamTally()
     tally.lines = lines
     tally.bytes = stream.bytesRead
-    for d in deciders.all { tally.add(d.tally) }
+    for w in workers.all { tally.add(w.decider.tally) }
     display.finish(tally, interrupted: Interruption.requested)
     if let signal = stream.readError {
       Terminal.error("precept: cannot read \(input ?? "standard input"): \(signal)")
@@ -154,38 +154,43 @@ struct EvalCommand: ParsableCommand {
     return bad
   }
 
-  /// Decides every line of a batch, split across the workers, and appends their output to `out`
-  /// in input order; true if any line was unusable.
-  static func evaluate(_ batch: LineStream.Batch, deciders: Deciders, into out: inout OutputBytes) -> Bool {
+  /// Decides every line of a batch and writes the output in input order; true if any line was
+  /// unusable. With one worker the lines go into `out`, written whenever `flushAt` bytes wait;
+  /// with more, the batch is cut into one run of lines per worker, each worker decides its run
+  /// into its own buffer (kept from batch to batch, so no memory is taken or touched afresh), and
+  /// the buffers are written one after another: no lock or copy per line.
+  static func evaluate(_ batch: LineStream.Batch, workers: Workers, into out: inout OutputBytes) -> Bool {
     let n = batch.lines.count
-    let workers = Swift.max(1, Swift.min(deciders.all.count, n / 256 + 1))
-    if workers == 1 { return decide(batch, 0..<n, decider: deciders.all[0], into: &out, flushAt: flushAt) }
-    let results = UnsafeMutableBufferPointer<([UInt8], Bool)>.allocate(capacity: workers)
-    results.initialize(repeating: ([], false))
-    defer {
-      _ = results.deinitialize()
-      results.deallocate()
-    }
-    // Each worker writes only its own slot of `results`, with its own decider.
-    let shared = Shared(results: results)
-    DispatchQueue.concurrentPerform(iterations: workers) { w in
-      var own = OutputBytes(capacity: (n / workers + 1) * 256)
-      let bad = decide(batch, (n * w / workers)..<(n * (w + 1) / workers), decider: deciders.all[w], into: &own)
-      shared.results[w] = (own.withUnsafeBytes { Array($0) }, bad)
+    let count = Swift.max(1, Swift.min(workers.all.count, n / 256 + 1))
+    if count == 1 { return decide(batch, 0..<n, decider: workers.all[0].decider, into: &out, flushAt: flushAt) }
+    flush(&out)
+    DispatchQueue.concurrentPerform(iterations: count) { w in
+      let worker = workers.all[w]
+      worker.out.removeAll()
+      worker.bad = decide(batch, (n * w / count)..<(n * (w + 1) / count), decider: worker.decider, into: &worker.out)
     }
     var bad = false
-    for r in results {
-      r.0.withUnsafeBytes { out.append($0) }
-      bad = bad || r.1
+    for worker in workers.all.prefix(count) {
+      flush(&worker.out)
+      bad = bad || worker.bad
     }
     return bad
   }
 }
 
-/// One line decider per worker; worker `w` uses only `all[w]`.
-final class Deciders: @unchecked Sendable {
-  let all: [LineDecider]
-  init(_ all: [LineDecider]) { self.all = all }
+/// What one worker of `--jobs` owns: its decider and its output buffer. During a batch, worker
+/// `w` is touched only by the thread deciding run `w`; between batches, only by the main thread.
+final class Worker: @unchecked Sendable {
+  let decider: LineDecider
+  var out = OutputBytes(capacity: 1 << 20)
+  var bad = false
+  init(_ decider: LineDecider) { self.decider = decider }
+}
+
+/// The workers of `--jobs`, one per job.
+final class Workers: @unchecked Sendable {
+  let all: [Worker]
+  init(_ deciders: [LineDecider]) { all = deciders.map(Worker.init) }
 }
 
 /// SIGINT and SIGTERM, noted rather than obeyed at once, so the lines already decided are written
@@ -209,12 +214,6 @@ enum Interruption {
       sigaction(s, &action, nil)
     }
   }
-}
-
-/// The result slots of one batch's workers: each worker writes only its own slot, and the slots
-/// outlive them all.
-private struct Shared: @unchecked Sendable {
-  let results: UnsafeMutableBufferPointer<([UInt8], Bool)>
 }
 
 extension DecisionLineContent: ExpressibleByArgument {}
