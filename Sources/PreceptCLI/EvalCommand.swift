@@ -99,7 +99,8 @@ struct EvalCommand: ParsableCommand {
     defer { if input != nil { close(fd) } }
     Interruption.install()
     let stream = LineStream(fd, maximumLine: Self.maximumLine)
-    let workers = Workers((0..<jobs).map { _ in LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) })
+    let workers = Workers(jobs) { LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) }
+    defer { workers.stop() }
     var display = EvalDisplay(quiet: quiet, summary: summary, inputSize: stream.size)
     // Output is written in blocks of about `flushAt` bytes (one job), or a batch at a time (its
     // workers' buffers are joined in order), so the buffers stay bounded.
@@ -164,11 +165,7 @@ struct EvalCommand: ParsableCommand {
     let count = Swift.max(1, Swift.min(workers.all.count, n / 256 + 1))
     if count == 1 { return decide(batch, 0..<n, decider: workers.all[0].decider, into: &out, flushAt: flushAt) }
     flush(&out)
-    DispatchQueue.concurrentPerform(iterations: count) { w in
-      let worker = workers.all[w]
-      worker.out.removeAll()
-      worker.bad = decide(batch, (n * w / count)..<(n * (w + 1) / count), decider: worker.decider, into: &worker.out)
-    }
+    workers.run(batch, runs: count)
     var bad = false
     for worker in workers.all.prefix(count) {
       flush(&worker.out)
@@ -185,12 +182,86 @@ final class Worker: @unchecked Sendable {
   var out = OutputBytes(capacity: 1 << 20)
   var bad = false
   init(_ decider: LineDecider) { self.decider = decider }
+
+  /// Decides run `w` of `runs` equal runs of the batch's lines into `out`.
+  func decide(_ batch: LineStream.Batch, run w: Int, of runs: Int) {
+    let n = batch.lines.count
+    out.removeAll()
+    bad = EvalCommand.decide(batch, (n * w / runs)..<(n * (w + 1) / runs), decider: decider, into: &out)
+  }
 }
 
-/// The workers of `--jobs`, one per job.
+/// The workers of `--jobs`: the main thread is worker 0, and each other worker has a thread of its
+/// own for the whole run, which waits for a batch, decides its run of it and says so. (A thread
+/// pool that deals out runs as threads come free let the main thread take both runs of a batch
+/// whenever the other thread woke late.) Each worker's decider and buffer are made on its own
+/// thread, so they come from that thread's allocator arena: made together on one thread, the
+/// workers' objects shared cache lines, and the writes every line makes to one (a buffer's
+/// count, an evaluator's state) made the other's core load them again.
 final class Workers: @unchecked Sendable {
-  let all: [Worker]
-  init(_ deciders: [LineDecider]) { all = deciders.map(Worker.init) }
+  /// Every worker, set once they are all made; read by worker threads only after `go`.
+  private(set) var all: [Worker] = []
+  /// Signalled once per batch for worker `w` (index `w - 1`); `done` once per worker per batch
+  /// (and once per worker when it is made).
+  private let go: [DispatchSemaphore]
+  private let done = DispatchSemaphore(value: 0)
+  /// Set by the main thread before it signals `go`, read by the workers after they wait on it.
+  private var batch: LineStream.Batch?
+  private var runs = 0
+  private var stopping = false
+  /// Where each thread leaves the worker it made.
+  private let made: UnsafeMutableBufferPointer<Worker?>
+
+  /// `count` workers, each with a decider from `make`, called on the worker's own thread.
+  init(_ count: Int, make: @escaping @Sendable () -> LineDecider) {
+    let count = Swift.max(count, 1)
+    go = (1..<count).map { _ in DispatchSemaphore(value: 0) }
+    made = .allocate(capacity: count)
+    made.initialize(repeating: nil)
+    made[0] = Worker(make())
+    for w in 1..<count {
+      let thread = Thread { [self] in
+        made[w] = Worker(make())
+        done.signal()
+        serve(w)
+      }
+      thread.name = "precept-eval-\(w)"
+      thread.start()
+    }
+    for _ in go { done.wait() }
+    all = made.compactMap { $0 }
+  }
+
+  deinit {
+    _ = made.deinitialize()
+    made.deallocate()
+  }
+
+  private func serve(_ w: Int) {
+    while true {
+      go[w - 1].wait()
+      if stopping { return }
+      if w < runs, let batch { all[w].decide(batch, run: w, of: runs) }
+      done.signal()
+    }
+  }
+
+  /// Decides `batch` cut into `runs` runs (at most one per worker), run 0 on this thread; returns
+  /// when every run is decided.
+  func run(_ batch: LineStream.Batch, runs: Int) {
+    self.batch = batch
+    self.runs = runs
+    for g in go { g.signal() }
+    all[0].decide(batch, run: 0, of: runs)
+    for _ in go { done.wait() }
+    self.batch = nil
+  }
+
+  /// Ends the worker threads.
+  func stop() {
+    stopping = true
+    for g in go { g.signal() }
+  }
 }
 
 /// SIGINT and SIGTERM, noted rather than obeyed at once, so the lines already decided are written

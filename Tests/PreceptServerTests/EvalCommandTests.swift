@@ -49,6 +49,41 @@ import Testing
     #expect(lines.last?.hasPrefix("precept eval: 16 decisions: ") == true && lines.last?.hasSuffix("; no error lines") == true, "\(asked.error)")
   }
 
+  /// `--jobs N` cuts each batch of lines into one run per worker; the output is byte for byte
+  /// that of one job, in input order, error lines and all, over two batches (8,192 lines and 508: three workers and two).
+  @Test func jobsKeepTheOutputOfOneJob() async throws {
+    let customers = try String(contentsOfFile: repository + "/examples/transactions/stream.jsonl", encoding: .utf8)
+      .split(separator: "\n").map(String.init)
+    var lines: [String] = []
+    for k in 0..<8_700 {
+      switch k {
+      case _ where k % 997 == 5: lines.append(#"{"customer": {"id": 7}}"#)  // does not fit the schema
+      case _ where k % 1_499 == 9: lines.append("not json")
+      case _ where k % 503 == 0: lines.append("")
+      default: lines.append(customers[k % customers.count])
+      }
+    }
+    let input = FileManager.default.temporaryDirectory.appendingPathComponent("precept-jobs-\(UUID().uuidString).jsonl")
+    try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: input) }
+    let base = ["eval", "rulebooks/cn/aml-monitoring.yaml", "--input", input.path, "--as-of", "2026-11-23", "--summary"]
+    for extra in [[], ["--output", "violations", "--id", "customer.id"]] {
+      let one = try await runPrecept(base + extra)
+      #expect(one.status == 2, "\(one.error)")
+      // One line out per line in, but for the 18 blank ones.
+      #expect(one.output.split(separator: "\n").count == 8_700 - 18)
+      #expect(one.output.contains(#"{"line":6,"#) && one.output.contains(#""error":"#))
+      for jobs in extra.isEmpty ? ["3"] : ["2"] {
+        let many = try await runPrecept(base + extra + ["--jobs", jobs])
+        #expect(many.status == one.status)
+        #expect(many.output == one.output, "--jobs \(jobs) \(extra) differs from one job")
+        // The tallies (lines, decisions by outcome, error lines) are those of one job; only the rate differs.
+        let tally = { (e: String) in e.split(separator: "\n").map { $0.split(separator: "(").first.map(String.init) ?? "" } }
+        #expect(tally(many.error) == tally(one.error), "\(many.error)")
+      }
+    }
+  }
+
   @Test func versionNamesTheCommit() async throws {
     let r = try await runPrecept(["--version"])
     #expect(r.status == 0)

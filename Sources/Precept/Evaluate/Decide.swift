@@ -3,7 +3,8 @@ extension Evaluator {
   /// `statuses`; nothing is allocated once the evaluator is warm (facts permitting).
   public func run(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil) {
     begin(facts, asOf: asOf)
-    let rules = book.rules
+    // The rules themselves are read only for a rule with limits or an exception: taking the shared
+    // array for every run retained it, and workers of `eval --jobs` contended for its count.
     // Work on a local copy of the statuses (swapped out and back, so no copy is made), written
     // through its buffer: each write to a class's stored array pays a dynamic exclusivity check.
     var statuses: [RuleStatus] = []
@@ -19,7 +20,7 @@ extension Evaluator {
           return
         }
         for i in 0..<plan.count {
-          let status = plan[i].hasLimits && !inForce(rules[i], asOf: asOf, stage: stage, bookActive: true)
+          let status = plan[i].hasLimits && !inForce(book.rules[i], asOf: asOf, stage: stage, bookActive: true)
             ? .notApplicable : verdict(plan[i])
           out[i] = status
           // The failures the rule met, kept when they leave it unknown; the log starts empty for the next.
@@ -51,7 +52,7 @@ extension Evaluator {
     }
     // Exceptions: a rule that applies (in force and its `when` true) sets aside the rules it names.
     for i in overriders {
-      let rule = rules[i]
+      let rule = book.rules[i]
       guard inForce(rule, asOf: asOf, stage: stage, bookActive: bookActive) else { continue }
       if let w = rule.when, computedValue(w) != .bool(true) { continue }
       for j in rule.overrides {
