@@ -226,11 +226,15 @@ def customer_line(txns):
 # ---- Files -----------------------------------------------------------------------------------
 
 def write(path, lines):
+    """Writes the lines to path (whole or not at all: through a temporary file) and returns
+    their sha256."""
     digest = hashlib.sha256()
-    with open(path, "w", encoding="ascii", newline="\n") as f:
+    part = path + ".part"
+    with open(part, "w", encoding="ascii", newline="\n") as f:
         for line in lines:
             f.write(line)
             digest.update(line.encode("ascii"))
+    os.replace(part, path)
     return digest.hexdigest()
 
 

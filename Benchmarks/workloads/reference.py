@@ -4,6 +4,7 @@ decimals, and a checker for what Precept decided.
 
     python3 Benchmarks/workloads/reference.py check-a DATA/applicants.jsonl DECISIONS.jsonl
     python3 Benchmarks/workloads/reference.py check-b DATA/customers.jsonl  DECISIONS.jsonl
+    python3 Benchmarks/workloads/reference.py self-test     (the contract's boundaries, by hand)
 
 DECISIONS.jsonl holds one decision per input line, in order: what `precept eval` writes
 (`--output full`, the default) or PreceptBenchRun (`{"results":[{"rule":…,"status":…},…]}`).
@@ -154,7 +155,41 @@ def check(mode, data_path, decisions_path):
     return disagree == 0 and broken == 0 and data_lines == decision_lines
 
 
+def self_test():
+    """The contract's boundaries, decided by hand: the reference must get these right before it
+    judges anything."""
+    t = 1_767_225_600 + 5 * DAY + 3_600  # 01:00 UTC on 2026-01-06
+
+    def cash(*pairs):
+        return {"txns": [{"amount": D(a), "ts": ts, "channel": "cash"} for a, ts in pairs]}
+
+    base = {"age": 40, "annual_income": D("80000.00"), "monthly_debt": 1000, "monthly_income": 5000,
+            "credit_score": 720, "employment_status": "employed", "is_student": False, "region": "north",
+            "requested_amount": 20000, "term_months": 36, "country": "GB", "existing_loans": 0}
+    cases = [
+        (decide_a(base), []),
+        (decide_a(dict(base, monthly_debt=2500)), []),            # debt-to-income exactly 0.5
+        (decide_a(dict(base, monthly_debt=2501)), ["R04"]),
+        (decide_a(dict(base, age=75, term_months=60)), []),       # 75 * 12 + 60 = 960
+        (decide_a(dict(base, age=75, term_months=60, existing_loans=3, credit_score=699)), ["R16"]),
+        (decide_a(dict(base, annual_income=D("11999.99"), credit_score=649)), ["R03", "R13"]),
+        (decide_b(cash(("45000.00", t), ("45000.00", t + 43_200), ("45000.00", t + 86_400))), ["DAY-TOTAL"]),
+        (decide_b(cash(("49999.99", t), ("49999.99", t + 40_000), ("49999.99", t + 86_399))), ["DAY-TOTAL", "WINDOW"]),
+        (decide_b(cash(("45000.00", t), ("49999.99", t + 1), ("50000.00", t + 2))), ["DAY-TOTAL"]),
+        (decide_b(cash(("24999.99", t), ("25000.01", t + 3_600))), ["DAY-TOTAL"]),     # exactly 50,000.00
+        (decide_b(cash(("24999.99", t - 3_601), ("25000.01", t - 3_600))), []),        # 23:59:59 and 00:00:00
+        (decide_b({"txns": [{"amount": D("60000"), "ts": t, "channel": "wire"}]}), []),
+    ]
+    bad = [(n, got, want) for n, (got, want) in enumerate(cases, 1) if got != want]
+    for n, got, want in bad:
+        print(f"self-test case {n}: want {want}, got {got}")
+    print(f"self-test: {len(cases) - len(bad)} of {len(cases)} cases decided as written")
+    return not bad
+
+
 def main(argv):
+    if len(argv) == 2 and argv[1] == "self-test":
+        return 0 if self_test() else 1
     if len(argv) != 4 or argv[1] not in WORKLOADS:
         print("usage:\n" + __doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
