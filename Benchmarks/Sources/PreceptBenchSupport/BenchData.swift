@@ -13,27 +13,14 @@ public enum BenchPaths {
   public static let workloads = package.appendingPathComponent("workloads")
   public static let data = package.appendingPathComponent("data")
 
-  /// The shared benchmark folder (gen_data.py, reference.py): `$PRECEPT_BENCH_SHARED`, else
-  /// `../shared/bench` beside the repository (CI's layout, and `/work/shared/bench` here).
-  public static var shared: URL {
-    if let s = ProcessInfo.processInfo.environment["PRECEPT_BENCH_SHARED"], !s.isEmpty {
-      return URL(fileURLWithPath: s)
-    }
-    return package.deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("shared").appendingPathComponent("bench")
-  }
-
-  /// `data/` with the full-size files (100,000 applicants, 10,000 customers), generated on first use.
+  /// `data/` with the full-size files (100,000 applicants, 10,000 customers), generated on first use
+  /// by `workloads/gen_data.py` (deterministic; its sha256s are in README.md).
   public static func fullData() throws -> URL {
     let applicants = data.appendingPathComponent("applicants.jsonl")
     let customers = data.appendingPathComponent("customers.jsonl")
     let fm = FileManager.default
     if !fm.fileExists(atPath: applicants.path) || !fm.fileExists(atPath: customers.path) {
-      let script = shared.appendingPathComponent("gen_data.py")
-      guard fm.fileExists(atPath: script.path) else {
-        throw BenchError("no data in \(data.path) and no generator at \(script.path); set PRECEPT_BENCH_SHARED")
-      }
-      try run(["python3", script.path, "--out", data.path])
+      try run(["python3", workloads.appendingPathComponent("gen_data.py").path, "--out", data.path])
     }
     return data
   }
