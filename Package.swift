@@ -86,7 +86,7 @@ let package = Package(
     .plugin(name: "BuildInfo", capability: .buildTool()),
     .testTarget(
       name: "PreceptTests",
-      dependencies: ["Precept"],
+      dependencies: ["Precept", "PreceptTestSupport"],
       resources: [.copy("Cases")],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
@@ -97,7 +97,7 @@ let package = Package(
     ),
     .testTarget(
       name: "PreceptLSPTests",
-      dependencies: ["Precept", "PreceptLSP"],
+      dependencies: ["Precept", "PreceptLSP", "PreceptTestSupport"],
       swiftSettings: [.swiftLanguageMode(.v6)]
     ),
     .testTarget(

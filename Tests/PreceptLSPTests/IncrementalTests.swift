@@ -1,3 +1,4 @@
+import PreceptTestSupport
 import Foundation
 import Testing
 
@@ -91,7 +92,7 @@ import Testing
     let real = Disk.realPath(path) ?? path
     let load = LoadMemo()
     let check = CheckMemo()
-    var rng = SplitMix(seed: 0x1_2C4EC)
+    var rng = SplitMix64(state: 0x1_2C4EC)
     var compared = 0
     var withErrors = 0
     /// Compares; says whether the file was read as a rulebook, and whether it has errors.
@@ -188,18 +189,6 @@ import Testing
   }
 }
 
-/// A small seeded generator, so a failing sequence can be replayed.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
 
 /// A reused rule is moved by mapping every span in it: a span-bearing field added to `Rule`,
 /// `Expr`, `Typed` or `Diagnostic` and forgotten in its `mapSpans` would leave a stale place after

@@ -1,3 +1,4 @@
+import PreceptTestSupport
 import Foundation
 import Testing
 @testable import Precept

@@ -1,3 +1,4 @@
+import PreceptTestSupport
 import Testing
 
 @testable import Precept
