@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import partial
@@ -284,7 +285,9 @@ def main(argv=None):
         check_rulebooks(job)  # before Spark's start-up, which takes seconds
         spark = spark_session(args.master)
         spark.sparkContext.setLogLevel("WARN")
+        started = time.monotonic()
         counts = run(spark, job, args.input, args.output, args.format, args.partitions)
+        seconds = time.monotonic() - started
     except JobFailed as failed:
         print("precept-spark: precept eval refused the job; nothing written:", file=sys.stderr)
         for line in failed.lines:
@@ -293,9 +296,11 @@ def main(argv=None):
     finally:
         if spark is not None:
             spark.stop()
-    print(f"precept-spark: {counts['customers']:,} customers ({counts['transactions']:,} transactions) "
-          f"decided in {counts['partitions']} partitions, {counts['flagged']:,} flagged decisions -> {args.output}",
-          file=sys.stderr)
+    # The time counts from reading the tables to the last file written, not Spark's start-up.
+    print(f"precept-spark: {counts['customers']:,} customers ({counts['transactions']:,} transactions) in "
+          f"{counts['partitions']} partition{'s' if counts['partitions'] != 1 else ''} decided in {seconds:.1f} s ({counts['customers'] / seconds:,.0f} "
+          f"customers/s, {counts['transactions'] / seconds:,.0f} transactions/s); "
+          f"{counts['flagged']:,} flagged decisions -> {args.output}", file=sys.stderr)
 
 
 if __name__ == "__main__":
