@@ -135,8 +135,9 @@ def test_shipped_stream_flags_the_customers_read_off_the_rules(spark, job, prece
 def test_records_are_rebuilt_exactly(spark, generated, stream_warehouse, generated_warehouse):
     """Grouped back from the warehouse, every customer is its input record: same amounts' text, same order."""
     for records, source in ((STREAM, stream_warehouse), (generated[0], generated_warehouse)):
-        rows = precept_spark.customer_records(spark, source).collect()
-        rebuilt = sorted((json.loads(precept_spark.record_line(r)) for r in rows), key=lambda d: d["customer"]["id"])
+        rows = precept_spark.customer_lines(spark, source).collect()
+        assert all(r.transactions == len(json.loads(r.line)["customer"]["transactions"]) for r in rows)
+        rebuilt = sorted((json.loads(r.line) for r in rows), key=lambda d: d["customer"]["id"])
         with open(records, encoding="utf-8") as f:
             given = sorted((json.loads(line) for line in f if line.strip()), key=lambda d: d["customer"]["id"])
         assert rebuilt == given

@@ -83,16 +83,6 @@ class Job:
         return self.command(precept, SparkFiles.get(os.path.basename(self.root)))
 
 
-def record_line(row):
-    """A joined row -> the customer's JSON line in the schema's shape (common/customer-schema.yaml)."""
-    transactions = [{"at": t.at,
-                     "amount": f"{t.amount:f} {t.currency}",  # the DECIMAL's exact digits, never a float
-                     "channel": t.channel, "direction": t.direction, "counterparty": t.counterparty}
-                    for t in row.transactions or []]
-    customer = {"id": row.id, "name": row.name, "type": row.type, "transactions": transactions}
-    return (json.dumps({"customer": customer}, ensure_ascii=False) + "\n").encode()
-
-
 def evaluate_partition(rows, job):
     """Streams a partition's customers through one precept process.
 
@@ -110,9 +100,9 @@ def evaluate_partition(rows, job):
         def feed():
             try:
                 for row in rows:
-                    process.stdin.write(record_line(row))
+                    process.stdin.write(row.line.encode() + b"\n")
                     counts[0] += 1
-                    counts[1] += len(row.transactions or [])
+                    counts[1] += row.transactions
             except BrokenPipeError:
                 pass  # precept stopped reading; its exit status says why
             except BaseException as error:  # noqa: BLE001 - re-raised below, on the task's thread
@@ -150,16 +140,32 @@ def evaluate_partition(rows, job):
     yield "counted", *counts
 
 
-def customer_records(spark, warehouse):
-    """One row per customer: id, name, type, transactions (sorted by seq; null when none)."""
+def customer_lines(spark, warehouse):
+    """One row per customer: id, its JSON line for precept (`line`), its number of transactions.
+
+    The line is built by Spark SQL, in the shape of common/customer-schema.yaml:
+    {"customer": {"id", "name", "type", "transactions": [{"at", "amount", "channel", "direction",
+    "counterparty"}]}}, transactions in their order in the original record. Amounts are the
+    DECIMAL's exact digits and the currency ("18500.00 CNY"), never a float; building the text on
+    the JVM side means Python only moves strings, about four times faster than rows of decimals.
+    """
     history = (spark.read.parquet(os.path.join(warehouse, "transactions"))
                .groupBy("customer_id")
-               .agg(F.sort_array(F.collect_list(F.struct(*TRANSACTION_FIELDS))).alias("transactions")))
+               .agg(F.sort_array(F.collect_list(F.struct(*TRANSACTION_FIELDS))).alias("history")))
     customers = spark.read.parquet(os.path.join(warehouse, "customers"))
     # A full join, so that transactions of a customer missing from the customers table still
     # reach precept (which refuses the record for its missing name) instead of vanishing.
     joined = customers.join(history, customers.id == history.customer_id, "full_outer")
-    return joined.select(F.coalesce("id", "customer_id").alias("id"), "name", "type", "transactions")
+    transactions = F.transform(F.coalesce("history", F.array()), lambda t: F.struct(
+        t["at"].alias("at"),
+        F.concat(t["amount"].cast("string"), F.lit(" "), t["currency"]).alias("amount"),
+        t["channel"].alias("channel"), t["direction"].alias("direction"),
+        t["counterparty"].alias("counterparty")))
+    customer = F.struct(F.coalesce("id", "customer_id").alias("id"), "name", "type",
+                        transactions.alias("transactions"))
+    return joined.select(F.coalesce("id", "customer_id").alias("id"),
+                         F.to_json(F.struct(customer.alias("customer"))).alias("line"),
+                         F.size(F.coalesce("history", F.array())).alias("transactions"))
 
 
 def check_rulebooks(job):
@@ -186,7 +192,7 @@ def run(spark, job, warehouse, output, output_format="json", partitions=None):
     if job.ship:
         sc.addFile(job.precept)
         sc.addFile(job.root, recursive=True)
-    records = customer_records(spark, warehouse)
+    records = customer_lines(spark, warehouse)
     if partitions:
         records = records.repartition(partitions, "id")
     results = (records.rdd

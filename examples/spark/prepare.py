@@ -24,7 +24,6 @@ import sys
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from pyspark.sql import SparkSession
 from pyspark.sql.types import DecimalType, IntegerType, StringType, StructField, StructType
 
 CUSTOMERS = StructType([StructField("id", StringType(), False),
@@ -99,13 +98,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("input", help="customer records, JSON Lines")
     parser.add_argument("output", help="directory to create (must not exist)")
-    parser.add_argument("--master", default="local[2]", help="Spark master (default local[2])")
+    parser.add_argument("--master", help="Spark master (default local[2]; under spark-submit, its --master)")
     args = parser.parse_args()
     if not os.path.isfile(args.input):
         fail(f"no such file: {args.input}")
     if os.path.exists(args.output):
         fail(f"{args.output} exists; give a new directory")
-    spark = SparkSession.builder.master(args.master).appName("precept-prepare").getOrCreate()
+    from precept_spark import spark_session  # here: the executors import this module without it
+
+    spark = spark_session(args.master)
     spark.sparkContext.setLogLevel("WARN")
     try:
         prepare(spark, os.path.abspath(args.input), args.output)
