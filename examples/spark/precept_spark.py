@@ -13,7 +13,7 @@ Customers with a violated or unknown rule are written, sorted by id and rulebook
 
 Exit status: 0 every customer decided and the flagged ones written; 2 bad arguments, unusable
 rulebooks, or a customer record precept could not use (its error lines are printed, and nothing
-is written).
+is written); 1 any other failure (Spark's, or precept's on an executor), with Spark's traceback.
 """
 
 import argparse
@@ -46,6 +46,7 @@ FLAGGED = StructType([
     ])), False),
 ])
 TRANSACTION_FIELDS = ["seq", "at", "amount", "currency", "channel", "direction", "counterparty"]
+SHOWN_ERRORS = 20  # refused records printed; the rest are counted
 
 
 class JobFailed(Exception):
@@ -88,8 +89,10 @@ def evaluate_partition(rows, job):
 
     Yields ("flagged", decision) for each customer with a violated or unknown rule,
     ("error", text) for each record precept could not use, and at the end
-    ("counted", customers, transactions, flagged decisions). A writer thread feeds stdin while this generator reads
-    stdout, so neither side holds the partition in memory and neither pipe can fill up and block.
+    ("counted", customers, transactions, flagged decisions). A writer thread feeds stdin while
+    this generator reads stdout, so neither side holds the partition in memory and neither pipe
+    can fill up and block. Any other failure of precept (a crash, a missing library, rulebooks it
+    cannot use there) fails the task with precept's standard error.
     """
     counts = [0, 0, 0]
     failure = []
@@ -185,7 +188,8 @@ def run(spark, job, warehouse, output, output_format="json", partitions=None):
     `partitions` hash-partitions the customers by id into that many partitions (one precept
     process each); by default the join's shuffle decides.
 
-    Raises JobFailed, writing nothing, when precept refuses the rulebooks or any record."""
+    Raises JobFailed, writing nothing, when precept refuses the rulebooks or any record (the
+    first SHOWN_ERRORS of its error lines, sorted, and how many more)."""
     check_rulebooks(job)
     sc = spark.sparkContext
     sc.addPyFile(os.path.abspath(__file__))  # evaluate_partition runs on the executors
@@ -199,13 +203,14 @@ def run(spark, job, warehouse, output, output_format="json", partitions=None):
                .mapPartitions(partial(evaluate_partition, job=job))
                .persist(StorageLevel.MEMORY_AND_DISK))
     try:
-        notes = results.filter(lambda r: r[0] != "flagged").collect()
-        errors = sorted(r[1] for r in notes if r[0] == "error")
+        counted = results.filter(lambda r: r[0] == "counted").map(lambda r: r[1:]).collect()  # runs precept
+        refused = results.filter(lambda r: r[0] == "error").map(lambda r: r[1])
+        errors = refused.count()
         if errors:
-            raise JobFailed(errors)
+            shown = refused.takeOrdered(SHOWN_ERRORS)
+            raise JobFailed(shown + ([f"... and {errors - len(shown):,} more"] if errors > len(shown) else []))
         flagged = spark.createDataFrame(results.filter(lambda r: r[0] == "flagged").map(flagged_row), FLAGGED)
         flagged.orderBy("id", "rulebook").write.format(output_format).save(output)
-        counted = [r[1:] for r in notes if r[0] == "counted"]
         return {"customers": sum(c[0] for c in counted), "transactions": sum(c[1] for c in counted),
                 "flagged": sum(c[2] for c in counted), "partitions": len(counted)}
     finally:
@@ -221,7 +226,7 @@ def flagged_row(item):
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        epilog="Exit status: 0 done; 2 bad arguments, unusable rulebooks or records.")
+        epilog="Exit status: 0 done; 2 bad arguments, unusable rulebooks or records; 1 any other failure.")
     parser.add_argument("rulebooks", nargs="+", help="rulebook files, all inside --root")
     parser.add_argument("--input", required=True, help="warehouse directory written by prepare.py")
     parser.add_argument("--output", required=True, help="directory to create for the flagged customers")
@@ -303,10 +308,11 @@ def main(argv=None):
         if spark is not None:
             spark.stop()
     # The time counts from reading the tables to the last file written, not Spark's start-up.
+    partitions = f"{counts['partitions']} partition{'s' if counts['partitions'] != 1 else ''}"
     print(f"precept-spark: {counts['customers']:,} customers ({counts['transactions']:,} transactions) in "
-          f"{counts['partitions']} partition{'s' if counts['partitions'] != 1 else ''} decided in {seconds:.1f} s ({counts['customers'] / seconds:,.0f} "
-          f"customers/s, {counts['transactions'] / seconds:,.0f} transactions/s); "
-          f"{counts['flagged']:,} flagged decisions -> {args.output}", file=sys.stderr)
+          f"{partitions} decided in {seconds:.1f} s ({counts['customers'] / seconds:,.0f} customers/s, "
+          f"{counts['transactions'] / seconds:,.0f} transactions/s); {counts['flagged']:,} flagged decisions "
+          f"-> {args.output}", file=sys.stderr)
 
 
 if __name__ == "__main__":
