@@ -45,8 +45,8 @@ struct EvalCommand: ParsableCommand {
   @Option(help: "A waivers file: violated rules it covers on a line's facts are `waived` (docs/waivers.md).")
   var waivers: String?
 
-  @Option(help: "Worker threads; output order is kept.")
-  var jobs: Int = 1
+  @Option(help: "Worker threads (default: one per core, at most 256); the output is that of one job, in input order.")
+  var jobs: Int?
 
   @Option(help: "What each decision line carries: full (every rule's status), violations (only violated and unknown rules, with message or reason) or outcome.")
   var output: DecisionLineContent = .full
@@ -70,7 +70,7 @@ struct EvalCommand: ParsableCommand {
     let (session, date, stageValue, lineOutput) = try Failure.exitOnFailure { () throws -> (Session, CivilDate, Stage?, LineOutput) in
       let date = try AsOf.parse(asOf)
       let st = try StageOption.parse(stage)
-      guard jobs >= 1, jobs <= 256 else { throw Failure.usage("--jobs must be between 1 and 256") }
+      if let jobs, !(1...256).contains(jobs) { throw Failure.usage("--jobs must be between 1 and 256") }
       if quiet, summary { throw Failure.usage("--quiet and --summary contradict each other: choose one") }
       var lineOutput = LineOutput(content: output)
       if let id {
@@ -99,7 +99,7 @@ struct EvalCommand: ParsableCommand {
     defer { if input != nil { close(fd) } }
     Interruption.install()
     let stream = LineStream(fd, maximumLine: Self.maximumLine)
-    let workers = Workers(jobs) { LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) }
+    let workers = Workers(jobs ?? Self.cores) { LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) }
     defer { workers.stop() }
     var display = EvalDisplay(quiet: quiet, summary: summary, inputSize: stream.size)
     // Output is written in blocks of about `flushAt` bytes (one job), or a batch at a time (its
@@ -125,6 +125,9 @@ struct EvalCommand: ParsableCommand {
     if Interruption.requested { throw ExitCode(128 + Interruption.signal) }
     if anyBad { throw ExitCode(2) }
   }
+
+  /// The default number of jobs: the active processors (Foundation's count), at most 256.
+  static var cores: Int { Swift.min(256, Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
   /// Output is written once this many bytes are waiting.
   static let flushAt = 1 << 20
