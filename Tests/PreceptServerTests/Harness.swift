@@ -2,17 +2,14 @@ import Foundation
 import Logging
 import Precept
 import PreceptServer
+import PreceptTestSupport
 import Synchronization
 
 /// The repository's root (for the shipped rulebooks and examples).
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-/// A fresh temporary directory.
-func temporaryDirectory() throws -> String {
-  let path = NSTemporaryDirectory() + "precept-serve-" + UUID().uuidString
-  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-  return path
-}
+/// A fresh temporary directory, removed when the tests end.
+func temporaryDirectory() throws -> String { try scratchDirectory("precept-serve-") }
 
 /// An HTTP response as the tests read it.
 struct Reply {

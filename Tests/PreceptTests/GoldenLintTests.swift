@@ -1,3 +1,4 @@
+import PreceptTestSupport
 import Foundation
 import Testing
 @testable import Precept
@@ -256,9 +257,7 @@ import Testing
 
   /// A fresh, empty directory under the system's temporary folder.
   static func temporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("precept-golden-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
+    try scratchDirectory("precept-golden-")
   }
 
   /// A path on the command line that does not exist is not a diagnostic: lint exits 2.

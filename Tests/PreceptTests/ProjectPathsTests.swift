@@ -1,3 +1,4 @@
+import PreceptTestSupport
 import Foundation
 import Testing
 @testable import Precept
@@ -10,9 +11,7 @@ import Testing
 
   /// A fresh directory, by its real path (on macOS the temporary folder is behind a link).
   static func temporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("precept-paths-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return try #require(Disk.realPath(url.path))
+    try #require(Disk.realPath(try scratchDirectory("precept-paths-")))
   }
 
   /// Writes a file, creating its directory. Through the C library: Foundation's file calls take

@@ -1,3 +1,4 @@
+import PreceptTestSupport
 import Foundation
 import Testing
 
@@ -16,9 +17,7 @@ import Testing
   static func portable(_ s: String) -> String { s.replacingOccurrences(of: repo.path + "/", with: "") }
 
   static func temporaryDirectory() throws -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("precept-regulations-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return try #require(Disk.realPath(url.path))
+    try #require(Disk.realPath(try scratchDirectory("precept-regulations-")))
   }
 
   static func write(_ text: String, _ path: String) throws {
