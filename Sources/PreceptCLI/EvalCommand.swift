@@ -224,6 +224,12 @@ final class Workers: @unchecked Sendable {
     made[0] = Worker(make())
     for w in 1..<count {
       let thread = Thread { [self] in
+        // SIGINT and SIGTERM go to the main thread, whose blocked read they must interrupt.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
         made[w] = Worker(make())
         done.signal()
         serve(w)
