@@ -203,6 +203,10 @@ extension Checker {
     if case .enumeration(let en) = expected?.unwrapped ?? .error, en.cases.contains(n) {
       return Typed(.enumCase(n), .enumeration(en), span)
     }
+    // Compared with something whose type is in error (a schema that failed to import), a word
+    // that names the definition being checked is most likely an enum case (`tx where .channel ==
+    // cash` inside `cash`): taken as the definition, it would add a false cycle to the first error.
+    if expected?.isError == true, inProgress.contains(Reference(unit: env.unit, name: n)) { return .error(span) }
     if let resolved = declared(n, in: env.unit, span) { return resolved }
     if scopes[env.unit].brokenAliases.contains(n) { return .error(span) }
     if scopes[env.unit].aliases[n] != nil {
