@@ -102,8 +102,8 @@ struct EvalCommand: ParsableCommand {
     let workers = Workers(jobs ?? Self.cores) { LineDecider(session, asOf: date, stage: stageValue, output: lineOutput) }
     defer { workers.stop() }
     var display = EvalDisplay(quiet: quiet, summary: summary, inputSize: stream.size)
-    // Output is written in blocks of about `flushAt` bytes (one job), or a batch at a time (its
-    // workers' buffers are joined in order), so the buffers stay bounded.
+    // Output is written in blocks of about `flushAt` bytes (one job), or a batch at a time (each
+    // worker's buffer in turn), so the buffers stay bounded.
     var out = OutputBytes(capacity: Self.flushAt + (1 << 16))
     var anyBad = false
     var lines = 0
