@@ -163,6 +163,7 @@ import Testing
     #expect(run.discarded * 10 <= run.generated, "\(run.discarded) of \(run.generated) discarded; first: \(run.failures.joined(separator: "\n"))")
     #expect(run.cases >= runs * 20)
     print("differential: \(run.generated) rulebooks (\(run.discarded) discarded), \(run.cases) cases, \(elapsed)")
+    for failure in run.failures { print("  discarded: \(failure)") }
     // Coverage: every op kind, builtin, hit policy, aggregate and cell kind was reached.
     let never = ReferenceInterpreter.allKinds.filter { !run.reached.contains($0) }
     #expect(never.isEmpty, "never reached by the random corpus: \(never.joined(separator: ", "))")

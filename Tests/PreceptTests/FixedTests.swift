@@ -1,4 +1,5 @@
 import Foundation
+import PreceptTestSupport
 import Testing
 @testable import Precept
 
@@ -44,6 +45,22 @@ private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
 
   // MARK: Basics
 
+  /// `intValue` takes a 64-bit path for magnitudes below 2⁷⁶: it agrees with the definition
+  /// (whole, then converted exactly) on random units of every size, both signs, whole or not.
+  @Test func intValueAgreesWithItsDefinition() {
+    var rng = SplitMix64(state: 0x1D1)
+    for _ in 0..<200_000 {
+      let bits = Int.random(in: 0...126, using: &rng)
+      var units = Int128(truncatingIfNeeded: UInt128(rng.next()) << 64 | UInt128(rng.next())) & ((Int128(1) << bits) - 1)
+      // Half of them whole.
+      if Bool.random(using: &rng) { units = units / Fixed.unitsPerWhole * Fixed.unitsPerWhole }
+      if Bool.random(using: &rng) { units = -units }
+      let x = Fixed(units: units)
+      let expected = x.units % Fixed.unitsPerWhole == 0 ? Int(exactly: x.units / Fixed.unitsPerWhole) : nil
+      #expect(x.intValue == expected, "units \(units)")
+    }
+  }
+
   @Test func integersAndProperties() throws {
     #expect(Fixed(5).units == 5_000_000_000_000)
     #expect(Fixed(-5).description == "-5")
@@ -51,6 +68,10 @@ private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
     #expect(Fixed(Int.min).intValue == Int.min)
     #expect(try fx("2.5").intValue == nil)
     #expect(try fx("100000000000000000000").intValue == nil)
+    #expect(Fixed(units: Int128(1) << 76).intValue == nil)
+    #expect(Fixed(units: (Int128(1) << 76) - 4096).intValue == nil)
+    #expect(Fixed(units: 75_557_863_725_000_000_000_000).intValue == 75_557_863_725)
+    #expect(Fixed(units: -75_557_863_725_000_000_000_000).intValue == -75_557_863_725)
     #expect(try fx("3.000").isInteger)
     #expect(try fx("-0.5").isNegative)
     #expect(!Fixed.zero.isNegative)

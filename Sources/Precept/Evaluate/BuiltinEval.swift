@@ -120,24 +120,29 @@ extension Evaluator {
   func sum(_ xs: [Value], field: Int? = nil, node: Int) throws(ArithmeticError) -> Value {
     var total: Value = .missing
     for item in xs {
-      let x: Value
-      if let field {
-        guard case .record(let fields) = item else { return .missing }
-        x = fields[field]
-      } else {
-        x = item
-      }
-      switch (total, x) {
-      case (.missing, _): total = x
-      case (.number(let a), .number(let b)): total = .number(try a.adding(b))
-      case (.money(let a), .money(let b)): total = .money(try a.adding(b))
-      case (.duration(let a), .duration(let b)): total = .duration(try a.adding(b))
-      default: return .missing
-      }
-      if x.isMissing { return .missing }
+      guard try Evaluator.add(field.map { item.field($0) } ?? item, to: &total) else { return .missing }
     }
-    // An empty sum is zero; for money the static type gives no currency, so zero is a plain number.
-    return total.isMissing ? .number(.zero) : total
+    return Evaluator.sumTotal(total)
+  }
+
+  /// One item of `sum` added to the running `total` (which starts missing); false when the sum is
+  /// missing: the item is missing, or not of the total's kind.
+  @inline(__always)
+  static func add(_ x: Value, to total: inout Value) throws(ArithmeticError) -> Bool {
+    switch (total, x) {
+    case (.missing, _): total = x
+    case (.number(let a), .number(let b)): total = .number(try a.adding(b))
+    case (.money(let a), .money(let b)): total = .money(try a.adding(b))
+    case (.duration(let a), .duration(let b)): total = .duration(try a.adding(b))
+    default: return false
+    }
+    return !x.isMissing
+  }
+
+  /// A sum's value once every item is added: an empty sum is zero; for money the static type
+  /// gives no currency, so zero is a plain number.
+  static func sumTotal(_ total: Value) -> Value {
+    total.isMissing ? .number(.zero) : total
   }
 
   /// The groups of `window` and `per_day`: the items, their order by key, and each group as a

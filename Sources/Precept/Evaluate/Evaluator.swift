@@ -36,6 +36,8 @@ public final class Evaluator {
   /// Where each loop level's item is: in the list being iterated (read in place, never copied),
   /// or a group of `window` being visited; `nothing` outside any loop.
   let current: Buffer<UnsafePointer<Value>>
+  /// The group each `quantifyGroupRanges` level is visiting, as a range of its sorted items.
+  let groupFrames: Buffer<GroupFrame>
   /// What an item read outside its loop finds.
   let nothing: Buffer<Value>
   var frameCount: Int { current.count }
@@ -163,6 +165,7 @@ public final class Evaluator {
     let leafValuesAt = layout.place(Value.self, count: leaves)
     let nothingAt = layout.place(Value.self, count: 1)
     let currentAt = layout.place(UnsafePointer<Value>.self, count: program.levels)
+    let groupFramesAt = layout.place(GroupFrame.self, count: program.levels)
     arena = Arena(layout)
     instructions = arena.buffer(instructionsAt, program.instructions)
     constants = arena.buffer(constantsAt, program.constants)
@@ -180,6 +183,7 @@ public final class Evaluator {
     leafValues = arena.buffer(leafValuesAt, repeating: .missing)
     nothing = arena.buffer(nothingAt, repeating: .missing)
     current = arena.buffer(currentAt, repeating: UnsafePointer(nothing.base))
+    groupFrames = arena.buffer(groupFramesAt, repeating: GroupFrame(items: UnsafePointer(nothing.base), order: nil, range: 0..<0))
     state = .allocate(capacity: 1)
     state.initialize(to: State())
     // Constants of unboxed slots are unboxed once, here.
@@ -405,6 +409,20 @@ public final class Evaluator {
   }
 
   // MARK: Traces
+
+  /// The group a `quantifyGroupRanges` is visiting: members `items[order[p]]` for `p` in `range`,
+  /// read where they lie (valid while the quantifier runs).
+  struct GroupFrame {
+    var items: UnsafePointer<Value>
+    var order: UnsafePointer<Int32>?
+    var range: Range<Int>
+
+    @inline(__always)
+    func member(_ p: Int) -> Value {
+      guard let order else { return .missing }
+      return items[Int(order[p])]
+    }
+  }
 
   /// For traces: one item of a loop, whether its body held, and its matches in `matchLog`.
   struct LoopItem {

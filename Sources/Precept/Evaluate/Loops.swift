@@ -35,7 +35,14 @@ extension Evaluator {
   func filter(list: Int32, body: Int32, level: Int32, node: Int) -> Value {
     guard case .list(let items) = eval(list) else { return .missing }
     if recordWitnesses { state.pointee.loopItems[node] = [] }
+    // The list this node kept in an earlier evaluation (stale now) lends its storage, so a
+    // selection made for every line allocates once, not every time (unless someone still holds it).
     var kept: [Value] = []
+    if !instructions[node].inLoop, case .list(let earlier) = memo[node] {
+      kept = earlier
+      memo[node] = .missing
+      kept.removeAll(keepingCapacity: true)
+    }
     kept.reserveCapacity(items.count)
     var unknown = false
     forEach(items, at: level) { i in
@@ -72,10 +79,12 @@ extension Evaluator {
     return sawUnknown ? .unknown : Truth(q != .any)
   }
 
-  /// `any`/`all`/`none` over the groups of `window`/`per_day` (node `grouping`): one group at a time
-  /// in one reused buffer, instead of every group as a list of its own. A trace records how many
-  /// groups there were and the one that decided.
-  func quantifyGroups(_ q: Quantifier, grouping: Int32, body: Int32, level: Int32, node: Int) -> Truth {
+  /// `any`/`all`/`none` over the groups of `window`/`per_day` (node `grouping`), one group at a
+  /// time. `inPlace` (`quantifyGroupRanges`): the body reads the group only through `count` and
+  /// `sum` of a field, so each group is the range of the sorted items it covers (`groupFrames`),
+  /// never built; otherwise each group is built in one reused buffer, instead of every group as
+  /// a list of its own. A trace records how many groups there were and the one that decided.
+  func quantifyGroups(_ q: Quantifier, grouping: Int32, body: Int32, level: Int32, inPlace: Bool, node: Int) -> Truth {
     guard case .group(let perDay, let args, let count, let keyLevel) = instructions[Int(grouping)].step,
       let groups = groups(perDay: perDay, args: args, count: count, level: keyLevel, node: Int(grouping))
     else { return .unknown }
@@ -84,36 +93,93 @@ extension Evaluator {
     let decisive: Truth = q == .all ? .no : .yes
     let level = Int(level)
     let enclosing = current[level]
+    let enclosingFrame = groupFrames[level]
     var buffer: [Value] = []
-    swap(&buffer, &state.pointee.spareGroup)
+    if !inPlace { swap(&buffer, &state.pointee.spareGroup) }
     defer {
       current[level] = enclosing
+      groupFrames[level] = enclosingFrame
       recycle(groups)
-      buffer.removeAll(keepingCapacity: true)
-      swap(&buffer, &state.pointee.spareGroup)
+      if !inPlace {
+        buffer.removeAll(keepingCapacity: true)
+        swap(&buffer, &state.pointee.spareGroup)
+      }
     }
     var sawUnknown = false
-    for g in groups.ranges.indices {
-      buffer.removeAll(keepingCapacity: true)
-      groups.group(g, into: &buffer)
-      var group = Value.list(buffer)
-      let t = withUnsafePointer(to: &group) { item in
-        current[level] = item
-        return truth(body)
-      }
-      current[level] = enclosing
-      if t == decisive {
-        if recordWitnesses {
-          witnesses[node] = g
-          state.pointee.decidingGroups[node] = group
+    var decided: Int?
+    groups.items.withUnsafeBufferPointer { items in
+      groups.order.withUnsafeBufferPointer { order in
+        guard let itemBase = items.baseAddress else { return }
+        for g in groups.ranges.indices {
+          let t: Truth
+          if inPlace {
+            groupFrames[level] = GroupFrame(items: itemBase, order: order.baseAddress, range: groups.ranges[g])
+            t = truth(body)
+          } else {
+            buffer.removeAll(keepingCapacity: true)
+            groups.group(g, into: &buffer)
+            var group = Value.list(buffer)
+            t = withUnsafePointer(to: &group) { item in
+              current[level] = item
+              return truth(body)
+            }
+            current[level] = enclosing
+          }
+          if t == decisive {
+            decided = g
+            return
+          }
+          if t == .unknown { sawUnknown = true }
         }
-        return Truth(q == .any)
       }
-      // Let go of the group, so the buffer is refilled in place.
-      group = .missing
-      if t == .unknown { sawUnknown = true }
+    }
+    if let decided {
+      if recordWitnesses {
+        witnesses[node] = decided
+        var members: [Value] = []
+        groups.group(decided, into: &members)
+        state.pointee.decidingGroups[node] = .list(members)
+      }
+      return Truth(q == .any)
     }
     return sawUnknown ? .unknown : Truth(q != .any)
+  }
+
+  /// `count(w)` of the group `quantifyGroupRanges` is visiting at `level`.
+  func groupCount(level: Int32) -> Fixed {
+    Fixed(groupFrames[Int(level)].range.count)
+  }
+
+  /// `sum(w.f)` of numbers, as units (`sum` of numbers, without boxing the total): nil when a
+  /// member's field is missing or not a number, as `add` makes the sum missing.
+  func groupSumUnits(level: Int32, field: Int32, node: Int) -> Int128? {
+    let frame = groupFrames[Int(level)]
+    var total = Fixed.zero
+    do {
+      for p in frame.range {
+        guard case .number(let x) = frame.member(p).field(Int(field)) else { return nil }
+        total = try total.adding(x)
+      }
+    } catch {
+      _ = fail(node, error)
+      return nil
+    }
+    return total.units
+  }
+
+  /// `sum(w.f)` of the group `quantifyGroupRanges` is visiting at `level`: the field of each
+  /// member added in place.
+  func groupSum(level: Int32, field: Int32, node: Int) -> Value {
+    let frame = groupFrames[Int(level)]
+    var total: Value = .missing
+    do {
+      for p in frame.range {
+        guard try Evaluator.add(frame.member(p).field(Int(field)), to: &total) else { return .missing }
+      }
+    } catch {
+      return fail(node, error)
+    }
+    return Evaluator.sumTotal(total)
   }
 
   /// For a trace, once the decision is made: the items of a quantifier after the one that decided

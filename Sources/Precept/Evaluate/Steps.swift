@@ -82,7 +82,9 @@ extension Evaluator {
     case .quantify(let q, let list, let body, let level):
       return quantify(q, list: list, body: body, level: level, node: k)
     case .quantifyGroups(let q, let grouping, let body, let level):
-      return quantifyGroups(q, grouping: grouping, body: body, level: level, node: k)
+      return quantifyGroups(q, grouping: grouping, body: body, level: level, inPlace: false, node: k)
+    case .quantifyGroupRanges(let q, let grouping, let body, let level):
+      return quantifyGroups(q, grouping: grouping, body: body, level: level, inPlace: true, node: k)
     case .containsWords(let x, let matcher):
       return containsWords(x, matcher: matcher, node: k)
     case .containsAllWords(let x, let first, let count):
@@ -105,7 +107,7 @@ extension Evaluator {
       return Truth(program.patterns[Int(pattern)].matches(s))
     case .constant, .root, .factPath, .today, .item, .itemField, .field, .projection, .index, .arithmeticUnits, .arithmetic,
       .negate, .coalesce, .conditional, .invalidOperands, .list, .filter, .count, .sum, .sumField, .group, .call, .table,
-      .appliedTable:
+      .appliedTable, .groupCount, .groupSumField:
       return Truth(compute(step, k))
     }
   }
@@ -128,6 +130,12 @@ extension Evaluator {
         _ = fail(k, error)
         return nil
       }
+    case .groupCount(let level):
+      ran[k] = generation
+      return groupCount(level: level).units
+    case .groupSumField(let level, let field) where slot == .number:
+      ran[k] = generation
+      return groupSumUnits(level: level, field: field, node: k)
     default:
       return Evaluator.units(compute(step, k), slot)
     }
@@ -216,6 +224,10 @@ extension Evaluator {
     case .sumField(let records, let field):
       guard case .list(let xs) = eval(records) else { return .missing }
       do { return try sum(xs, field: Int(field), node: k) } catch { return fail(k, error) }
+    case .groupCount(let level):
+      return .number(groupCount(level: level))
+    case .groupSumField(let level, let field):
+      return groupSum(level: level, field: field, node: k)
     case .group(let perDay, let args, let count, let level):
       return group(perDay: perDay, args: args, count: count, level: level, node: k)
     case .call(let f, let args, let count, let compiled):
@@ -233,7 +245,8 @@ extension Evaluator {
         return table(Int(t), node: k)
       }
     case .not, .and, .or, .presence, .presenceOfTruth, .presenceOfUnits, .compareUnits, .itemFieldEquals, .equal, .compare,
-      .betweenUnits, .between, .memberEnumSet, .memberUnits, .memberTexts, .member, .quantify, .quantifyGroups, .containsWords,
+      .betweenUnits, .between, .memberEnumSet, .memberUnits, .memberTexts, .member, .quantify, .quantifyGroups, .quantifyGroupRanges,
+      .containsWords,
       .containsAllWords, .containsTerms, .listContains, .listContainsSome, .startsWith, .matches:
       return computeTruth(step, k).value
     }

@@ -49,7 +49,7 @@ public final class CompiledRulebook: Sendable {
     self.timezoneOffset = timezoneOffset
     self.nodes = nodes
     self.tables = tables
-    self.program = Program(nodes, roots: roots.count)
+    self.program = Program(nodes, tables: tables, roots: roots.count)
     self.names = names
     self.sources = sources
     self.ruleIndex = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })

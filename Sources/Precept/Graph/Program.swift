@@ -80,6 +80,10 @@ struct Program: Sendable {
     /// `any`/`all`/`none` over the groups of a `window`/`per_day` call (node `grouping`), built
     /// one at a time in one reused buffer rather than as a list of lists.
     case quantifyGroups(Quantifier, grouping: Int32, body: Int32, level: Int32)
+    /// The same, when the body reads its group only through `count(w)` and `sum(w.f)`
+    /// (`groupCount`, `groupSumField`): each group is visited where it lies, as a range of the
+    /// sorted items, and never built.
+    case quantifyGroupRanges(Quantifier, grouping: Int32, body: Int32, level: Int32)
 
     // MARK: Text
     /// `copy contains "保本"` / `contains any [...]` with constant terms: `matchers[matcher]`.
@@ -101,6 +105,10 @@ struct Program: Sendable {
     case sum(list: Int32)
     /// `sum(xs.f)`: the field of each record added in place, without the list of fields.
     case sumField(records: Int32, field: Int32)
+    /// `count(w)` of the group a `quantifyGroupRanges` at `level` is visiting.
+    case groupCount(level: Int32)
+    /// `sum(w.f)` of the group a `quantifyGroupRanges` at `level` is visiting.
+    case groupSumField(level: Int32, field: Int32)
     /// `window(xs, span, by: key)` or `per_day(xs, by: key)` as a list of groups; the key is
     /// read with the item at `level`.
     case group(perDay: Bool, args: Int32, count: Int32, level: Int32)
@@ -114,7 +122,8 @@ struct Program: Sendable {
 
     /// The kind of step, without operands: what coverage counts.
     enum Kind: String, CaseIterable, Sendable {
-      case constant, root, rootField, factPath, today, item, itemField, field, projection, index, not, and, or, presence, presenceOfTruth, presenceOfUnits, compareUnits, itemFieldEquals, equal, compare, betweenUnits, between, memberEnumSet, memberUnits, memberTexts, member, arithmeticUnits, arithmetic, negate, coalesce, conditional, invalidOperands, list, filter, quantify, quantifyGroups, containsWords, containsAllWords, containsTerms, listContains, listContainsSome, startsWith, matches, count, sum, sumField, group, call, table, appliedTable
+      case constant, root, rootField, factPath, today, item, itemField, field, projection, index, not, and, or, presence, presenceOfTruth, presenceOfUnits, compareUnits, itemFieldEquals, equal, compare, betweenUnits, between, memberEnumSet, memberUnits, memberTexts, member, arithmeticUnits, arithmetic, negate, coalesce, conditional, invalidOperands, list, filter, quantify, quantifyGroups, containsWords, containsAllWords, containsTerms, listContains, listContainsSome, startsWith, matches, count, sum, sumField, group, call, table, appliedTable,
+        quantifyGroupRanges, groupCount, groupSumField
     }
 
     var kind: Kind {
@@ -169,6 +178,9 @@ struct Program: Sendable {
       case .call: .call
       case .table: .table
       case .appliedTable: .appliedTable
+      case .quantifyGroupRanges: .quantifyGroupRanges
+      case .groupCount: .groupCount
+      case .groupSumField: .groupSumField
       }
     }
   }
@@ -257,7 +269,7 @@ struct Program: Sendable {
   /// Loop levels needed: one more than the deepest level any step reads or binds.
   var levels = 1
 
-  init(_ nodes: [Node], roots: Int) {
+  init(_ nodes: [Node], tables: [CompiledTable], roots: Int) {
     // Leaves first: each root is as wide as the furthest field a fact path reads first.
     leafWidth = [Int](repeating: 0, count: roots)
     for node in nodes {
@@ -277,6 +289,85 @@ struct Program: Sendable {
         .quantify(_, _, _, let level), .quantifyGroups(_, _, _, let level), .group(_, _, _, let level), .appliedTable(_, _, let level):
         levels = Swift.max(levels, Int(level) + 1)
       default: break
+      }
+    }
+    planGroupRanges(nodes, tables: tables)
+  }
+
+  /// `count(w)` and `sum(w.f)` in the body of `any w in window(…)` / `per_day(…)` read the group
+  /// where it lies (`groupCount`, `groupSumField`), and the quantifier visits groups as ranges of
+  /// the sorted items (`quantifyGroupRanges`), when nothing else reads the group. Identical
+  /// expressions are shared nodes, so `count(x)` may also sit in another loop at the same level
+  /// (over a list of lists, or a table applied to each item): a quantifier is specialised only
+  /// when none of its aggregates is reachable from a loop that is not.
+  private mutating func planGroupRanges(_ nodes: [Node], tables: [CompiledTable]) {
+    /// The group aggregate node `n` computes over the item at `level`, if it is one.
+    func aggregate(_ n: Int, level: Int) -> Step? {
+      guard case .call(let f, let args, _) = nodes[n].op, args.count == 1 else { return nil }
+      let x = args[0]
+      if f == .count, case .item(let l) = nodes[x].op, l == level { return .groupCount(level: Int32(level)) }
+      if f == .sum, case .projection(let r, let field) = nodes[x].op, case .item(let l) = nodes[r].op, l == level {
+        return .groupSumField(level: Int32(level), field: Int32(field))
+      }
+      return nil
+    }
+    /// The nodes a table reads: inputs, cells, outputs.
+    func tableNodes(_ t: Int) -> [Int] {
+      guard tables.indices.contains(t) else { return [] }
+      let table = tables[t]
+      var out = table.inputs + table.priority + (table.defaultValue ?? [])
+      for row in table.rows { out += row.cells.flatMap(\.operands) + row.outputs }
+      return out
+    }
+    struct Scope {
+      var binder: Int
+      var level: Int
+      var groups: Bool
+      /// The aggregates reached, and whether the item is read any other way.
+      var aggregates: Set<Int> = []
+      var otherReads = false
+    }
+    var scopes: [Scope] = []
+    for (i, node) in nodes.enumerated() {
+      var roots: [Int]
+      var level: Int
+      switch node.op {
+      case .filter(_, let body, let l), .quantifier(_, _, let body, let l): (roots, level) = ([body], l)
+      case .call(let f, let args, let l) where (f == .window || f == .perDay) && !args.isEmpty: (roots, level) = ([args[args.count - 1]], l)
+      case .appliedTable(let t, _, let l): (roots, level) = (tableNodes(t), l)
+      default: continue
+      }
+      var groups = false
+      if case .quantifyGroups = instructions[i].step { groups = true }
+      var scope = Scope(binder: i, level: level, groups: groups)
+      var seen = Set<Int>()
+      while let n = roots.popLast() {
+        guard seen.insert(n).inserted else { continue }
+        if aggregate(n, level: level) != nil {
+          scope.aggregates.insert(n)
+          continue
+        }
+        if case .item(let l) = nodes[n].op, l == level { scope.otherReads = true }
+        roots += nodes[n].op.operands
+        if case .table(let t) = nodes[n].op { roots += tableNodes(t) }
+        if case .appliedTable(let t, _, _) = nodes[n].op { roots += tableNodes(t) }
+      }
+      scopes.append(scope)
+    }
+    var chosen = scopes.indices.filter { scopes[$0].groups && !scopes[$0].otherReads }
+    // Drop a quantifier whose aggregate another loop at its level also reaches, until none is left.
+    while true {
+      let shared = scopes.indices.filter { !chosen.contains($0) }.reduce(into: Set<Int>()) { $0.formUnion(scopes[$1].aggregates) }
+      let kept = chosen.filter { scopes[$0].aggregates.isDisjoint(with: shared) }
+      if kept.count == chosen.count { break }
+      chosen = kept
+    }
+    for c in chosen {
+      let scope = scopes[c]
+      guard case .quantifyGroups(let q, let grouping, let body, let level) = instructions[scope.binder].step else { continue }
+      instructions[scope.binder].step = .quantifyGroupRanges(q, grouping: grouping, body: body, level: level)
+      for n in scope.aggregates {
+        if let step = aggregate(n, level: scope.level) { instructions[n].step = step }
       }
     }
   }

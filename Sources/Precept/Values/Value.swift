@@ -23,6 +23,12 @@ public enum Value: Sendable, Hashable {
     return false
   }
 
+  /// A record's field by position (`missing` for anything but a record with that field).
+  func field(_ i: Int) -> Value {
+    guard case .record(let fields) = self, fields.indices.contains(i) else { return .missing }
+    return fields[i]
+  }
+
   /// A text as one term, or the texts of a list: what `contains` and `near` look for. nil for
   /// anything else.
   var terms: [String]? {

@@ -120,7 +120,7 @@ struct RandomRulebooks {
     let leaf = pick([
       ".channel == cash", ".channel != wire", ".channel in [cash, card]", ".amount >= \(pick(Self.amounts))",
       ".amount between 45_000 CNY and 49_999.99 CNY", ".n > \(pick(Self.ints))", ".n is missing", ".note contains any claims",
-      ".at is present", ".amount > a.lim", ".note == \"ABC-123\"", ".amount != 100 CNY",
+      ".at is present", ".amount > a.lim", ".note == \"ABC-123\"", ".amount != 100 CNY", "\(pick(Self.ints)) <= .n",
     ])
     if depth > 0, chance(30) { return "\(leaf) \(pick(["and", "or"])) \(itemCondition(depth - 1))" }
     return leaf
@@ -130,7 +130,7 @@ struct RandomRulebooks {
   mutating func namedItemCondition() -> String {
     pick([
       "t.amount >= \(pick(Self.amounts))", "t.n is present", "t.channel == cash", "t.n > a.n", "t.note matches \"^[A-Z]+-[0-9]+$\"",
-      "t.at < \(pick(Self.instants))", "t.amount == a.amt", "any u in a.tx: u.n == t.n",
+      "t.at < \(pick(Self.instants))", "t.amount == a.amt", "any u in a.tx: u.n == t.n", "\(pick(Self.ints)) > t.n",
     ])
   }
 
@@ -180,8 +180,8 @@ struct RandomRulebooks {
     case 25:
       if chance(30) { return pick(["any t in a.tx: t_item(t) >= 2", "all t in a.tx: (t_item(t) ?? 9) > 0", "t_item(a.tx[0]) == 1"]) }
       return "\(pick(["any", "all", "none"])) t in a.tx: \(namedItemCondition())"
-    case 26: return "any w in window(a.tx, \(pick(["24h", "1h", "a.span"])), by: .at): \(pick(["count(w) >= 3", "count(w) >= 2", "sum(w.amount) >= 50_000 CNY"]))"
-    case 27: return "\(pick(["any", "all"])) g in per_day(a.tx, by: .at): \(pick(["sum(g.amount) >= 50_000 CNY", "count(g) >= 2"]))"
+    case 26: return "any w in window(a.tx, \(pick(["24h", "1h", "a.span"])), by: .at): \(pick(["count(w) >= 3", "count(w) >= 2", "sum(w.amount) >= 50_000 CNY", "count(w where .n > 1) >= 2"]))"
+    case 27: return "\(pick(["any", "all"])) g in per_day(a.tx, by: .at): \(pick(["sum(g.amount) >= 50_000 CNY", "count(g) >= 2", "any t in g: t.n > 3 and count(g) >= 2"]))"
     case 28: return "count(a.tx where \(itemCondition(d))) >= \(pick(["1", "2", "3"]))"
     case 29: return "(a.ok ?? \(pick(["false", "true"])))"
     case 30: return inDefinition ? "a.flag" : "big"
