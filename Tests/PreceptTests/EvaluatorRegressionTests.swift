@@ -191,4 +191,35 @@ private func statuses(_ book: CompiledRulebook, _ facts: String) throws -> [Stri
     #expect(r.status == status)
     #expect(r.reason == reason)
   }
+
+  /// Identical expressions share a node: `count(x)` over a list of lists and `count(w)` over a
+  /// window's group at the same loop level are one node. The planner reads groups in place
+  /// (`quantifyGroupRanges`) only where nothing else reaches that node; here it must not, and
+  /// both rules must count what they range over. Without a sharer, the window is read in place.
+  @Test func sharedGroupCountsStayLists() throws {
+    let shared = try compile("""
+      precept: 1
+      rulebook: regress.shared-count
+      version: 1.0.0
+      schema:
+        c:
+          txns: 'list(record(amount: decimal, ts: int))'
+          batches: 'list(list(record(amount: decimal, ts: int)))'
+      rules:
+        - id: WINDOW
+          flag: 'any w in window(c.txns, 24h, by: .ts): count(w) >= 2'
+        - id: BATCH
+          flag: 'any x in c.batches: count(x) >= 2'
+      """)
+    let kinds = Set(shared.program.instructions.map(\.step.kind))
+    #expect(!kinds.contains(.quantifyGroupRanges) && !kinds.contains(.groupCount))
+    let facts = """
+      {"c": {"txns": [{"amount": 1, "ts": 0}, {"amount": 2, "ts": 200000}],
+             "batches": [[{"amount": 1, "ts": 0}, {"amount": 2, "ts": 5}]]}}
+      """
+    #expect(try statuses(shared, facts) == ["WINDOW": .passed, "BATCH": .violated])
+    let alone = try compile(EvaluatorRegressionTests.windows)
+    let planned: Set<Program.Step.Kind> = Set(alone.program.instructions.map(\.step.kind))
+    #expect(planned.isSuperset(of: [.quantifyGroupRanges, .groupCount, .groupSumField]) && !planned.contains(.quantifyGroups))
+  }
 }

@@ -45,7 +45,7 @@ private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
 
   // MARK: Basics
 
-  /// `intValue` takes a 64-bit path for magnitudes below 2⁷⁶: it agrees with the definition
+  /// `intValue` and `isInteger` take a 64-bit path for magnitudes below 2⁷⁶: they agree with the definition
   /// (whole, then converted exactly) on random units of every size, both signs, whole or not.
   @Test func intValueAgreesWithItsDefinition() {
     var rng = SplitMix64(state: 0x1D1)
@@ -58,6 +58,7 @@ private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
       let x = Fixed(units: units)
       let expected = x.units % Fixed.unitsPerWhole == 0 ? Int(exactly: x.units / Fixed.unitsPerWhole) : nil
       #expect(x.intValue == expected, "units \(units)")
+      #expect(x.isInteger == (x.units % Fixed.unitsPerWhole == 0), "units \(units)")
     }
   }
 

@@ -77,4 +77,36 @@ import Testing
     #expect(d2.isEmpty, "\(name): \(d2.map(\.message))")
     #expect(again.shape == e.shape, "\(name)")
   }
+
+  /// expression target: 254 negations around a `not`, within the limit as written; printed, the
+  /// `not` needs parentheses (`-(not …)`), one level more, past the limit. The printed form may
+  /// only fail that way, and `precept fmt` must leave the expression as written (it reads every
+  /// edit back), so the formatted rulebook still loads.
+  @Test func printedPastTheLimitIsLeftAsWritten() throws {
+    let text = String(repeating: "- ", count: 127) + "not " + String(repeating: "- ", count: 127) + "upper"
+    let (e, d) = Parser.parse(ExprSource(text))
+    #expect(d.isEmpty, "\(d.map(\.message))")
+    let (_, d2) = Parser.parse(ExprSource(e.source))
+    #expect(!d2.isEmpty && d2.allSatisfy { $0.code == .expressionTooDeep }, "\(d2.map(\.message))")
+    // In a rulebook the fact is `a.upper`, one level more: one negation fewer.
+    let written = String(repeating: "- ", count: 127) + "not " + String(repeating: "- ", count: 126) + "a.upper"
+    let rulebook = """
+      precept: 1
+      rulebook: fuzz.deep
+      version: 1.0.0
+      schema:
+        a: { upper: int }
+      definitions:
+        deep: '\(written)'
+      rules:
+        - id: R
+          flag: a.upper > 0
+      """
+    // As written in the rulebook it parses, and its printed form differs (fmt would rewrite it).
+    let (w, wd) = Parser.parse(ExprSource(written))
+    #expect(wd.isEmpty && w.source != written, "\(wd.map(\.message))")
+    #expect(Parser.parse(ExprSource(w.source)).1.contains { $0.code == .expressionTooDeep })
+    let file = SourceFile(path: "deep.yaml", text: rulebook)
+    #expect(Formatter.format(file) == rulebook)
+  }
 }

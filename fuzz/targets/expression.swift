@@ -84,8 +84,14 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
   // Printing then parsing again gives the same tree.
   let printed = expr.source
   let (again, againDiagnostics) = Parser.parse(ExprSource(printed, path: "<printed>"))
-  Fuzz.require(againDiagnostics.isEmpty, "the printed form does not parse: \(text) → \(printed): \(againDiagnostics.map(\.message))")
-  Fuzz.require(again.shape == expr.shape, "print → parse changed the shape: \(text) → \(printed)\n  \(expr.shape)\n  \(again.shape)")
+  // The parentheses a form needs (`-(not x)`) are a level of nesting, so an expression just
+  // within the limit may print past it; `precept fmt` reads every edit back and leaves such an
+  // expression as written (FuzzRegressionTests.printedPastTheLimitIsLeftAsWritten).
+  let pastTheLimit = !againDiagnostics.isEmpty && againDiagnostics.allSatisfy { $0.code == .expressionTooDeep }
+  if !pastTheLimit {
+    Fuzz.require(againDiagnostics.isEmpty, "the printed form does not parse: \(text) → \(printed): \(againDiagnostics.map(\.message))")
+    Fuzz.require(again.shape == expr.shape, "print → parse changed the shape: \(text) → \(printed)\n  \(expr.shape)\n  \(again.shape)")
+  }
 
   let linted = inMessage.check(expr, source.file)
   Fuzz.render(linted.checked.diagnostics, files: linted.files)

@@ -6,9 +6,16 @@ extension Evaluator {
   /// The body's truth for the item at `level`, recorded for the trace when tracing.
   @inline(__always)
   private func body(_ body: Int32, item: Int, loop node: Int) -> Truth {
-    guard recordWitnesses else { return truth(body) }
+    observe(item: item, loop: node) { truth(body) }
+  }
+
+  /// An item's truth (`test`), recorded for the trace when tracing: the truth and the matches
+  /// the test made.
+  @inline(__always)
+  private func observe(item: Int, loop node: Int, _ test: () -> Truth) -> Truth {
+    guard recordWitnesses else { return test() }
     let start = state.pointee.matchLog.count
-    let t = truth(body)
+    let t = test()
     state.pointee.loopItems[node, default: []].append(LoopItem(item: item, truth: t, matches: start..<state.pointee.matchLog.count))
     return t
   }
@@ -33,6 +40,24 @@ extension Evaluator {
 
   /// `xs where body`. Not knowing whether an item belongs makes the whole selection unknown, never smaller.
   func filter(list: Int32, body: Int32, level: Int32, node: Int) -> Value {
+    select(list: list, level: level, node: node) { truth(body) }
+  }
+
+  /// `xs where .f == c` (`filterFieldEquals`): `filter` with its body, an `itemFieldEquals`,
+  /// tested on each item directly rather than evaluated as a node.
+  func filterFieldEquals(list: Int32, body: Int32, level: Int32, node: Int) -> Value {
+    guard case .itemFieldEquals(let l, let field, let constant, let negated) = instructions[Int(body)].step, l == level else {
+      return filter(list: list, body: body, level: level, node: node)
+    }
+    return select(list: list, level: level, node: node) {
+      ran[Int(body)] = generation
+      return fieldEquals(level: level, field: field, constant: constant, negated: negated, node: Int(body))
+    }
+  }
+
+  /// The items of `list` for which `test` holds, the item at `level` pointing at each in turn.
+  @inline(__always)
+  private func select(list: Int32, level: Int32, node: Int, _ test: () -> Truth) -> Value {
     guard case .list(let items) = eval(list) else { return .missing }
     if recordWitnesses { state.pointee.loopItems[node] = [] }
     // The list this node kept in an earlier evaluation (stale now) lends its storage, so a
@@ -46,7 +71,7 @@ extension Evaluator {
     kept.reserveCapacity(items.count)
     var unknown = false
     forEach(items, at: level) { i in
-      switch self.body(body, item: i, loop: node) {
+      switch self.observe(item: i, loop: node, test) {
       case .yes: kept.append(items[i])
       case .no: break
       case .unknown: unknown = true

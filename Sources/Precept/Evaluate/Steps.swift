@@ -40,12 +40,7 @@ extension Evaluator {
       guard let a, let b else { return .unknown }
       return Truth(holds.holds(a < b ? -1 : (a == b ? 0 : 1)))
     case .itemFieldEquals(let level, let field, let constant, let negated):
-      guard case .record(let fields) = current[Int(level)].pointee else { return .unknown }
-      let a = fields[Int(field)]
-      let b = constants[Int(constant)]
-      // Text, the common case, without the general comparison.
-      if case .text(let x) = a, case .text(let y) = b { return Truth((x == y) != negated) }
-      return Truth(compare(a, b, holds: negated ? [.below, .above] : .equal, node: k))
+      return fieldEquals(level: level, field: field, constant: constant, negated: negated, node: k)
     case .equal(let x, let y, let negated):
       let a = eval(x)
       let b = eval(y)
@@ -106,10 +101,21 @@ extension Evaluator {
       guard pattern >= 0 else { return Truth(fail(k, .invalidOperands)) }
       return Truth(program.patterns[Int(pattern)].matches(s))
     case .constant, .root, .factPath, .today, .item, .itemField, .field, .projection, .index, .arithmeticUnits, .arithmetic,
-      .negate, .coalesce, .conditional, .invalidOperands, .list, .filter, .count, .sum, .sumField, .group, .call, .table,
+      .negate, .coalesce, .conditional, .invalidOperands, .list, .filter, .filterFieldEquals, .count, .sum, .sumField, .group, .call, .table,
       .appliedTable, .groupCount, .groupSumField:
       return Truth(compute(step, k))
     }
+  }
+
+  /// `.f == c` / `.f != c` on the loop item at `level` (`itemFieldEquals`, node `k`).
+  @inline(__always)
+  func fieldEquals(level: Int32, field: Int32, constant: Int32, negated: Bool, node k: Int) -> Truth {
+    guard case .record(let fields) = current[Int(level)].pointee else { return .unknown }
+    let a = fields[Int(field)]
+    let b = constants[Int(constant)]
+    // Text, the common case, without the general comparison.
+    if case .text(let x) = a, case .text(let y) = b { return Truth((x == y) != negated) }
+    return Truth(compare(a, b, holds: negated ? [.below, .above] : .equal, node: k))
   }
 
   /// A step's units (a number's, or an enum case's index); nil when missing.
@@ -215,6 +221,8 @@ extension Evaluator {
       return .list(out)
     case .filter(let list, let body, let level):
       return filter(list: list, body: body, level: level, node: k)
+    case .filterFieldEquals(let list, let body, let level):
+      return filterFieldEquals(list: list, body: body, level: level, node: k)
     case .count(let list):
       guard case .list(let xs) = eval(list) else { return .missing }
       return .number(Fixed(xs.count))

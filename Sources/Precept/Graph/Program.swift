@@ -75,6 +75,9 @@ struct Program: Sendable {
     case list(first: Int32, count: Int32)
     /// `xs where body`, the item at `level`.
     case filter(list: Int32, body: Int32, level: Int32)
+    /// `xs where .f == c` (`.channel == "cash"`): the body, an `itemFieldEquals` on this loop's
+    /// item, tested on each item directly rather than evaluated as a node.
+    case filterFieldEquals(list: Int32, body: Int32, level: Int32)
     /// `any`/`all`/`none` over a list.
     case quantify(Quantifier, list: Int32, body: Int32, level: Int32)
     /// `any`/`all`/`none` over the groups of a `window`/`per_day` call (node `grouping`), built
@@ -123,7 +126,7 @@ struct Program: Sendable {
     /// The kind of step, without operands: what coverage counts.
     enum Kind: String, CaseIterable, Sendable {
       case constant, root, rootField, factPath, today, item, itemField, field, projection, index, not, and, or, presence, presenceOfTruth, presenceOfUnits, compareUnits, itemFieldEquals, equal, compare, betweenUnits, between, memberEnumSet, memberUnits, memberTexts, member, arithmeticUnits, arithmetic, negate, coalesce, conditional, invalidOperands, list, filter, quantify, quantifyGroups, containsWords, containsAllWords, containsTerms, listContains, listContainsSome, startsWith, matches, count, sum, sumField, group, call, table, appliedTable,
-        quantifyGroupRanges, groupCount, groupSumField
+        quantifyGroupRanges, groupCount, groupSumField, filterFieldEquals
     }
 
     var kind: Kind {
@@ -181,6 +184,7 @@ struct Program: Sendable {
       case .quantifyGroupRanges: .quantifyGroupRanges
       case .groupCount: .groupCount
       case .groupSumField: .groupSumField
+      case .filterFieldEquals: .filterFieldEquals
       }
     }
   }
@@ -285,7 +289,7 @@ struct Program: Sendable {
       let step = plan(node, i, nodes, roots: roots)
       instructions.append(Instruction(step: step, slot: Slot(node.type), inLoop: node.inLoop))
       switch step {
-      case .item(let level), .itemField(let level, _), .itemFieldEquals(let level, _, _, _), .filter(_, _, let level),
+      case .item(let level), .itemField(let level, _), .itemFieldEquals(let level, _, _, _), .filter(_, _, let level), .filterFieldEquals(_, _, let level),
         .quantify(_, _, _, let level), .quantifyGroups(_, _, _, let level), .group(_, _, _, let level), .appliedTable(_, _, let level):
         levels = Swift.max(levels, Int(level) + 1)
       default: break
@@ -473,6 +477,9 @@ struct Program: Sendable {
     case .conditional(let c, let y, let n):
       return .conditional(Int32(c), then: Int32(y), else: Int32(n))
     case .filter(let xs, let body, let level):
+      if case .itemFieldEquals(let l, _, _, _) = instructions[body].step, l == level {
+        return .filterFieldEquals(list: Int32(xs), body: Int32(body), level: Int32(level))
+      }
       return .filter(list: Int32(xs), body: Int32(body), level: Int32(level))
     case .quantifier(let q, let xs, let body, let level):
       if case .call(let f, _, _) = nodes[xs].op, f == .window || f == .perDay {

@@ -1,6 +1,9 @@
 extension Expr {
   /// The expression as source text, with only the parentheses its meaning needs.
-  /// Parsing the result gives back the same tree (checked by property tests).
+  /// Parsing the result gives back the same tree (checked by property tests and fuzzing), within
+  /// the parser's nesting limit: the parentheses a form needs (`-(not x)`) are a level of their
+  /// own, so an expression just within the limit may print past it. `precept fmt` reads every
+  /// edit back and leaves such an expression as written.
   public var source: String { Printer.print(self, min: .lowest) }
 
   /// A fully bracketed rendering that ignores places; two expressions with equal shapes mean the same.

@@ -34,7 +34,19 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
   public static let min = Fixed(units: -.max)
 
   /// Whether the value has no fractional part.
-  public var isInteger: Bool { units % Fixed.unitsPerWhole == 0 }
+  public var isInteger: Bool { smallWhole.map(\.exact) ?? (units % Fixed.unitsPerWhole == 0) }
+
+  /// The magnitude in wholes (rounded down) and whether it is exact, for magnitudes below 2⁷⁶
+  /// (every whole below about 7.5 × 10¹⁰, the usual case: counts, days, seconds since 1970);
+  /// nil above. 10¹² = 2¹² × 5¹²: the low 12 bits must be zero and the rest divides by 5¹² in
+  /// 64 bits, one machine division instead of a 128-bit one.
+  @inline(__always)
+  private var smallWhole: (whole: UInt64, exact: Bool)? {
+    let m = units.magnitude
+    guard m >> 76 == 0 else { return nil }
+    let (whole, rest) = UInt64(truncatingIfNeeded: m >> 12).quotientAndRemainder(dividingBy: 244_140_625)
+    return (whole, m & 0xFFF == 0 && rest == 0)
+  }
   /// Whether the value is below zero.
   public var isNegative: Bool { units < 0 }
   /// Never traps: the range is symmetric.
@@ -44,14 +56,8 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   /// The value as an `Int` when it is whole and fits.
   public var intValue: Int? {
-    // 10¹² = 2¹² × 5¹²: when the magnitude fits 76 bits (every whole below about 7.5 × 10¹⁰,
-    // the usual case: counts, days, seconds since 1970), the low 12 bits must be zero and the
-    // rest divides by 5¹² in 64 bits, one machine division instead of two 128-bit ones.
-    let m = units.magnitude
-    if m >> 76 == 0 {
-      guard m & 0xFFF == 0 else { return nil }
-      let (whole, rest) = UInt64(truncatingIfNeeded: m >> 12).quotientAndRemainder(dividingBy: 244_140_625)
-      guard rest == 0 else { return nil }
+    if let (whole, exact) = smallWhole {
+      guard exact else { return nil }
       // whole < 2⁶⁴ / 5¹² < 2³⁷, so it fits an Int either way.
       return units < 0 ? -Int(whole) : Int(whole)
     }
