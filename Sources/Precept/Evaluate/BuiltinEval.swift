@@ -195,6 +195,13 @@ extension Evaluator {
     }
     keyed.reserveCapacity(items.count)
     let unboxedKey = instructions[Int(keyNode)].slot == .number
+    // The commonest key, a field of the item (`by: .ts`), is read where it lies rather than
+    // evaluated as a node.
+    var keyField = -1
+    if !items.isEmpty, case .itemField(let l, let f) = instructions[Int(keyNode)].step, Int(l) == level {
+      keyField = Int(f)
+      ran[Int(keyNode)] = generation
+    }
     let enclosing = current[level]
     defer { current[level] = enclosing }
     let complete = items.withUnsafeBufferPointer { items -> Bool in
@@ -203,7 +210,9 @@ extension Evaluator {
         current[level] = first + i
         // Seconds as a number (the commonest key) are read unboxed.
         let key: Value
-        if unboxedKey {
+        if keyField >= 0 {
+          key = first[i].field(keyField)
+        } else if unboxedKey {
           guard let units = number(keyNode) else { return false }
           key = .number(Fixed(units: units))
         } else {
