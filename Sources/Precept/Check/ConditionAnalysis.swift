@@ -150,7 +150,17 @@ struct ConditionSpace {
     }
   }
 
-  private func squeezedKey(_ s: String) -> String { "?" + String(s.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init)) }
+  /// The key of a condition the analysis treats as opaque: its text without white space.
+  private func squeezedKey(_ s: String) -> String {
+    var out = String.UnicodeScalarView()
+    out.append("?")
+    for u in s.unicodeScalars {
+      // ASCII white space is U+0009–U+000D and the space; anything else asks Unicode.
+      let white = u.isASCII ? (u.value == 0x20 || (0x09...0x0D).contains(u.value)) : u.properties.isWhitespace
+      if !white { out.append(u) }
+    }
+    return String(out)
+  }
 
   /// The boxes where `t` is true, or nil when too many to judge.
   func holds(_ t: Typed, _ c: Checker) -> [[Checker.ValueSet]]? {
