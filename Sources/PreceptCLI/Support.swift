@@ -42,9 +42,16 @@ enum Clock {
 enum Output {
   static func decisions(_ ds: [Decision], notApplicable: [Session.NotApplicable], json: Bool, traces: Bool) {
     if json {
-      let items = ds.map { DecisionJSON.json($0) }
-      let value: JSON = items.count == 1 && notApplicable.isEmpty ? items[0] : .array(items)
-      Terminal.write(value.serialized(pretty: true) + "\n")
+      var w = JSONWriter(pretty: true, capacity: 64 * 1024)
+      if ds.count == 1 && notApplicable.isEmpty {
+        DecisionJSON.write(ds[0], into: &w)
+      } else {
+        w.beginArray()
+        for d in ds { DecisionJSON.write(d, into: &w) }
+        w.endArray()
+      }
+      w.bytes.append(0x0A)
+      w.bytes.withUnsafeBytes { Terminal.write(bytes: $0) }
       return
     }
     let renderer = DecisionRenderer(color: Terminal.color, traces: traces)

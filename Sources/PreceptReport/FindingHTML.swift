@@ -72,7 +72,7 @@ enum FindingHTML {
     if let item = t.decidingItem {
       label += " <span class=\"muted\">(decided by item \(item)" + (t.decidingValue.map { ": " + HTML.clipped($0.text) } ?? "") + ")</span>"
     }
-    if let choice = t.table, t.value != nil { label += " <span class=\"muted\">(\(HTML.text(choice.description)))</span>" }
+    if let choice = t.table, t.evaluated { label += " <span class=\"muted\">(\(HTML.text(choice.description)))</span>" }
     for m in t.matches { label += " <mark>\(HTML.text(m.span.text))</mark>" }
     let kids = t.children.filter { !($0.children.isEmpty && $0.fact == nil && $0.definition == nil && $0.expression == $0.value) }
     guard !kids.isEmpty else { return "<li>\(label)</li>" }

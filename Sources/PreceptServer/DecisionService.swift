@@ -63,8 +63,29 @@ public final class DecisionService: Sendable {
   /// json` prints them, and warnings about keys no rulebook reads.
   public struct Checked: Sendable {
     public var id: String
-    public var decisions: [JSON]
+    public var decisions: [Decision]
     public var warnings: [String]
+
+    /// The response body: `{"decision_id", "decisions": [as `precept check --format json`], "warnings"?}`,
+    /// written straight into bytes.
+    public var body: [UInt8] {
+      var w = JSONWriter(capacity: 64 * 1024)
+      w.beginObject()
+      w.member("decision_id", id)
+      w.key("decisions")
+      w.beginArray()
+      for d in decisions { DecisionJSON.write(d, into: &w) }
+      w.endArray()
+      if !warnings.isEmpty {
+        w.key("warnings")
+        w.beginArray()
+        for m in warnings { w.string(m) }
+        w.endArray()
+      }
+      w.endObject()
+      w.bytes.append(0x0A)
+      return w.bytes
+    }
   }
 
   /// Decides a facts document (`json`: strict JSON, else YAML) as `precept check` does, logs it
@@ -93,7 +114,7 @@ public final class DecisionService: Sendable {
       facts: options.logFacts == .full ? text : nil)
     let rows = try await durably([entry])
     for d in decided.decisions { metrics.decision(rulebook: d.rulebook.id, outcome: d.outcome) }
-    return Checked(id: rows.first?.id ?? "", decisions: decided.decisions.map { DecisionJSON.json($0) },
+    return Checked(id: rows.first?.id ?? "", decisions: decided.decisions,
                    warnings: decided.unreadKeys.map(session.unreadKeyWarning))
   }
 

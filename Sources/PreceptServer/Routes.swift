@@ -153,9 +153,7 @@ struct Routes: HTTPResponder {
     }
     let buffer = try await request.body.collect(upTo: limit)
     let checked = try await service.check(body: Array(buffer.readableBytesView), json: json, asOf: asOf, stage: stage, client: client)
-    var fields: [(String, JSON)] = [("decision_id", .string(checked.id)), ("decisions", .array(checked.decisions))]
-    if !checked.warnings.isEmpty { fields.append(("warnings", .array(checked.warnings.map { .string($0) }))) }
-    return Self.json(200, .object(fields))
+    return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: checked.body)))
   }
 
   private func eval(_ request: Request, _ query: [String: String], _ client: Client) throws -> Response {

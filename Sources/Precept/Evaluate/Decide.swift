@@ -225,8 +225,7 @@ extension Evaluator {
     // trace says how many there were (the deciding one is the quantifier's `item_value`).
     if v == nil, let count = state.pointee.groupCounts[t.node] {
       return Trace(
-        expression: t.text, value: "[… \(count) groups in all]", json: .object([("first", .array([])), ("count", .int(count))]),
-        fact: t.fact, definition: t.definition, decidingItem: nil, decidingValue: nil, table: nil, matches: [],
+        expression: t.text, shown: .groups(count), fact: t.fact, definition: t.definition, decidingItem: nil, deciding: nil, table: nil, matches: [],
         children: t.children.map { trace($0) })
     }
     if !t.matchNodes.isEmpty { exploreRest(of: t.node) }
@@ -238,14 +237,13 @@ extension Evaluator {
       return TableChoice(name: table.name, rows: rows, sources: (rows ?? []).compactMap { r in table.rowSpans.indices.contains(r - 1) ? table.rowSpans[r - 1] : nil })
     }
     return Trace(
-      expression: t.text, value: v?.formatted(as: t.type, items: Trace.listItems), json: v?.json(as: t.type, items: Trace.listItems),
-      fact: t.fact, definition: t.definition,
-      decidingItem: witnesses[t.node], decidingValue: decidingValue(t), table: choice, matches: matches(t),
+      expression: t.text, shown: v.map { .value($0, t.type) } ?? .notEvaluated, fact: t.fact, definition: t.definition,
+      decidingItem: witnesses[t.node], deciding: deciding(t), table: choice, matches: matches(t),
       children: t.children.map { trace($0, underComputedSum: isSum) })
   }
 
-  /// The item that decided a quantifier, read from the list it ranged over.
-  private func decidingValue(_ t: TraceTemplate) -> (text: String, json: JSON)? {
+  /// The item that decided a quantifier, read from the list it ranged over, with its type.
+  private func deciding(_ t: TraceTemplate) -> (value: Value, type: ValueType)? {
     guard let i = witnesses[t.node], let list = t.children.first else { return nil }
     let type = list.type.element ?? .error
     let item: Value
@@ -256,7 +254,7 @@ extension Evaluator {
     } else {
       return nil
     }
-    return (item.formatted(as: type, items: Trace.listItems), item.json(as: type, items: Trace.listItems))
+    return (item, type)
   }
 
   /// The matches a trace node shows. A text test: where it matched. A loop: the matches of the items that

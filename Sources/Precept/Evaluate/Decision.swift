@@ -104,25 +104,88 @@ public struct Trace: Sendable {
   public static let listItems = 20
   /// The sub-expression as written.
   public let expression: String
-  /// Its value, as a reviewer reads it; nil when evaluation never needed it (short-circuited).
-  public let value: String?
-  /// Its value as JSON for the decision's `trace`; nil when evaluation never needed it.
-  public let json: JSON?
+  /// What evaluation gave it, kept as computed and shown (as text or JSON) only when asked.
+  let shown: Shown
   /// The fact path, when the sub-expression reads a fact directly.
   public let fact: String?
   /// The definition's name, when the sub-expression names one.
   public let definition: String?
   /// For `any`/`all`/`none`: the position (from 0) of the item that decided it.
   public let decidingItem: Int?
-  /// That item's value (a transaction, a 24-hour group of them), as text and as JSON, lists cut
-  /// as in `value`: the evidence a reviewer reads first.
-  public let decidingValue: (text: String, json: JSON)?
+  /// That item's value (a transaction, a 24-hour group of them) and its type: the evidence a
+  /// reviewer reads first.
+  let deciding: (value: Value, type: ValueType)?
   /// When the sub-expression names a decision table: the table and the rows its value came from.
   public let table: TableChoice?
   /// Where words were found in the copy (spans of the original text); inside a loop, with the item of each.
   public let matches: [TextMatch]
   /// The sub-expressions that decided this one's value.
   public let children: [Trace]
+
+  /// A trace node's value as evaluation left it.
+  enum Shown: Sendable {
+    /// Evaluation never needed it (short-circuited).
+    case notEvaluated
+    case value(Value, ValueType)
+    /// `window`/`per_day` groups under a quantifier, built one at a time and never kept: how many there were.
+    case groups(Int)
+  }
+
+  init(expression: String, shown: Shown, fact: String?, definition: String?, decidingItem: Int?, deciding: (value: Value, type: ValueType)?,
+       table: TableChoice?, matches: [TextMatch], children: [Trace]) {
+    self.expression = expression
+    self.shown = shown
+    self.fact = fact
+    self.definition = definition
+    self.decidingItem = decidingItem
+    self.deciding = deciding
+    self.table = table
+    self.matches = matches
+    self.children = children
+  }
+
+  /// Its value, as a reviewer reads it (lists cut after `listItems`); nil when evaluation never
+  /// needed it (short-circuited).
+  public var value: String? {
+    switch shown {
+    case .notEvaluated: nil
+    case .value(let v, let type): v.formatted(as: type, items: Trace.listItems)
+    case .groups(let n): "[… \(n) groups in all]"
+    }
+  }
+
+  /// Whether evaluation needed its value (false when short-circuited).
+  public var evaluated: Bool {
+    if case .notEvaluated = shown { return false }
+    return true
+  }
+
+  /// Its value as JSON for the decision's `trace`; nil when evaluation never needed it.
+  public var json: JSON? {
+    guard evaluated else { return nil }
+    return JSONBuilder.build { writeValue(into: &$0) }
+  }
+
+  /// `json` (or `null`), written into a sink.
+  func writeValue<S: JSONSink>(into s: inout S) {
+    switch shown {
+    case .notEvaluated: s.null()
+    case .value(let v, let type): v.write(as: type, items: Trace.listItems, into: &s)
+    case .groups(let n):
+      s.beginObject()
+      s.key("first")
+      s.beginArray()
+      s.endArray()
+      s.key("count")
+      s.int(n)
+      s.endObject()
+    }
+  }
+
+  /// The deciding item's value (`decidingItem`) as text and as JSON, lists cut as in `value`.
+  public var decidingValue: (text: String, json: JSON)? {
+    deciding.map { d in (d.value.formatted(as: d.type, items: Trace.listItems), d.value.json(as: d.type, items: Trace.listItems)) }
+  }
 
   /// Every fact this trace read, with its value, in order of appearance and without repeats.
   public var facts: [(path: String, value: String)] {
@@ -171,7 +234,12 @@ public struct Decision: Sendable {
   public var waiverFindings: [String] = []
 
   /// The verdict: the worst outcome among the results (`pass` when nothing was violated or unknown).
-  public var outcome: Outcome { results.map(\.outcome).max() ?? .pass }
+  public var outcome: Outcome {
+    // By index: a `RuleResult` is large, and iterating the array copies each one.
+    var worst = Outcome.pass
+    for i in results.indices { worst = Swift.max(worst, results[i].outcome) }
+    return worst
+  }
 
   /// The same decision showing only some of its results (`precept trace --rule`).
   public init(filtering d: Decision, to results: [RuleResult]) {
@@ -204,13 +272,17 @@ public struct Decision: Sendable {
   }
 
   /// The sign-off view: each department's verdict, by department name.
-  public var byOwner: [(name: String, outcome: Outcome)] { grouped { $0.rule.owner ?? "unassigned" } }
+  public var byOwner: [(name: String, outcome: Outcome)] { grouped { results[$0].rule.owner ?? "unassigned" } }
   /// Each category's verdict (eligibility, disclosure, …).
-  public var byCategory: [(name: String, outcome: Outcome)] { grouped { $0.rule.category ?? "uncategorized" } }
+  public var byCategory: [(name: String, outcome: Outcome)] { grouped { results[$0].rule.category ?? "uncategorized" } }
 
-  private func grouped(_ key: (RuleResult) -> String) -> [(name: String, outcome: Outcome)] {
+  /// The worst outcome under each key of the results (`key` reads result `i`: no result is copied).
+  private func grouped(_ key: (Int) -> String) -> [(name: String, outcome: Outcome)] {
     var worst: [String: Outcome] = [:]
-    for r in results { worst[key(r)] = Swift.max(worst[key(r)] ?? .pass, r.outcome) }
+    for i in results.indices {
+      let k = key(i)
+      worst[k] = Swift.max(worst[k] ?? .pass, results[i].outcome)
+    }
     return worst.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
   }
 

@@ -100,7 +100,7 @@ public struct DecisionRenderer: Sendable {
     let value = t.value.map { clip($0) } ?? "not evaluated"
     var s = indent + label + " = " + value
     if let item = t.decidingItem { s += "  (decided by item \(item)" + (t.decidingValue.map { ": " + clip($0.text) } ?? "") + ")" }
-    if let choice = t.table, t.value != nil { s += "  (\(shown(choice.description)))" }
+    if let choice = t.table, t.evaluated { s += "  (\(shown(choice.description)))" }
     s += "\n"
     for line in TextMatches.describe(t.matches) { s += indent + "  " + line + "\n" }
     for c in t.children where !(c.children.isEmpty && c.fact == nil && c.definition == nil && c.expression == c.value) {

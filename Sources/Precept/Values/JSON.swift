@@ -20,72 +20,64 @@ public indirect enum JSON: Sendable, Equatable {
     String(decoding: bytes(pretty: pretty), as: UTF8.self)
   }
 
-  /// `serialized(pretty:)` as UTF-8 bytes, written straight into them (the one JSON writer: a
-  /// `String` built a scalar at a time cost half of a traced `check`'s time).
+  /// `serialized(pretty:)` as UTF-8 bytes, written straight into them by `JSONWriter` (a `String`
+  /// built a scalar at a time cost half of a traced `check`'s time).
   public func bytes(pretty: Bool = false) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(4096)
-    write(into: &out, pretty: pretty, indent: 0)
-    return out
-  }
-
-  private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
-    func newline(_ level: Int) {
-      guard pretty else { return }
-      out.append(0x0A)
-      out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
-    }
-    switch self {
-    case .null: out.append(contentsOf: "null".utf8)
-    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .number(let n): out.append(contentsOf: n.utf8)
-    case .string(let s): JSON.escape(s, into: &out)
-    case .array(let xs):
-      out.append(UInt8(ascii: "["))
-      for (k, x) in xs.enumerated() {
-        if k > 0 { out.append(UInt8(ascii: ",")) }
-        newline(indent + 1)
-        x.write(into: &out, pretty: pretty, indent: indent + 1)
-      }
-      if !xs.isEmpty { newline(indent) }
-      out.append(UInt8(ascii: "]"))
-    case .object(let fields):
-      out.append(UInt8(ascii: "{"))
-      for (k, (key, value)) in fields.enumerated() {
-        if k > 0 { out.append(UInt8(ascii: ",")) }
-        newline(indent + 1)
-        JSON.escape(key, into: &out)
-        out.append(UInt8(ascii: ":"))
-        if pretty { out.append(UInt8(ascii: " ")) }
-        value.write(into: &out, pretty: pretty, indent: indent + 1)
-      }
-      if !fields.isEmpty { newline(indent) }
-      out.append(UInt8(ascii: "}"))
-    }
+    var w = JSONWriter(pretty: pretty)
+    w.value(self)
+    return w.bytes
   }
 
   /// Writes `s` as a JSON string literal into UTF-8 bytes (the streaming writers' form).
   public static func escape(_ s: String, into out: inout [UInt8]) {
+    var s = s
+    s.withUTF8 { escape(utf8: $0, into: &out) }
+  }
+
+  /// Writes UTF-8 text as a JSON string literal: the runs that need no escaping (most text) are
+  /// copied whole, and `"`, `\\` and control characters are escaped between them. The runs are
+  /// found eight bytes at a time.
+  public static func escape(utf8 text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    // Most text needs no escaping: copy it in one go.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-      out.append(contentsOf: s.utf8)
-    } else {
-      for b in s.utf8 {
+    if let base = text.baseAddress {
+      let n = text.count
+      var run = 0
+      var i = 0
+      while i < n {
+        if i + 8 <= n, plain(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+          i += 8
+          continue
+        }
+        let b = base[i]
+        i += 1
+        if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") { continue }
+        out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: i - 1 - run))
+        run = i
+        out.append(UInt8(ascii: "\\"))
         switch b {
-        case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-        case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-        case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-        case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-        case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-        case 0..<0x20:
-          let hex = String(b, radix: 16)
-          out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-        default: out.append(b)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        default:
+          let hex: [UInt8] = Array("0123456789abcdef".utf8)
+          out.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]])
         }
       }
+      out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: n - run))
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  /// Whether none of the eight bytes of `w` needs escaping: none is below 0x20, `"` or `\\`
+  /// (each test is exact about whether some byte matches).
+  @inline(__always)
+  static func plain(_ w: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let quote = w ^ (ones &* 0x22)
+    let backslash = w ^ (ones &* 0x5C)
+    let hits = ((w &- ones &* 0x20) & ~w) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+    return hits & (ones &* 0x80) == 0
   }
 
   /// Writes `s` as a JSON string literal.

@@ -83,26 +83,48 @@ extension Value {
   /// The value as JSON, with every list (at any depth) longer than `items` written as
   /// `{"first": [the first items], "count": its length}`.
   public func json(as type: ValueType, items limit: Int?) -> JSON {
+    JSONBuilder.build { write(as: type, items: limit, into: &$0) }
+  }
+
+  /// `json(as:items:)`, written into a sink.
+  public func write<S: JSONSink>(as type: ValueType, items limit: Int?, into s: inout S) {
     switch (self, type.unwrapped) {
-    case (.missing, _): return .null
-    case (.bool(let b), _): return .bool(b)
-    case (.number(let n), .percent): return .string(n.percentDescription)
-    case (.number(let n), _): return .number(n.description)
-    case (.money(let m), _): return .string(m.description)
-    case (.date(let d), _): return .string(d.description)
-    case (.datetime(let d), _): return .string(d.description)
-    case (.duration(let d), _): return .string(d.description)
-    case (.text(let s), _): return .string(s)
-    case (.enumCase, _): return .string(formatted(as: type))
+    case (.missing, _): s.null()
+    case (.bool(let b), _): s.bool(b)
+    case (.number(let n), .percent): s.string(n.percentDescription)
+    case (.number(let n), _): s.number(n.description)
+    case (.money(let m), _): s.string(m.description)
+    case (.date(let d), _): s.string(d.description)
+    case (.datetime(let d), _): s.string(d.description)
+    case (.duration(let d), _): s.string(d.description)
+    case (.text(let t), _): s.string(t)
+    case (.enumCase, _): s.string(formatted(as: type))
     case (.list(let xs), let t):
       let element = t.element ?? .error
-      if let limit, xs.count > limit {
-        return .object([("first", .array(xs.prefix(limit).map { $0.json(as: element, items: limit) })), ("count", .int(xs.count))])
+      let cut = limit.map { xs.count > $0 } ?? false
+      if cut {
+        s.beginObject()
+        s.key("first")
       }
-      return .array(xs.map { $0.json(as: element, items: limit) })
+      s.beginArray()
+      for x in xs.prefix(cut ? limit ?? 0 : xs.count) { x.write(as: element, items: limit, into: &s) }
+      s.endArray()
+      if cut {
+        s.key("count")
+        s.int(xs.count)
+        s.endObject()
+      }
     case (.record(let fs), .record(let r)):
-      return .object(zip(r.fields, fs).map { ($0.name, $1.json(as: $0.type, items: limit)) })
-    case (.record(let fs), _): return .array(fs.map { $0.json(as: .error, items: limit) })
+      s.beginObject()
+      for (field, v) in zip(r.fields, fs) {
+        s.key(field.name)
+        v.write(as: field.type, items: limit, into: &s)
+      }
+      s.endObject()
+    case (.record(let fs), _):
+      s.beginArray()
+      for v in fs { v.write(as: .error, items: limit, into: &s) }
+      s.endArray()
     }
   }
 }

@@ -65,9 +65,10 @@ public struct CompactDecision: Sendable {
     byOwner = d.byOwner.map { ($0.name, $0.outcome) }
     json = .object([
       ("rulebook", .string(d.rulebook.id)), ("as_of", .string(d.asOf.description)), ("outcome", .string(d.outcome.rawValue)),
-      ("results", .array(d.results.map { r in
-        var fields: [(String, JSON)] = [("rule", .string(r.rule.id)), ("status", .string(r.status.rawValue))]
-        if r.status == .violated, let m = r.message ?? r.rule.title { fields.append(("message", .string(m))) }
+      ("results", .array(d.results.indices.map { i in
+        // By index: iterating the results would copy each (large) `RuleResult`.
+        var fields: [(String, JSON)] = [("rule", .string(d.results[i].rule.id)), ("status", .string(d.results[i].status.rawValue))]
+        if d.results[i].status == .violated, let m = d.results[i].message ?? d.results[i].rule.title { fields.append(("message", .string(m))) }
         return .object(fields)
       })),
     ])
