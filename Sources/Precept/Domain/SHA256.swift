@@ -118,29 +118,31 @@ public struct SHA256Hasher: Sendable {
 
   /// One application of the compression function to the 64 bytes of `raw` starting at `offset`.
   private mutating func compress(_ raw: UnsafeRawBufferPointer, at offset: Int) {
-    // The message schedule lives on the stack: one heap allocation per block would dominate large inputs.
-    state = withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-      for t in 0..<16 {
-        let base = offset + 4 * t
-        w[t] = UInt32(raw[base]) << 24 | UInt32(raw[base + 1]) << 16 | UInt32(raw[base + 2]) << 8 | UInt32(raw[base + 3])
+    guard let base = raw.baseAddress, offset >= 0, offset + 64 <= raw.count else { return }
+    let block = base + offset
+    // The message schedule lives on the stack (one heap allocation per block would dominate large
+    // inputs), and the constants are read through a buffer pointer, without a bounds check each.
+    state = Self.k.withUnsafeBufferPointer { k in
+      withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+        for t in 0..<16 { w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * t, as: UInt32.self)) }
+        for t in 16..<64 {
+          let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+          let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+          w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, h) = state
+        for t in 0..<64 {
+          let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
+          let choose = (e & f) ^ (~e & g)
+          let t1 = h &+ s1 &+ choose &+ k[t] &+ w[t]
+          let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
+          let majority = (a & b) ^ (a & c) ^ (b & c)
+          let t2 = s0 &+ majority
+          h = g; g = f; f = e; e = d &+ t1
+          d = c; c = b; b = a; a = t1 &+ t2
+        }
+        return (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
       }
-      for t in 16..<64 {
-        let s0 = Self.rotr(w[t - 15], 7) ^ Self.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-        let s1 = Self.rotr(w[t - 2], 17) ^ Self.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-      }
-      var (a, b, c, d, e, f, g, h) = state
-      for t in 0..<64 {
-        let s1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-        let choose = (e & f) ^ (~e & g)
-        let t1 = h &+ s1 &+ choose &+ Self.k[t] &+ w[t]
-        let s0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-        let majority = (a & b) ^ (a & c) ^ (b & c)
-        let t2 = s0 &+ majority
-        h = g; g = f; f = e; e = d &+ t1
-        d = c; c = b; b = a; a = t1 &+ t2
-      }
-      return (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
     }
   }
 

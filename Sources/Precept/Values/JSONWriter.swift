@@ -54,8 +54,10 @@ extension JSONSink {
 public struct JSONWriter: JSONSink {
   public var bytes: [UInt8]
   let pretty: Bool
-  /// How many members or items each open object or array has so far.
-  private var counts: [Int] = []
+  /// Whether the innermost open object or array has a member or item already (it needs a comma
+  /// before the next), and the same for each one around it.
+  private var hasItems = false
+  private var outer: [Bool] = []
   /// A key was just written: its value needs no separator.
   private var afterKey = false
 
@@ -71,10 +73,10 @@ public struct JSONWriter: JSONSink {
       afterKey = false
       return
     }
-    guard let n = counts.last else { return }
-    if n > 0 { bytes.append(UInt8(ascii: ",")) }
-    counts[counts.count - 1] = n + 1
-    if pretty { newline(counts.count) }
+    guard !outer.isEmpty else { return }
+    if hasItems { bytes.append(UInt8(ascii: ",")) }
+    hasItems = true
+    if pretty { newline(outer.count) }
   }
 
   private mutating func newline(_ level: Int) {
@@ -82,17 +84,21 @@ public struct JSONWriter: JSONSink {
     bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
   }
 
+  private mutating func open(_ c: UInt8) {
+    separate()
+    bytes.append(c)
+    outer.append(hasItems)
+    hasItems = false
+  }
+
   private mutating func close(_ c: UInt8) {
-    let n = counts.removeLast()
-    if n > 0 && pretty { newline(counts.count) }
+    let had = hasItems
+    hasItems = outer.popLast() ?? false
+    if had && pretty { newline(outer.count) }
     bytes.append(c)
   }
 
-  public mutating func beginObject() {
-    separate()
-    bytes.append(UInt8(ascii: "{"))
-    counts.append(0)
-  }
+  public mutating func beginObject() { open(UInt8(ascii: "{")) }
 
   public mutating func key(_ k: String) {
     separate()
@@ -104,11 +110,7 @@ public struct JSONWriter: JSONSink {
 
   public mutating func endObject() { close(UInt8(ascii: "}")) }
 
-  public mutating func beginArray() {
-    separate()
-    bytes.append(UInt8(ascii: "["))
-    counts.append(0)
-  }
+  public mutating func beginArray() { open(UInt8(ascii: "[")) }
 
   public mutating func endArray() { close(UInt8(ascii: "]")) }
 
