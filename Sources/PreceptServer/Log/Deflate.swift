@@ -55,3 +55,23 @@ enum Zlib {
     }
   }
 }
+
+extension LoggedDecision {
+  /// `results` as the log stores it from schema v2 on: its UTF-8 deflated, or nil to keep it as
+  /// text (only when it is longer than a reader would inflate).
+  func deflatedResults() throws -> [UInt8]? {
+    let text = Array(results.utf8)
+    guard text.count <= Zlib.defaultLimit else { return nil }
+    return try Zlib.deflate(text)
+  }
+
+  /// `results` as read back from the `results` text and `results_deflated` blob of a row. A row
+  /// from before v2 has no blob: its text is the value. A row from v2 on has '' as text and its
+  /// value deflated; a blob that does not inflate to UTF-8, or text beside a blob, means the row
+  /// was changed, and reads as '' — which no row's hash was computed over, so `log verify` names it.
+  static func storedResults(text: String, deflated: [UInt8]?) -> String {
+    guard let deflated else { return text }
+    guard text.isEmpty, let bytes = Zlib.inflate(deflated), let value = String(validating: bytes, as: UTF8.self) else { return "" }
+    return value
+  }
+}
