@@ -56,15 +56,18 @@ enum Zlib {
   }
 }
 
-extension LoggedDecision {
+extension LogEntry {
   /// `results` as the log stores it from schema v2 on: its UTF-8 deflated, or nil to keep it as
-  /// text (only when it is longer than a reader would inflate).
+  /// text (only when it is longer than a reader would inflate). It depends on nothing in the
+  /// chain, so the backends compute it before they take the append lock.
   func deflatedResults() throws -> [UInt8]? {
     let text = Array(results.utf8)
     guard text.count <= Zlib.defaultLimit else { return nil }
     return try Zlib.deflate(text)
   }
+}
 
+extension LoggedDecision {
   /// `results` as read back from the `results` text and `results_deflated` blob of a row. A row
   /// from before v2 has no blob: its text is the value. A row from v2 on has '' as text and its
   /// value deflated; a blob that does not inflate to UTF-8, or text beside a blob, means the row
