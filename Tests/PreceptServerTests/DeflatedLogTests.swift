@@ -192,6 +192,7 @@ enum DeflatedLogChecks {
       let server = try await Harness.start(log: store.location)
       let reply = try await server.get("/v1/decisions/\(id)")
       #expect(reply.status == 200 && reply.object["id"] as? String == id, "\(reply.text)")
+      if c.reads.isEmpty { #expect(reply.object["results"] as? String == "") }
       await server.stop()
       // Put it back, so the next case is the first row changed.
       try await store.tamper(
