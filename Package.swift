@@ -29,6 +29,11 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
     ),
+    // zlib, for the decision log's deflated `results` column (PreceptServer only).
+    .systemLibrary(
+      name: "CZlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+    ),
     .target(
       name: "Precept",
       dependencies: ["CLibYAML"],
@@ -39,6 +44,7 @@ let package = Package(
       dependencies: [
         "Precept",
         "PreceptReport",
+        "CZlib",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,12 +1,14 @@
 import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 import Synchronization
 
 /// The decision log in PostgreSQL (postgres-nio), for servers that share one log: the same schema
 /// as SQLite, created by versioned migrations; appends take a transaction-scoped advisory lock, so
 /// several servers append one at a time and the chain never forks. A commit is durable when it
-/// returns (PostgreSQL's default `synchronous_commit`). Triggers refuse UPDATE and DELETE.
+/// returns (PostgreSQL's default `synchronous_commit`). Triggers refuse UPDATE and DELETE. From
+/// schema v2, `results` is stored deflated in `results_deflated`, as in SQLite.
 final class PostgresDecisionLog: DecisionLog {
   private let client: PostgresClient
   private let runner: Task<Void, Never>
@@ -80,6 +82,11 @@ final class PostgresDecisionLog: DecisionLog {
       """,
       "CREATE TRIGGER decisions_append_only BEFORE UPDATE OR DELETE ON decisions FOR EACH ROW EXECUTE FUNCTION precept_decisions_append_only()",
     ]),
+    // Rows from here on keep `results` deflated (its text column ''); older rows keep their text.
+    // The row trigger covers the new column as it does the others.
+    (2, "results deflated", [
+      "ALTER TABLE decisions ADD COLUMN results_deflated BYTEA",
+    ]),
   ]
 
   private func migrate() async throws {
@@ -99,10 +106,11 @@ final class PostgresDecisionLog: DecisionLog {
     }
   }
 
-  static let columns = "id, received_at, as_of, stage, client, rulebooks, facts_digest, facts, outcome, by_owner, results, prev_hash, hash"
+  static let columns = "id, received_at, as_of, stage, client, rulebooks, facts_digest, facts, outcome, by_owner, results, results_deflated, prev_hash, hash"
 
   func append(_ entries: [LogEntry]) async throws -> [LoggedDecision] {
     let logger = self.logger
+    let deflated = try entries.map { try $0.deflatedResults() }
     return try await client.withTransaction(logger: logger) { c in
       // Held to the end of the transaction: one appender at a time over every server.
       _ = try await c.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
@@ -116,13 +124,15 @@ final class PostgresDecisionLog: DecisionLog {
       }
       let now = Timestamp.now()
       var rows: [LoggedDecision] = []
-      for entry in entries {
+      for (entry, blob) in zip(entries, deflated) {
         let id = ULID.next(after: lastID, now: now)
         let r = LoggedDecision(entry: entry, id: id.description, receivedAt: Timestamp.text(entry.receivedAt), prevHash: prev)
+        let text = blob == nil ? r.results : ""
+        let bytes = blob.map { ByteBuffer(bytes: $0) }
         _ = try await c.query("""
-          INSERT INTO decisions (id, received_at, as_of, stage, client, rulebooks, facts_digest, facts, outcome, by_owner, results, prev_hash, hash)
+          INSERT INTO decisions (\(unescaped: Self.columns))
           VALUES (\(r.id), \(r.receivedAt), \(r.asOf), \(r.stage), \(r.client), \(r.rulebooks), \(r.factsDigest), \(r.facts), \(r.outcome),
-                  \(r.byOwner), \(r.results), \(r.prevHash), \(r.hash))
+                  \(r.byOwner), \(text), \(bytes), \(r.prevHash), \(r.hash))
           """, logger: logger)
         rows.append(r)
         prev = r.hash
@@ -142,7 +152,11 @@ final class PostgresDecisionLog: DecisionLog {
           id: try r["id"].decode(String.self), receivedAt: try r["received_at"].decode(String.self), asOf: try r["as_of"].decode(String.self),
           stage: try r["stage"].decode(String?.self), client: try r["client"].decode(String.self), rulebooks: try r["rulebooks"].decode(String.self),
           factsDigest: try r["facts_digest"].decode(String?.self), facts: try r["facts"].decode(String?.self), outcome: try r["outcome"].decode(String.self),
-          byOwner: try r["by_owner"].decode(String.self), results: try r["results"].decode(String.self), prevHash: try r["prev_hash"].decode(String.self),
+          byOwner: try r["by_owner"].decode(String.self),
+          results: LoggedDecision.storedResults(
+            text: try r["results"].decode(String.self),
+            deflated: try r["results_deflated"].decode(ByteBuffer?.self).map { Array($0.readableBytesView) }),
+          prevHash: try r["prev_hash"].decode(String.self),
           hash: try r["hash"].decode(String.self))))
       }
       return out

@@ -1,9 +1,11 @@
+import Foundation
 import GRDB
 import Precept
 
 /// The decision log in an SQLite file (GRDB): WAL with `synchronous=FULL`, so a commit is on disk
 /// when it returns; writes begin IMMEDIATE, so processes sharing the file append one at a time and
-/// the chain never forks. Triggers refuse UPDATE and DELETE.
+/// the chain never forks. Triggers refuse UPDATE and DELETE. From schema v2, `results` is stored
+/// deflated in `results_deflated` (`Zlib`); rows read back with their logical text either way.
 public final class SQLiteDecisionLog: DecisionLog {
   let pool: DatabasePool
 
@@ -50,26 +52,32 @@ public final class SQLiteDecisionLog: DecisionLog {
           BEGIN SELECT RAISE(ABORT, 'the decision log is append-only'); END;
         """)
     }
+    // Rows from here on keep `results` deflated (its text column ''); older rows keep their text.
+    // ADD COLUMN keeps the table's triggers.
+    m.registerMigration("v2: results deflated") { db in
+      try db.execute(sql: "ALTER TABLE decisions ADD COLUMN results_deflated BLOB")
+    }
     return m
   }
 
-  static let columns = "id, received_at, as_of, stage, client, rulebooks, facts_digest, facts, outcome, by_owner, results, prev_hash, hash"
+  static let columns = "id, received_at, as_of, stage, client, rulebooks, facts_digest, facts, outcome, by_owner, results, results_deflated, prev_hash, hash"
 
   public func append(_ entries: [LogEntry]) async throws -> [LoggedDecision] {
-    try await pool.writeWithoutTransaction { db in
+    let deflated = try entries.map { try $0.deflatedResults() }
+    return try await pool.writeWithoutTransaction { db in
       var rows: [LoggedDecision] = []
       try db.inTransaction(.immediate) {
         let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM decisions ORDER BY seq DESC LIMIT 1")
         var prev: String = last?["hash"] ?? LoggedDecision.genesis
         var lastID = (last?["id"] as String?).flatMap(ULID.init)
         let now = Timestamp.now()
-        for entry in entries {
+        for (entry, blob) in zip(entries, deflated) {
           let id = ULID.next(after: lastID, now: now)
           let row = LoggedDecision(entry: entry, id: id.description, receivedAt: Timestamp.text(entry.receivedAt), prevHash: prev)
           try db.execute(
-            sql: "INSERT INTO decisions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sql: "INSERT INTO decisions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [row.id, row.receivedAt, row.asOf, row.stage, row.client, row.rulebooks, row.factsDigest, row.facts,
-                        row.outcome, row.byOwner, row.results, row.prevHash, row.hash])
+                        row.outcome, row.byOwner, blob == nil ? row.results : "", blob.map { Data($0) }, row.prevHash, row.hash])
           rows.append(row)
           prev = row.hash
           lastID = id
@@ -83,8 +91,19 @@ public final class SQLiteDecisionLog: DecisionLog {
   static func decode(_ r: Row) -> LoggedDecision {
     LoggedDecision(
       id: r["id"], receivedAt: r["received_at"], asOf: r["as_of"], stage: r["stage"], client: r["client"], rulebooks: r["rulebooks"],
-      factsDigest: r["facts_digest"], facts: r["facts"], outcome: r["outcome"], byOwner: r["by_owner"], results: r["results"],
+      factsDigest: r["facts_digest"], facts: r["facts"], outcome: r["outcome"], byOwner: r["by_owner"],
+      results: LoggedDecision.storedResults(text: r["results"], deflated: deflatedBytes(r["results_deflated"])),
       prevHash: r["prev_hash"], hash: r["hash"])
+  }
+
+  /// The `results_deflated` blob's bytes, nil for NULL. SQLite keeps any type in any column: a
+  /// value that is not a blob (written by hand) reads as no bytes, which do not inflate.
+  static func deflatedBytes(_ value: DatabaseValue) -> [UInt8]? {
+    switch value.storage {
+    case .null: nil
+    case .blob(let data): Array(data)
+    case .string, .int64, .double: []
+    }
   }
 
   public func decision(id: String) async throws -> LoggedDecision? {
