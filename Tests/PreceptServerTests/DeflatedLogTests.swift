@@ -224,6 +224,22 @@ extension LogTests {
     #expect(try await again.verify().problem?.contains("row \(rows[0].id) was changed") == true)
     try await again.close()
   }
+
+  /// A text column changed by hand to a number or a blob reads as that value (never stops
+  /// the process, as GRDB's typed reads would) and the row is named as changed.
+  @Test func textColumnsHoldingOtherTypesReadAsChanged() async throws {
+    for change in ["outcome = 5", "client = x'ff00'", "stage = 7", "hash = 1.5"] {
+      let store = try SQLiteStore.fresh()
+      let log = try await store.open()
+      let rows = try await log.append([DeflatedLogChecks.entry(0), DeflatedLogChecks.entry(1)])
+      try await log.close()
+      try await store.tamper("UPDATE decisions SET \(change) WHERE id = '\(rows[0].id)'")
+      let again = try await store.open()
+      #expect(try await again.decision(id: rows[0].id) != nil, "\(change)")
+      #expect(try await again.verify().problem?.contains("row \(rows[0].id)") == true, "\(change)")
+      try await again.close()
+    }
+  }
 }
 
 /// A database of its own on the test server (`PRECEPT_TEST_POSTGRES`), so each test starts empty.

@@ -45,6 +45,29 @@ import Testing
     #expect(try await runPrecept(["log", "verify", "--log", "sqlite:" + path, "--head", "\(rows[4].id):\(rows[4].hash)"]).status == 0)
   }
 
+  /// A new log takes 16 KiB pages (rows of about 2.7 KB share them); a log made with SQLite's
+  /// default 4 KiB pages keeps them, and still opens, appends and verifies.
+  @Test func pageSizeOfNewAndExistingLogs() async throws {
+    func pageSize(_ path: String) throws -> Int? {
+      let queue = try DatabaseQueue(path: path)
+      defer { try? queue.close() }
+      return try queue.read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
+    }
+    let (path, _) = try await Self.filled(2)
+    #expect(try pageSize(path) == 16384)
+    let old = try temporaryDirectory() + "/old.sqlite"
+    let queue = try DatabaseQueue(path: old)
+    try await queue.write { try $0.execute(sql: "CREATE TABLE unrelated (x INTEGER)") }
+    try queue.close()
+    #expect(try pageSize(old) == 4096)
+    let log = try SQLiteDecisionLog(path: old)
+    _ = try await log.append([Self.entry(0)])
+    _ = try await log.append([Self.entry(1)])
+    #expect(try await log.verify().problem == nil)
+    try await log.close()
+    #expect(try pageSize(old) == 4096)
+  }
+
   @Test func theLogRefusesUpdatesAndDeletes() async throws {
     let (path, _) = try await Self.filled(2)
     let queue = try DatabaseQueue(path: path)

@@ -12,6 +12,10 @@ public final class SQLiteDecisionLog: DecisionLog {
   public init(path: String) throws {
     var config = Configuration()
     config.busyMode = .timeout(10)
+    // A new log gets 16 KiB pages: a row (about 2.7 KB) then shares its page with five others
+    // instead of taking a 4 KiB page alone. SQLite fixes the page size when it writes the first
+    // page, so an existing log keeps its own.
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
     do {
       pool = try DatabasePool(path: path, configuration: config)
       // On the pool's one writer connection, after GRDB's own setup (which sets NORMAL for WAL):
@@ -90,10 +94,26 @@ public final class SQLiteDecisionLog: DecisionLog {
 
   static func decode(_ r: Row) -> LoggedDecision {
     LoggedDecision(
-      id: r["id"], receivedAt: r["received_at"], asOf: r["as_of"], stage: r["stage"], client: r["client"], rulebooks: r["rulebooks"],
-      factsDigest: r["facts_digest"], facts: r["facts"], outcome: r["outcome"], byOwner: r["by_owner"],
-      results: LoggedDecision.storedResults(text: r["results"], deflated: deflatedBytes(r["results_deflated"])),
-      prevHash: r["prev_hash"], hash: r["hash"])
+      id: text(r, "id") ?? "", receivedAt: text(r, "received_at") ?? "", asOf: text(r, "as_of") ?? "", stage: text(r, "stage"),
+      client: text(r, "client") ?? "", rulebooks: text(r, "rulebooks") ?? "", factsDigest: text(r, "facts_digest"), facts: text(r, "facts"),
+      outcome: text(r, "outcome") ?? "", byOwner: text(r, "by_owner") ?? "",
+      results: LoggedDecision.storedResults(text: text(r, "results") ?? "", deflated: deflatedBytes(r["results_deflated"])),
+      prevHash: text(r, "prev_hash") ?? "", hash: text(r, "hash") ?? "")
+  }
+
+  /// A text column, nil for NULL. SQLite keeps any type in any column, and a row changed by hand
+  /// may hold a number or a blob where text was written: it reads as that value's text (a blob's
+  /// bytes as UTF-8, repaired), which cannot give the row's hash unless it says the same thing.
+  /// Reading a row never stops the process, whatever the file holds.
+  static func text(_ r: Row, _ column: String) -> String? {
+    let value: DatabaseValue = r[column]
+    switch value.storage {
+    case .null: return nil
+    case .string(let s): return s
+    case .int64(let i): return String(i)
+    case .double(let d): return String(d)
+    case .blob(let data): return String(decoding: data, as: UTF8.self)
+    }
   }
 
   /// The `results_deflated` blob's bytes, nil for NULL. SQLite keeps any type in any column: a
