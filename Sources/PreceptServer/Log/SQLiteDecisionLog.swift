@@ -14,8 +14,9 @@ public final class SQLiteDecisionLog: DecisionLog {
     config.busyMode = .timeout(10)
     // A new log gets 16 KiB pages: a row (about 2.7 KB) then shares its page with five others
     // instead of taking a 4 KiB page alone. SQLite fixes the page size when it writes the first
-    // page, so an existing log keeps its own.
-    config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384") }
+    // page, so an existing log keeps its own. The WAL is checkpointed every 256 pages (4 MiB, as
+    // SQLite's default 1,000 pages of 4 KiB), not every 1,000 of the larger pages.
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 16384; PRAGMA wal_autocheckpoint = 256") }
     do {
       pool = try DatabasePool(path: path, configuration: config)
       // On the pool's one writer connection, after GRDB's own setup (which sets NORMAL for WAL):
