@@ -119,7 +119,7 @@ enum DecisionPage {
 
   /// The decision's compact form, canonical, as the log writes it.
   static func canonical(_ d: Decision) -> String {
-    CanonicalJSON.sorted(CompactDecision(d).json).serialized()
+    CompactDecision(d).json.serialized()
   }
 
   /// A `/v1/eval` line that is the shared root's value itself (a flat record), as a document keyed by it.

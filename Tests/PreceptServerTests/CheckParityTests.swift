@@ -30,6 +30,12 @@ import Testing
         let got = reply.object["decisions"] as? [Any] ?? []
         #expect((got as NSArray).isEqual(to: expected), "\(path): /v1/check differs from precept check --format json")
         #expect((reply.object["decision_id"] as? String).flatMap(ULID.init) != nil)
+        // The compact form the log stores is canonical as made (the log does not sort it again).
+        let doc = try FactsDocument.parse(path: path, text: yaml).get()
+        for d in try server.service.session.decide(doc, asOf: try CivilDate.parse(Self.asOf).get()).get().decisions {
+          let compact = CompactDecision(d).json
+          #expect(compact.serialized() == CanonicalJSON.sorted(compact).serialized(), "\(path): \(d.rulebook.id)")
+        }
         compared += 1
       }
     }

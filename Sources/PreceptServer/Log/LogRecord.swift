@@ -41,7 +41,10 @@ public struct LogEntry: Sendable {
       for (owner, o) in d.byOwner { worst[owner] = max(worst[owner] ?? .pass, o) }
     }
     byOwner = CanonicalJSON.sorted(.object(worst.map { ($0.key, .string($0.value.rawValue)) })).serialized()
-    results = CanonicalJSON.sorted(.array(decisions.map(\.json))).serialized()
+    // Each decision's JSON is canonical already (both of `CompactDecision`'s initialisers make it so).
+    let all = JSON.array(decisions.map(\.json))
+    assert(all == CanonicalJSON.sorted(all), "a compact decision that is not canonical JSON")
+    results = all.serialized()
   }
 }
 
@@ -53,7 +56,8 @@ public struct CompactDecision: Sendable {
   public var digest: String
   public var outcome: Outcome
   public var byOwner: [(String, Outcome)]
-  /// `{"rulebook", "as_of", "outcome", "results": [{"rule", "status", "message"?}]}`.
+  /// `{"as_of", "outcome", "results": [{"message"?, "rule", "status"}], "rulebook"}`: canonical
+  /// JSON (every object's keys sorted), as the log stores it.
   public var json: JSON
 
   /// The compact form of a full decision (as `/v1/check` makes it).
@@ -63,14 +67,17 @@ public struct CompactDecision: Sendable {
     digest = d.rulebook.digest
     outcome = d.outcome
     byOwner = d.byOwner.map { ($0.name, $0.outcome) }
+    // Keys in canonical (sorted) order, so the log need not sort them again.
     json = .object([
-      ("rulebook", .string(d.rulebook.id)), ("as_of", .string(d.asOf.description)), ("outcome", .string(d.outcome.rawValue)),
+      ("as_of", .string(d.asOf.description)), ("outcome", .string(d.outcome.rawValue)),
       ("results", .array(d.results.indices.map { i in
         // By index: iterating the results would copy each (large) `RuleResult`.
-        var fields: [(String, JSON)] = [("rule", .string(d.results[i].rule.id)), ("status", .string(d.results[i].status.rawValue))]
+        var fields: [(String, JSON)] = []
         if d.results[i].status == .violated, let m = d.results[i].message ?? d.results[i].rule.title { fields.append(("message", .string(m))) }
+        fields += [("rule", .string(d.results[i].rule.id)), ("status", .string(d.results[i].status.rawValue))]
         return .object(fields)
       })),
+      ("rulebook", .string(d.rulebook.id)),
     ])
   }
 
@@ -105,7 +112,7 @@ public struct CompactDecision: Sendable {
     digest = book.digest
     self.outcome = outcome
     byOwner = worst.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    json = .object(kept)
+    json = CanonicalJSON.sorted(.object(kept))
   }
 }
 
