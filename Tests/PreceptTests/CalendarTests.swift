@@ -23,6 +23,9 @@ private func span(_ text: String) throws -> TimeSpan { try TimeSpan.parse(text).
       let (y, m, d) = value.components
       #expect(CivilDate(year: y, month: m, day: d) == value)
       if (0...9999).contains(y) { #expect(try CivilDate.parse(value.description).get() == value) }
+      // The ten bytes written in place for years 0 to 9999 say what the general form says.
+      let general = (y < 0 ? "-" + CivilDate.padded(-y, 4) : CivilDate.padded(y, 4)) + "-" + CivilDate.padded(m, 2) + "-" + CivilDate.padded(d, 2)
+      #expect(value.description == general)
     }
   }
 

@@ -231,4 +231,48 @@ private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
     }
     #expect(checked == 3000)
   }
+
+  /// The renderer as first written (digits into arrays, then a string): the one on the stack must
+  /// give the same text for every magnitude size, sign, number of places, trimming and grouping.
+  static func reference(_ magnitude: UInt128, negative: Bool, places: Int, trim: Bool, grouped: Bool) -> String {
+    var digits: [UInt8] = []
+    var rest = magnitude
+    repeat {
+      let (q, r) = rest.quotientAndRemainder(dividingBy: 10)
+      digits.append(UInt8(r))
+      rest = q
+    } while rest != 0
+    while digits.count <= places { digits.append(0) }
+    var fractionStart = 0
+    if trim { while fractionStart < places, digits[fractionStart] == 0 { fractionStart += 1 } }
+    var text = negative && magnitude != 0 ? "-" : ""
+    for position in stride(from: digits.count - 1, through: places, by: -1) {
+      text += String(digits[position])
+      let remaining = position - places
+      if grouped, remaining > 0, remaining % 3 == 0 { text += "," }
+    }
+    if fractionStart < places {
+      text += "."
+      for position in stride(from: places - 1, through: fractionStart, by: -1) { text += String(digits[position]) }
+    }
+    return text
+  }
+
+  @Test func renderAgreesWithItsFirstForm() {
+    var state: UInt64 = 0xF1_7ED
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state
+    }
+    for k in 0..<50_000 {
+      let bits = Int(next() % 129)
+      let wide = UInt128(next()) << 64 | UInt128(next())
+      let magnitude = bits == 0 ? 0 : (bits == 128 ? wide : wide & ((UInt128(1) << bits) - 1))
+      let places = Int(next() % UInt64(Fixed.scale + 1))
+      let (negative, trim, grouped) = (k % 2 == 0, k % 3 == 0, k % 5 < 2)
+      #expect(Fixed.render(magnitude, negative: negative, places: places, trim: trim, grouped: grouped)
+        == Self.reference(magnitude, negative: negative, places: places, trim: trim, grouped: grouped), "\(magnitude) \(places)")
+    }
+    #expect(Fixed.render(UInt128.max, negative: true, places: 12, trim: false, grouped: true).hasPrefix("-340,282,366,920,938,463,463,374,607."))
+  }
 }

@@ -109,40 +109,51 @@ extension Fixed {
     return (quotient + (away ? 1 : 0), places)
   }
 
-  /// Writes `magnitude / 10^places` in decimal. A zero result is never signed.
+  /// Writes `magnitude / 10^places` in decimal. A zero result is never signed. The digits go
+  /// through a buffer on the stack straight into the string (a trace formats many amounts).
   static func render(_ magnitude: UInt128, negative: Bool, places: Int, trim: Bool, grouped: Bool) -> String {
-    var digits: [UInt8] = []  // least significant first
-    digits.reserveCapacity(48)
-    var rest = magnitude
-    while rest > UInt128(UInt64.max) {
-      let (q, r) = rest.quotientAndRemainder(dividingBy: 10)
-      digits.append(UInt8(r))
-      rest = q
-    }
-    var small = UInt64(rest)
-    repeat {
-      digits.append(UInt8(small % 10))
-      small /= 10
-    } while small != 0
-    while digits.count <= places { digits.append(0) }
-
-    var fractionStart = 0  // index of the lowest fractional digit kept
-    if trim { while fractionStart < places, digits[fractionStart] == 0 { fractionStart += 1 } }
-
-    var text: [UInt8] = []
-    text.reserveCapacity(digits.count + digits.count / 3 + 2)
-    if negative, magnitude != 0 { text.append(UInt8(ascii: "-")) }
-    for position in stride(from: digits.count - 1, through: places, by: -1) {
-      text.append(UInt8(ascii: "0") + digits[position])
-      let remaining = position - places
-      if grouped, remaining > 0, remaining % 3 == 0 { text.append(UInt8(ascii: ",")) }
-    }
-    if fractionStart < places {
-      text.append(UInt8(ascii: "."))
-      for position in stride(from: places - 1, through: fractionStart, by: -1) {
-        text.append(UInt8(ascii: "0") + digits[position])
+    let places = Swift.min(Swift.max(places, 0), Fixed.scale)
+    // At most 39 digits (2^128 has 39), padded to `places` + 1 ≤ `scale` + 1.
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { digits in  // least significant first
+      var n = 0
+      var rest = magnitude
+      while rest > UInt128(UInt64.max) {
+        let (q, r) = rest.quotientAndRemainder(dividingBy: 10)
+        digits[n] = UInt8(r)
+        n += 1
+        rest = q
+      }
+      var small = UInt64(rest)
+      repeat {
+        digits[n] = UInt8(small % 10)
+        n += 1
+        small /= 10
+      } while small != 0
+      while n <= places {
+        digits[n] = 0
+        n += 1
+      }
+      var fractionStart = 0  // index of the lowest fractional digit kept
+      if trim { while fractionStart < places, digits[fractionStart] == 0 { fractionStart += 1 } }
+      // A sign, the digits, a comma per three whole digits and a point.
+      return String(unsafeUninitializedCapacity: n + n / 3 + 2) { text in
+        var t = 0
+        func put(_ b: UInt8) {
+          text[t] = b
+          t += 1
+        }
+        if negative, magnitude != 0 { put(UInt8(ascii: "-")) }
+        for position in stride(from: n - 1, through: places, by: -1) {
+          put(UInt8(ascii: "0") + digits[position])
+          let remaining = position - places
+          if grouped, remaining > 0, remaining % 3 == 0 { put(UInt8(ascii: ",")) }
+        }
+        if fractionStart < places {
+          put(UInt8(ascii: "."))
+          for position in stride(from: places - 1, through: fractionStart, by: -1) { put(UInt8(ascii: "0") + digits[position]) }
+        }
+        return t
       }
     }
-    return String(decoding: text, as: UTF8.self)
   }
 }
