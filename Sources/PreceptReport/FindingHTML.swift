@@ -70,7 +70,7 @@ enum FindingHTML {
     if let f = t.fact, f != t.expression { label += " <span class=\"muted\">(\(HTML.text(f)))</span>" }
     label += " = " + value(t.value)
     if let item = t.decidingItem {
-      label += " <span class=\"muted\">(decided by item \(item)" + (t.decidingValue.map { ": " + HTML.clipped($0.text) } ?? "") + ")</span>"
+      label += " <span class=\"muted\">(decided by item \(item)" + (t.decidingText.map { ": " + HTML.clipped($0) } ?? "") + ")</span>"
     }
     if let choice = t.table, t.evaluated { label += " <span class=\"muted\">(\(HTML.text(choice.description)))</span>" }
     for m in t.matches { label += " <mark>\(HTML.text(m.span.text))</mark>" }

@@ -182,9 +182,10 @@ public struct Trace: Sendable {
     }
   }
 
-  /// The deciding item's value (`decidingItem`) as text and as JSON, lists cut as in `value`.
-  public var decidingValue: (text: String, json: JSON)? {
-    deciding.map { d in (d.value.formatted(as: d.type, items: Trace.listItems), d.value.json(as: d.type, items: Trace.listItems)) }
+  /// The deciding item's value (`decidingItem`) as a reviewer reads it, lists cut as in `value`
+  /// (the JSON of a decision writes it as `item_value`).
+  public var decidingText: String? {
+    deciding.map { $0.value.formatted(as: $0.type, items: Trace.listItems) }
   }
 
   /// Every fact this trace read, with its value, in order of appearance and without repeats.

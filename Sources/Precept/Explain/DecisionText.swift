@@ -99,7 +99,7 @@ public struct DecisionRenderer: Sendable {
     if let f = t.fact, f != t.expression { label += "  (\(shown(f)))" }
     let value = t.value.map { clip($0) } ?? "not evaluated"
     var s = indent + label + " = " + value
-    if let item = t.decidingItem { s += "  (decided by item \(item)" + (t.decidingValue.map { ": " + clip($0.text) } ?? "") + ")" }
+    if let item = t.decidingItem { s += "  (decided by item \(item)" + (t.decidingText.map { ": " + clip($0) } ?? "") + ")" }
     if let choice = t.table, t.evaluated { s += "  (\(shown(choice.description)))" }
     s += "\n"
     for line in TextMatches.describe(t.matches) { s += indent + "  " + line + "\n" }
