@@ -94,10 +94,6 @@ public enum DecisionJSON {
     s.endObject()
   }
 
-  static func trace(_ t: Trace) -> JSON {
-    JSONBuilder.build { trace(t, into: &$0) }
-  }
-
   /// A trace node (and, at a rule's root, the trace of its `when` as a last member).
   static func trace<S: JSONSink>(_ t: Trace, when: Trace? = nil, into s: inout S) {
     s.beginObject()

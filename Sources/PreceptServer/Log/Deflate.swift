@@ -57,13 +57,14 @@ enum Zlib {
 }
 
 extension LogEntry {
-  /// `results` as the log stores it from schema v2 on: its UTF-8 deflated, or nil to keep it as
-  /// text (only when it is longer than a reader would inflate). It depends on nothing in the
-  /// chain, so the backends compute it before they take the append lock.
-  func deflatedResults() throws -> [UInt8]? {
+  /// `results` as a row stores it from schema v2 on, the inverse of `LoggedDecision.storedResults`:
+  /// '' as text and its UTF-8 deflated, or (only when it is longer than a reader would inflate)
+  /// the text itself and no blob. It depends on nothing in the chain, so the backends compute it
+  /// before they take the append lock.
+  func storedResults() throws -> (text: String, deflated: [UInt8]?) {
     let text = Array(results.utf8)
-    guard text.count <= Zlib.defaultLimit else { return nil }
-    return try Zlib.deflate(text)
+    guard text.count <= Zlib.defaultLimit else { return (results, nil) }
+    return ("", try Zlib.deflate(text))
   }
 }
 

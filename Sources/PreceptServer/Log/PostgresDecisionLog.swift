@@ -110,7 +110,7 @@ final class PostgresDecisionLog: DecisionLog {
 
   func append(_ entries: [LogEntry]) async throws -> [LoggedDecision] {
     let logger = self.logger
-    let deflated = try entries.map { try $0.deflatedResults() }
+    let stored = try entries.map { try $0.storedResults() }
     return try await client.withTransaction(logger: logger) { c in
       // Held to the end of the transaction: one appender at a time over every server.
       _ = try await c.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
@@ -124,15 +124,14 @@ final class PostgresDecisionLog: DecisionLog {
       }
       let now = Timestamp.now()
       var rows: [LoggedDecision] = []
-      for (entry, blob) in zip(entries, deflated) {
+      for (entry, results) in zip(entries, stored) {
         let id = ULID.next(after: lastID, now: now)
         let r = LoggedDecision(entry: entry, id: id.description, receivedAt: Timestamp.text(entry.receivedAt), prevHash: prev)
-        let text = blob == nil ? r.results : ""
-        let bytes = blob.map { ByteBuffer(bytes: $0) }
+        let bytes = results.deflated.map { ByteBuffer(bytes: $0) }
         _ = try await c.query("""
           INSERT INTO decisions (\(unescaped: Self.columns))
           VALUES (\(r.id), \(r.receivedAt), \(r.asOf), \(r.stage), \(r.client), \(r.rulebooks), \(r.factsDigest), \(r.facts), \(r.outcome),
-                  \(r.byOwner), \(text), \(bytes), \(r.prevHash), \(r.hash))
+                  \(r.byOwner), \(results.text), \(bytes), \(r.prevHash), \(r.hash))
           """, logger: logger)
         rows.append(r)
         prev = r.hash

@@ -68,7 +68,7 @@ public final class SQLiteDecisionLog: DecisionLog {
   static let columns = "id, received_at, as_of, stage, client, rulebooks, facts_digest, facts, outcome, by_owner, results, results_deflated, prev_hash, hash"
 
   public func append(_ entries: [LogEntry]) async throws -> [LoggedDecision] {
-    let deflated = try entries.map { try $0.deflatedResults() }
+    let stored = try entries.map { try $0.storedResults() }
     return try await pool.writeWithoutTransaction { db in
       var rows: [LoggedDecision] = []
       try db.inTransaction(.immediate) {
@@ -76,13 +76,13 @@ public final class SQLiteDecisionLog: DecisionLog {
         var prev: String = last?["hash"] ?? LoggedDecision.genesis
         var lastID = (last?["id"] as String?).flatMap(ULID.init)
         let now = Timestamp.now()
-        for (entry, blob) in zip(entries, deflated) {
+        for (entry, results) in zip(entries, stored) {
           let id = ULID.next(after: lastID, now: now)
           let row = LoggedDecision(entry: entry, id: id.description, receivedAt: Timestamp.text(entry.receivedAt), prevHash: prev)
           try db.execute(
             sql: "INSERT INTO decisions (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [row.id, row.receivedAt, row.asOf, row.stage, row.client, row.rulebooks, row.factsDigest, row.facts,
-                        row.outcome, row.byOwner, blob == nil ? row.results : "", blob.map { Data($0) }, row.prevHash, row.hash])
+                        row.outcome, row.byOwner, results.text, results.deflated.map { Data($0) }, row.prevHash, row.hash])
           rows.append(row)
           prev = row.hash
           lastID = id
