@@ -145,15 +145,38 @@ extension Evaluator {
     total.isMissing ? .number(.zero) : total
   }
 
-  /// The groups of `window` and `per_day`: the items, their order by key, and each group as a
-  /// range of that order.
+  /// Scratch storage of `window` and `per_day`: each item's key and index, then each group as a
+  /// range of the sorted keys. Raw buffers, so a grouping touches no reference counts; the
+  /// evaluator keeps one from one evaluation to the next and lends it to one grouping at a time
+  /// (a grouping nested in another's body gets one of its own, `recycle` keeps the larger).
+  struct GroupScratch {
+    let keyed: UnsafeMutablePointer<(key: Int64, index: Int32)>
+    let ranges: UnsafeMutablePointer<Range<Int>>
+    let capacity: Int
+
+    init(capacity: Int) {
+      keyed = .allocate(capacity: capacity)
+      ranges = .allocate(capacity: capacity)
+      self.capacity = capacity
+    }
+
+    func free() {
+      keyed.deallocate()
+      ranges.deallocate()
+    }
+  }
+
+  /// The groups of `window` and `per_day`: the items, their keys sorted (each with its item's
+  /// index) and each group as a range of them, in `scratch` (valid until `recycle`).
   struct Groups {
     var items: [Value]
-    var order: [Int32]
-    var ranges: [Range<Int>]
+    var scratch: GroupScratch
+    var groupCount: Int
+
+    func range(_ g: Int) -> Range<Int> { scratch.ranges[g] }
 
     func group(_ g: Int, into out: inout [Value]) {
-      for p in ranges[g] { out.append(items[Int(order[p])]) }
+      for p in range(g) { out.append(items[Int(scratch.keyed[p].index)]) }
     }
   }
 
@@ -161,114 +184,146 @@ extension Evaluator {
   /// O(n log n) for the sort and linear for the grouping.
   func group(perDay: Bool, args: Int32, count: Int32, level: Int32, node: Int) -> Value {
     guard let groups = groups(perDay: perDay, args: args, count: count, level: level, node: node) else { return .missing }
-    defer { recycle(groups) }
+    defer { recycle(groups.scratch) }
     var out: [Value] = []
-    out.reserveCapacity(groups.ranges.count)
-    for g in groups.ranges.indices {
+    out.reserveCapacity(groups.groupCount)
+    for g in 0..<groups.groupCount {
       var members: [Value] = []
-      members.reserveCapacity(groups.ranges[g].count)
+      members.reserveCapacity(groups.range(g).count)
       groups.group(g, into: &members)
       out.append(.list(members))
     }
     return .list(out)
   }
 
-  /// Gives a grouping's scratch arrays back to the evaluator for the next one.
-  func recycle(_ groups: Groups) {
-    if groups.order.capacity > state.pointee.spareOrder.capacity { state.pointee.spareOrder = groups.order }
-    if groups.ranges.capacity > state.pointee.spareRanges.capacity { state.pointee.spareRanges = groups.ranges }
+  /// Scratch with room for `n` items: the evaluator's, or a new one when it is lent out or too small.
+  private func borrowScratch(_ n: Int) -> GroupScratch {
+    if let spare = state.pointee.spareScratch {
+      state.pointee.spareScratch = nil
+      if spare.capacity >= n { return spare }
+      spare.free()
+    }
+    return GroupScratch(capacity: Swift.max(n, 32))
+  }
+
+  /// Gives a grouping's scratch back to the evaluator for the next one (the larger is kept).
+  func recycle(_ scratch: GroupScratch) {
+    guard let spare = state.pointee.spareScratch else {
+      state.pointee.spareScratch = scratch
+      return
+    }
+    if spare.capacity >= scratch.capacity {
+      scratch.free()
+    } else {
+      spare.free()
+      state.pointee.spareScratch = scratch
+    }
   }
 
   /// The groups of a `window` or `per_day` call, or nil when its value is missing (failures are recorded).
   func groups(perDay: Bool, args: Int32, count: Int32, level: Int32, node: Int) -> Groups? {
     let start = Int(args)
     guard case .list(let items) = eval(pool[start]) else { return nil }
+    let n = items.count
     let keyNode = pool[start + Int(count) - 1]
     let level = Int(level)
-    // Scratch arrays are borrowed from the evaluator and given back, so that evaluations
-    // reuse their storage (a nested grouping finds them taken and makes its own).
-    var keyed: [(key: Int64, index: Int32)] = []
-    swap(&keyed, &state.pointee.spareKeys)
-    defer {
-      keyed.removeAll(keepingCapacity: true)
-      swap(&keyed, &state.pointee.spareKeys)
-    }
-    keyed.reserveCapacity(items.count)
+    let scratch = borrowScratch(n)
+    let keyed = scratch.keyed
     let unboxedKey = instructions[Int(keyNode)].slot == .number
     // The commonest key, a field of the item (`by: .ts`), is read where it lies rather than
     // evaluated as a node.
     var keyField = -1
-    if !items.isEmpty, case .itemField(let l, let f) = instructions[Int(keyNode)].step, Int(l) == level {
+    if n > 0, case .itemField(let l, let f) = instructions[Int(keyNode)].step, Int(l) == level {
       keyField = Int(f)
       ran[Int(keyNode)] = generation
     }
+    let offset = book.timezoneOffset
     let enclosing = current[level]
     defer { current[level] = enclosing }
     let complete = items.withUnsafeBufferPointer { items -> Bool in
       guard let first = items.baseAddress else { return true }
-      for i in 0..<items.count {
+      for i in 0..<n {
         current[level] = first + i
-        // Seconds as a number (the commonest key) are read unboxed.
-        let key: Value
+        let k: Int64?
         if keyField >= 0 {
-          key = first[i].field(keyField)
+          guard case .record(let fields) = first[i], keyField < fields.count else { return false }
+          k = Evaluator.instantKey(fields[keyField], perDay: perDay, offset: offset)
         } else if unboxedKey {
+          // Seconds as a number (the commonest key) are read unboxed.
           guard let units = number(keyNode) else { return false }
-          key = .number(Fixed(units: units))
+          k = Evaluator.instantKey(.number(Fixed(units: units)), perDay: perDay, offset: offset)
         } else {
-          key = eval(keyNode)
+          k = Evaluator.instantKey(eval(keyNode), perDay: perDay, offset: offset)
         }
-        guard let k = Evaluator.instantKey(key, perDay: perDay, offset: book.timezoneOffset) else { return false }
-        keyed.append((k, Int32(i)))
+        guard let k else { return false }
+        keyed[i] = (k, Int32(i))
       }
+      // Stable: items with equal keys keep their order in the list.
+      var sorted = UnsafeMutableBufferPointer(start: keyed, count: n)
+      sorted.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
       return true
     }
-    guard complete else { return nil }
-    // Stable: items with equal keys keep their order in the list.
-    keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-    var order: [Int32] = []
-    swap(&order, &state.pointee.spareOrder)
-    order.removeAll(keepingCapacity: true)
-    for k in keyed { order.append(k.index) }
-    var ranges: [Range<Int>] = []
-    swap(&ranges, &state.pointee.spareRanges)
-    ranges.removeAll(keepingCapacity: true)
-    if perDay {
-      var i = 0
-      while i < keyed.count {
-        var j = i
-        while j < keyed.count, keyed[j].key == keyed[i].key { j += 1 }
-        ranges.append(i..<j)
-        i = j
-      }
-      return Groups(items: items, order: order, ranges: ranges)
-    }
-    guard case .duration(let span) = eval(pool[start + 1]), span.months == 0, span.seconds > 0 else {
-      recycle(Groups(items: [], order: order, ranges: ranges))
-      _ = fail(node, .invalidOperands)
+    guard complete else {
+      recycle(scratch)
       return nil
     }
-    // Each maximal run of items less than `span` apart from its first item; a run inside the
-    // previous one adds nothing and is skipped.
+    let groupCount: Int
+    if perDay {
+      groupCount = Evaluator.days(of: keyed, count: n, into: scratch.ranges)
+    } else {
+      guard case .duration(let span) = eval(pool[start + 1]), span.months == 0, span.seconds > 0 else {
+        recycle(scratch)
+        _ = fail(node, .invalidOperands)
+        return nil
+      }
+      groupCount = Evaluator.windows(of: keyed, count: n, span: span.seconds, into: scratch.ranges)
+    }
+    return Groups(items: items, scratch: scratch, groupCount: groupCount)
+  }
+
+  /// `per_day`'s groups: each run of equal keys (days) among the first `count` sorted keys, as
+  /// ranges written from the start of `ranges` (room for `count`); how many.
+  static func days(of keyed: UnsafePointer<(key: Int64, index: Int32)>, count n: Int, into ranges: UnsafeMutablePointer<Range<Int>>) -> Int {
+    var g = 0
+    var i = 0
+    while i < n {
+      var j = i + 1
+      while j < n, keyed[j].key == keyed[i].key { j += 1 }
+      ranges[g] = i..<j
+      g += 1
+      i = j
+    }
+    return g
+  }
+
+  /// `window`'s groups: each maximal run of the first `count` sorted keys less than `span` apart
+  /// from its first key (a run inside the previous one adds nothing and is skipped), as ranges
+  /// written from the start of `ranges` (which has room for `count`); how many.
+  static func windows(
+    of keyed: UnsafePointer<(key: Int64, index: Int32)>, count n: Int, span: Int64, into ranges: UnsafeMutablePointer<Range<Int>>
+  ) -> Int {
+    var g = 0
     var end = 0
     var previousEnd = -1
-    for i in keyed.indices {
+    for i in 0..<n {
       if end < i { end = i }
-      while end < keyed.count {
+      while end < n {
         // Keys are sorted, so a gap too large for Int64 is wider than any span.
         let (gap, overflow) = keyed[end].key.subtractingReportingOverflow(keyed[i].key)
-        guard !overflow, gap < span.seconds else { break }
+        guard !overflow, gap < span else { break }
         end += 1
       }
       if end > previousEnd {
-        ranges.append(i..<end)
+        ranges[g] = i..<end
+        g += 1
         previousEnd = end
       }
     }
-    return Groups(items: items, order: order, ranges: ranges)
+    return g
   }
 
   /// Seconds since the epoch (or the calendar day, for `per_day`) of a window key.
+  @inline(__always)
   static func instantKey(_ v: Value, perDay: Bool, offset: Int32) -> Int64? {
     switch v {
     case .datetime(let d):

@@ -17,6 +17,7 @@ public final class Evaluator {
   let pool: Buffer<Int32>
   let texts: Buffer<String>
   let unitItems: Buffer<Int128>
+  let atoms: Buffer<Program.ItemAtom>
   /// Per node: its value this evaluation, by slot (`memo` for boxed values, `truths`, `numbers`
   /// for units), valid when `stamps[k] == generation`.
   let memo: Buffer<Value>
@@ -83,9 +84,7 @@ public final class Evaluator {
     var groupCounts: [Int: Int] = [:]
     var decidingGroups: [Int: Value] = [:]
     /// Scratch storage of `window` and `per_day`, kept from one evaluation to the next.
-    var spareKeys: [(key: Int64, index: Int32)] = []
-    var spareOrder: [Int32] = []
-    var spareRanges: [Range<Int>] = []
+    var spareScratch: GroupScratch?
     var spareGroup: [Value] = []
   }
   let state: UnsafeMutablePointer<State>
@@ -154,6 +153,7 @@ public final class Evaluator {
     let poolAt = layout.place(Int32.self, count: program.pool.count)
     let textsAt = layout.place(String.self, count: program.texts.count)
     let unitItemsAt = layout.place(Int128.self, count: program.units.count)
+    let atomsAt = layout.place(Program.ItemAtom.self, count: program.atoms.count)
     let memoAt = layout.place(Value.self, count: n)
     let truthsAt = layout.place(Truth.self, count: n)
     let numbersAt = layout.place(Int128?.self, count: n)
@@ -172,6 +172,7 @@ public final class Evaluator {
     pool = arena.buffer(poolAt, program.pool)
     texts = arena.buffer(textsAt, program.texts)
     unitItems = arena.buffer(unitItemsAt, program.units)
+    atoms = arena.buffer(atomsAt, program.atoms)
     memo = arena.buffer(memoAt, repeating: .missing)
     truths = arena.buffer(truthsAt, repeating: .unknown)
     numbers = arena.buffer(numbersAt, repeating: nil)
@@ -183,7 +184,7 @@ public final class Evaluator {
     leafValues = arena.buffer(leafValuesAt, repeating: .missing)
     nothing = arena.buffer(nothingAt, repeating: .missing)
     current = arena.buffer(currentAt, repeating: UnsafePointer(nothing.base))
-    groupFrames = arena.buffer(groupFramesAt, repeating: GroupFrame(items: UnsafePointer(nothing.base), order: nil, range: 0..<0))
+    groupFrames = arena.buffer(groupFramesAt, repeating: GroupFrame(items: UnsafePointer(nothing.base), keyed: nil, range: 0..<0))
     state = .allocate(capacity: 1)
     state.initialize(to: State())
     // Constants of unboxed slots are unboxed once, here.
@@ -205,6 +206,7 @@ public final class Evaluator {
   }
 
   deinit {
+    state.pointee.spareScratch?.free()
     state.deinitialize(count: 1)
     state.deallocate()
   }
@@ -410,17 +412,17 @@ public final class Evaluator {
 
   // MARK: Traces
 
-  /// The group a `quantifyGroupRanges` is visiting: members `items[order[p]]` for `p` in `range`,
-  /// read where they lie (valid while the quantifier runs).
+  /// The group a `quantifyGroupRanges` is visiting: members `items[keyed[p].index]` for `p` in
+  /// `range`, read where they lie (valid while the quantifier runs).
   struct GroupFrame {
     var items: UnsafePointer<Value>
-    var order: UnsafePointer<Int32>?
+    var keyed: UnsafePointer<(key: Int64, index: Int32)>?
     var range: Range<Int>
 
     @inline(__always)
     func member(_ p: Int) -> Value {
-      guard let order else { return .missing }
-      return items[Int(order[p])]
+      guard let keyed else { return .missing }
+      return items[Int(keyed[p].index)]
     }
   }
 
@@ -440,7 +442,11 @@ public final class Evaluator {
   /// For coverage: the kinds of step that ran in the last evaluation.
   func stepsRan() -> Set<Program.Step.Kind> {
     var out: Set<Program.Step.Kind> = []
-    for k in 0..<ran.count where ran[k] == generation { out.insert(instructions[k].step.kind) }
+    for k in 0..<ran.count where ran[k] == generation {
+      out.insert(instructions[k].step.kind)
+      // A loop body that is one test was that test's step before it became an `itemTest`.
+      if case .itemTest(let first, 1) = instructions[k].step { out.insert(atoms[Int(first)].kind) }
+    }
     return out
   }
 }

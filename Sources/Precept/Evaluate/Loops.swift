@@ -40,19 +40,22 @@ extension Evaluator {
 
   /// `xs where body`. Not knowing whether an item belongs makes the whole selection unknown, never smaller.
   func filter(list: Int32, body: Int32, level: Int32, node: Int) -> Value {
-    select(list: list, level: level, node: node) { truth(body) }
-  }
-
-  /// `xs where .f == c` (`filterFieldEquals`): `filter` with its body, an `itemFieldEquals`,
-  /// tested on each item directly rather than evaluated as a node.
-  func filterFieldEquals(list: Int32, body: Int32, level: Int32, node: Int) -> Value {
-    guard case .itemFieldEquals(let l, let field, let constant, let negated) = instructions[Int(body)].step, l == level else {
-      return filter(list: list, body: body, level: level, node: node)
+    if case .itemTest(let first, let count) = instructions[Int(body)].step {
+      // Made on each item directly rather than evaluated as a node; one text test
+      // (`.channel == "cash"`), the commonest, inlined in the loop.
+      let a = atoms[Int(first)]
+      if count == 1, a.operand == .fieldEquals {
+        return select(list: list, level: level, node: node) {
+          ran[Int(body)] = generation
+          return fieldEquals(level: a.level, field: a.field, constant: a.constant, negated: a.negated, node: Int(body))
+        }
+      }
+      return select(list: list, level: level, node: node) {
+        ran[Int(body)] = generation
+        return itemTest(first: first, count: count)
+      }
     }
-    return select(list: list, level: level, node: node) {
-      ran[Int(body)] = generation
-      return fieldEquals(level: level, field: field, constant: constant, negated: negated, node: Int(body))
-    }
+    return select(list: list, level: level, node: node) { truth(body) }
   }
 
   /// The items of `list` for which `test` holds, the item at `level` pointing at each in turn.
@@ -66,7 +69,8 @@ extension Evaluator {
     if !instructions[node].inLoop, case .list(let earlier) = memo[node] {
       kept = earlier
       memo[node] = .missing
-      kept.removeAll(keepingCapacity: true)
+      // Item by item: `removeAll(keepingCapacity:)` costs more for a short list.
+      while !kept.isEmpty { kept.removeLast() }
     }
     kept.reserveCapacity(items.count)
     var unknown = false
@@ -114,7 +118,7 @@ extension Evaluator {
       let groups = groups(perDay: perDay, args: args, count: count, level: keyLevel, node: Int(grouping))
     else { return .unknown }
     ran[Int(grouping)] = generation
-    if recordWitnesses { state.pointee.groupCounts[Int(grouping)] = groups.ranges.count }
+    if recordWitnesses { state.pointee.groupCounts[Int(grouping)] = groups.groupCount }
     let decisive: Truth = q == .all ? .no : .yes
     let level = Int(level)
     let enclosing = current[level]
@@ -124,38 +128,45 @@ extension Evaluator {
     defer {
       current[level] = enclosing
       groupFrames[level] = enclosingFrame
-      recycle(groups)
+      recycle(groups.scratch)
       if !inPlace {
         buffer.removeAll(keepingCapacity: true)
         swap(&buffer, &state.pointee.spareGroup)
       }
     }
+    // A body made of tests of the group (`count(w) >= 3`) is made directly, not evaluated as a node.
+    var test: (first: Int32, count: Int32)?
+    if inPlace, case .itemTest(let first, let count) = instructions[Int(body)].step { test = (first, count) }
     var sawUnknown = false
     var decided: Int?
     groups.items.withUnsafeBufferPointer { items in
-      groups.order.withUnsafeBufferPointer { order in
-        guard let itemBase = items.baseAddress else { return }
-        for g in groups.ranges.indices {
-          let t: Truth
-          if inPlace {
-            groupFrames[level] = GroupFrame(items: itemBase, order: order.baseAddress, range: groups.ranges[g])
-            t = truth(body)
+      guard let itemBase = items.baseAddress else { return }
+      for g in 0..<groups.groupCount {
+        let t: Truth
+        if inPlace {
+          groupFrames[level] = GroupFrame(items: itemBase, keyed: groups.scratch.keyed, range: groups.range(g))
+          if let test {
+            ran[Int(body)] = generation
+            // One test (`sum(d.amount) >= 50_000`), the commonest, inlined in the loop.
+            t = test.count == 1 ? atomTruth(atoms.base + Int(test.first)) : itemTest(first: test.first, count: test.count)
           } else {
-            buffer.removeAll(keepingCapacity: true)
-            groups.group(g, into: &buffer)
-            var group = Value.list(buffer)
-            t = withUnsafePointer(to: &group) { item in
-              current[level] = item
-              return truth(body)
-            }
-            current[level] = enclosing
+            t = truth(body)
           }
-          if t == decisive {
-            decided = g
-            return
+        } else {
+          buffer.removeAll(keepingCapacity: true)
+          groups.group(g, into: &buffer)
+          var group = Value.list(buffer)
+          t = withUnsafePointer(to: &group) { item in
+            current[level] = item
+            return truth(body)
           }
-          if t == .unknown { sawUnknown = true }
+          current[level] = enclosing
         }
+        if t == decisive {
+          decided = g
+          return
+        }
+        if t == .unknown { sawUnknown = true }
       }
     }
     if let decided {

@@ -41,6 +41,8 @@ extension Evaluator {
       return Truth(holds.holds(a < b ? -1 : (a == b ? 0 : 1)))
     case .itemFieldEquals(let level, let field, let constant, let negated):
       return fieldEquals(level: level, field: field, constant: constant, negated: negated, node: k)
+    case .itemTest(let first, let count):
+      return itemTest(first: first, count: count)
     case .equal(let x, let y, let negated):
       let a = eval(x)
       let b = eval(y)
@@ -101,7 +103,7 @@ extension Evaluator {
       guard pattern >= 0 else { return Truth(fail(k, .invalidOperands)) }
       return Truth(program.patterns[Int(pattern)].matches(s))
     case .constant, .root, .factPath, .today, .item, .itemField, .field, .projection, .index, .arithmeticUnits, .arithmetic,
-      .negate, .coalesce, .conditional, .invalidOperands, .list, .filter, .filterFieldEquals, .count, .sum, .sumField, .group, .call, .table,
+      .negate, .coalesce, .conditional, .invalidOperands, .list, .filter, .count, .sum, .sumField, .group, .call, .table,
       .appliedTable, .groupCount, .groupSumField:
       return Truth(compute(step, k))
     }
@@ -111,11 +113,64 @@ extension Evaluator {
   @inline(__always)
   func fieldEquals(level: Int32, field: Int32, constant: Int32, negated: Bool, node k: Int) -> Truth {
     guard case .record(let fields) = current[Int(level)].pointee else { return .unknown }
-    let a = fields[Int(field)]
-    let b = constants[Int(constant)]
     // Text, the common case, without the general comparison.
-    if case .text(let x) = a, case .text(let y) = b { return Truth((x == y) != negated) }
-    return Truth(compare(a, b, holds: negated ? [.below, .above] : .equal, node: k))
+    if case .text(let x) = fields[Int(field)], case .text(let y) = constants[Int(constant)] { return Truth((x == y) != negated) }
+    return fieldCompare(fields[Int(field)], constant: constant, negated: negated, node: k)
+  }
+
+  /// `fieldEquals` of anything but text, kept out of line so the text test stays short.
+  @inline(never)
+  private func fieldCompare(_ a: Value, constant: Int32, negated: Bool, node k: Int) -> Truth {
+    Truth(compare(a, constants[Int(constant)], holds: negated ? [.below, .above] : .equal, node: k))
+  }
+
+  /// An `itemTest`: its atoms in order, joined by `and` as Kleene's `and` joins them (a `no` ends
+  /// the test, and the atoms after it are not made, as the right side of an `and` is not
+  /// evaluated after a `no`).
+  @inline(__always)
+  func itemTest(first: Int32, count: Int32) -> Truth {
+    let atoms = atoms.base + Int(first)
+    if count == 1 { return atomTruth(atoms) }
+    let count = Int(count)
+    for a in 1..<count { ran[Int(atoms[a].andNode)] = generation }
+    var result = Truth.yes
+    for a in 0..<count {
+      switch atomTruth(atoms + a) {
+      case .no: return .no
+      case .unknown: result = .unknown
+      case .yes: break
+      }
+    }
+    return result
+  }
+
+  /// One atom of an `itemTest`, computed as its node's step would compute it.
+  @inline(__always)
+  func atomTruth(_ a: UnsafePointer<Program.ItemAtom>) -> Truth {
+    let node = Int(a.pointee.node)
+    ran[node] = generation
+    let units: Int128?
+    switch a.pointee.operand {
+    case .fieldEquals:
+      return fieldEquals(level: a.pointee.level, field: a.pointee.field, constant: a.pointee.constant, negated: a.pointee.negated, node: node)
+    case .fieldUnits:
+      ran[Int(a.pointee.operandNode)] = generation
+      if case .record(let fields) = current[Int(a.pointee.level)].pointee {
+        units = Evaluator.units(fields[Int(a.pointee.field)], a.pointee.slot)
+      } else {
+        units = nil
+      }
+    case .groupCount:
+      ran[Int(a.pointee.operandNode)] = generation
+      units = groupCount(level: a.pointee.level).units
+    case .groupSum:
+      ran[Int(a.pointee.operandNode)] = generation
+      units = groupSumUnits(level: a.pointee.level, field: a.pointee.field, node: Int(a.pointee.operandNode))
+    }
+    ran[Int(a.pointee.constantNode)] = generation
+    guard let units else { return .unknown }
+    let c = a.pointee.units
+    return Truth(a.pointee.holds.holds(units < c ? -1 : (units == c ? 0 : 1)))
   }
 
   /// A step's units (a number's, or an enum case's index); nil when missing.
@@ -221,8 +276,6 @@ extension Evaluator {
       return .list(out)
     case .filter(let list, let body, let level):
       return filter(list: list, body: body, level: level, node: k)
-    case .filterFieldEquals(let list, let body, let level):
-      return filterFieldEquals(list: list, body: body, level: level, node: k)
     case .count(let list):
       guard case .list(let xs) = eval(list) else { return .missing }
       return .number(Fixed(xs.count))
@@ -252,7 +305,7 @@ extension Evaluator {
         current[Int(level)] = p
         return table(Int(t), node: k)
       }
-    case .not, .and, .or, .presence, .presenceOfTruth, .presenceOfUnits, .compareUnits, .itemFieldEquals, .equal, .compare,
+    case .not, .and, .or, .presence, .presenceOfTruth, .presenceOfUnits, .compareUnits, .itemFieldEquals, .itemTest, .equal, .compare,
       .betweenUnits, .between, .memberEnumSet, .memberUnits, .memberTexts, .member, .quantify, .quantifyGroups, .quantifyGroupRanges,
       .containsWords,
       .containsAllWords, .containsTerms, .listContains, .listContainsSome, .startsWith, .matches:

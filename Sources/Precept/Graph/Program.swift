@@ -2,8 +2,8 @@
 /// for the types and shapes of its operands, as cel-go's planner and zen's compiler do. The
 /// evaluator has one short function per step and decides nothing about representations while it
 /// runs: `age >= 18` on numbers is `compareUnits`, `status in [employed, retired]` is
-/// `memberEnumSet`, `.channel == "cash"` in a loop is `itemFieldEquals`, `any(window(…), …)` is
-/// `quantifyGroups`. Every step's operands are named; constants, operand lists and compiled
+/// `memberEnumSet`, `.channel == "cash"` in a loop is `itemFieldEquals`, a loop body of such tests
+/// joined by `and` is one `itemTest`, `any(window(…), …)` is `quantifyGroups`. Every step's operands are named; constants, operand lists and compiled
 /// patterns are in pools.
 struct Program: Sendable {
   /// What a node computes. Operands (`Int32`) are node indices unless named otherwise. Payloads
@@ -44,6 +44,11 @@ struct Program: Sendable {
     case compareUnits(Int32, Int32, holds: Orderings)
     /// `==`/`!=` of a loop item's field and a constant (`.channel == "cash"`).
     case itemFieldEquals(level: Int32, field: Int32, constant: Int32, negated: Bool)
+    /// Tests of loop items against constants joined by `and` (`.amount >= 45_000 and .amount <
+    /// 50_000`, `count(w) >= 3`): `atoms[first..<first + count]`, made in order, a `no` ending it.
+    /// Planned for an `and` of such tests and for a loop body that is one; loops make it on each
+    /// item directly, without evaluating its nodes one by one.
+    case itemTest(first: Int32, count: Int32)
     /// `==`/`!=` of boxed values (text, money, dates).
     case equal(Int32, Int32, negated: Bool)
     /// `<`, `<=`, `>`, `>=` of boxed values.
@@ -75,9 +80,6 @@ struct Program: Sendable {
     case list(first: Int32, count: Int32)
     /// `xs where body`, the item at `level`.
     case filter(list: Int32, body: Int32, level: Int32)
-    /// `xs where .f == c` (`.channel == "cash"`): the body, an `itemFieldEquals` on this loop's
-    /// item, tested on each item directly rather than evaluated as a node.
-    case filterFieldEquals(list: Int32, body: Int32, level: Int32)
     /// `any`/`all`/`none` over a list.
     case quantify(Quantifier, list: Int32, body: Int32, level: Int32)
     /// `any`/`all`/`none` over the groups of a `window`/`per_day` call (node `grouping`), built
@@ -126,7 +128,7 @@ struct Program: Sendable {
     /// The kind of step, without operands: what coverage counts.
     enum Kind: String, CaseIterable, Sendable {
       case constant, root, rootField, factPath, today, item, itemField, field, projection, index, not, and, or, presence, presenceOfTruth, presenceOfUnits, compareUnits, itemFieldEquals, equal, compare, betweenUnits, between, memberEnumSet, memberUnits, memberTexts, member, arithmeticUnits, arithmetic, negate, coalesce, conditional, invalidOperands, list, filter, quantify, quantifyGroups, containsWords, containsAllWords, containsTerms, listContains, listContainsSome, startsWith, matches, count, sum, sumField, group, call, table, appliedTable,
-        quantifyGroupRanges, groupCount, groupSumField, filterFieldEquals
+        quantifyGroupRanges, groupCount, groupSumField, itemTest
     }
 
     var kind: Kind {
@@ -184,7 +186,7 @@ struct Program: Sendable {
       case .quantifyGroupRanges: .quantifyGroupRanges
       case .groupCount: .groupCount
       case .groupSumField: .groupSumField
-      case .filterFieldEquals: .filterFieldEquals
+      case .itemTest: .itemTest
       }
     }
   }
@@ -209,6 +211,14 @@ struct Program: Sendable {
       case .ge: self = [.equal, .above]
       default: self = []
       }
+    }
+
+    /// The orderings with the operands swapped: `c <= x` is `x >= c`.
+    var reversed: Orderings {
+      var out: Orderings = intersection(.equal)
+      if contains(.below) { out.insert(.above) }
+      if contains(.above) { out.insert(.below) }
+      return out
     }
 
     /// Whether the comparison holds for `order` (−1, 0, 1).
@@ -264,6 +274,8 @@ struct Program: Sendable {
   var texts: [String] = []
   /// The items of constant lists of numbers that `member` tests, as units.
   var units: [Int128] = []
+  /// The tests of every `itemTest`, each a run.
+  var atoms: [ItemAtom] = []
   /// The root fields the rules read are taken out of the facts once per evaluation, as leaves:
   /// root r's field j is leaf `leafBase[r] + j`, for j below `leafWidth[r]` (the furthest field
   /// any fact path reads first).
@@ -289,13 +301,109 @@ struct Program: Sendable {
       let step = plan(node, i, nodes, roots: roots)
       instructions.append(Instruction(step: step, slot: Slot(node.type), inLoop: node.inLoop))
       switch step {
-      case .item(let level), .itemField(let level, _), .itemFieldEquals(let level, _, _, _), .filter(_, _, let level), .filterFieldEquals(_, _, let level),
+      case .item(let level), .itemField(let level, _), .itemFieldEquals(let level, _, _, _), .filter(_, _, let level),
         .quantify(_, _, _, let level), .quantifyGroups(_, _, _, let level), .group(_, _, _, let level), .appliedTable(_, _, let level):
         levels = Swift.max(levels, Int(level) + 1)
       default: break
       }
     }
     planGroupRanges(nodes, tables: tables)
+    planItemTests()
+  }
+
+  /// One test of an `itemTest`: a field of the loop item at `level`, or `count`/`sum` of the
+  /// group a `quantifyGroupRanges` at `level` is visiting, against a constant. Plain data.
+  struct ItemAtom: Sendable {
+    enum Operand: UInt8, Sendable {
+      /// `.f OP c` on units (`slot`): a number's or an enum case's, as `compareUnits`.
+      case fieldUnits
+      /// `.f == c` / `.f != c` (`negated`) with `constants[constant]`, as `itemFieldEquals`.
+      case fieldEquals
+      /// `count(w) OP c`.
+      case groupCount
+      /// `sum(w.f) OP c`, of numbers.
+      case groupSum
+    }
+    var operand: Operand
+    var slot: Slot
+    var holds: Orderings
+    var negated: Bool
+    var level: Int32
+    var field: Int32
+    var constant: Int32
+    /// The constant as units, for every operand but `fieldEquals`.
+    var units: Int128
+    /// The nodes that run when the atom is tested, stamped for coverage as the nodes themselves
+    /// would be: the atom's, the node it reads (−1: none) and its constant's (−1: none); and the
+    /// `and` joining it to the atoms before it (−1 for the first), which runs whenever the test does.
+    var node: Int32
+    var operandNode: Int32
+    var constantNode: Int32
+    var andNode: Int32
+
+    /// The step the atom's node had before it was planned into an `itemTest`.
+    var kind: Step.Kind { operand == .fieldEquals ? .itemFieldEquals : .compareUnits }
+  }
+
+  /// `itemTest`s: every `and` whose sides are tests of loop items against constants (or such an
+  /// `and` itself) becomes one test over its atoms in order, and so does a loop body that is a
+  /// single such test. Nodes come after their operands, so an `and`'s left side is planned first.
+  /// The atoms' own nodes keep their steps: read elsewhere, they compute the same truth.
+  private mutating func planItemTests() {
+    func atom(_ k: Int) -> ItemAtom? {
+      switch instructions[k].step {
+      case .itemFieldEquals(let level, let field, let constant, let negated):
+        return ItemAtom(
+          operand: .fieldEquals, slot: instructions[k].slot, holds: [], negated: negated, level: level, field: field,
+          constant: constant, units: 0, node: Int32(k), operandNode: -1, constantNode: -1, andNode: -1)
+      case .compareUnits(var x, var y, var holds):
+        if case .constant = instructions[Int(x)].step {
+          swap(&x, &y)
+          holds = holds.reversed
+        }
+        guard case .constant(let index) = instructions[Int(y)].step,
+          let units = Evaluator.units(constants[Int(index)], instructions[Int(y)].slot)
+        else { return nil }
+        var a = ItemAtom(
+          operand: .fieldUnits, slot: instructions[Int(x)].slot, holds: holds, negated: false, level: 0, field: 0,
+          constant: index, units: units, node: Int32(k), operandNode: x, constantNode: y, andNode: -1)
+        switch instructions[Int(x)].step {
+        case .itemField(let level, let field): (a.level, a.field) = (level, field)
+        case .groupCount(let level): (a.operand, a.level) = (.groupCount, level)
+        case .groupSumField(let level, let field) where a.slot == .number: (a.operand, a.level, a.field) = (.groupSum, level, field)
+        default: return nil
+        }
+        return a
+      default:
+        return nil
+      }
+    }
+    for k in instructions.indices {
+      guard case .and(let x, let y) = instructions[k].step, var right = atom(Int(y)) else { continue }
+      var left: [ItemAtom]
+      if case .itemTest(let first, let count) = instructions[Int(x)].step {
+        left = Array(atoms[Int(first)..<Int(first + count)])
+      } else if let a = atom(Int(x)) {
+        left = [a]
+      } else {
+        continue
+      }
+      right.andNode = Int32(k)
+      atoms += left + [right]
+      instructions[k].step = .itemTest(first: Int32(atoms.count - left.count - 1), count: Int32(left.count + 1))
+    }
+    var bodies = Set<Int>()
+    for ins in instructions {
+      switch ins.step {
+      case .filter(_, let body, _), .quantify(_, _, let body, _), .quantifyGroupRanges(_, _, let body, _): bodies.insert(Int(body))
+      default: break
+      }
+    }
+    for k in bodies.sorted() {
+      guard let a = atom(k) else { continue }
+      atoms.append(a)
+      instructions[k].step = .itemTest(first: Int32(atoms.count - 1), count: 1)
+    }
   }
 
   /// `count(w)` and `sum(w.f)` in the body of `any w in window(…)` / `per_day(…)` read the group
@@ -477,9 +585,6 @@ struct Program: Sendable {
     case .conditional(let c, let y, let n):
       return .conditional(Int32(c), then: Int32(y), else: Int32(n))
     case .filter(let xs, let body, let level):
-      if case .itemFieldEquals(let l, _, _, _) = instructions[body].step, l == level {
-        return .filterFieldEquals(list: Int32(xs), body: Int32(body), level: Int32(level))
-      }
       return .filter(list: Int32(xs), body: Int32(body), level: Int32(level))
     case .quantifier(let q, let xs, let body, let level):
       if case .call(let f, _, _) = nodes[xs].op, f == .window || f == .perDay {

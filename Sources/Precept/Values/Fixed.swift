@@ -55,12 +55,19 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
   public var magnitude: Fixed { Fixed(units: units < 0 ? -units : units) }
 
   /// The value as an `Int` when it is whole and fits.
+  @inline(__always)
   public var intValue: Int? {
     if let (whole, exact) = smallWhole {
       guard exact else { return nil }
       // whole < 2⁶⁴ / 5¹² < 2³⁷, so it fits an Int either way.
       return units < 0 ? -Int(whole) : Int(whole)
     }
+    return largeIntValue
+  }
+
+  /// `intValue` above 2⁷⁶ units, out of line.
+  @inline(never)
+  private var largeIntValue: Int? {
     guard isInteger else { return nil }
     return Int(exactly: units / Fixed.unitsPerWhole)
   }
