@@ -149,8 +149,14 @@ extension Evaluator {
   /// range of the sorted keys. Raw buffers, so a grouping touches no reference counts; the
   /// evaluator keeps one from one evaluation to the next and lends it to one grouping at a time
   /// (a grouping nested in another's body gets one of its own, `recycle` keeps the larger).
+  /// An item's key, and its index in the list.
+  struct Keyed {
+    var key: Int64
+    var index: Int32
+  }
+
   struct GroupScratch {
-    let keyed: UnsafeMutablePointer<(key: Int64, index: Int32)>
+    let keyed: UnsafeMutablePointer<Keyed>
     let ranges: UnsafeMutablePointer<Range<Int>>
     let capacity: Int
 
@@ -166,16 +172,16 @@ extension Evaluator {
     }
   }
 
-  /// The groups of `window` and `per_day`: the items, their keys sorted (each with its item's
-  /// index) and each group as a range of them, in `scratch` (valid until `recycle`).
+  /// The groups of `window` and `per_day`, made over `items`: their keys sorted (each with its
+  /// item's index) and each group as a range of them, in `scratch` (valid until `recycle`).
+  /// Plain data, so passing it around touches no reference counts.
   struct Groups {
-    var items: [Value]
     var scratch: GroupScratch
-    var groupCount: Int
+    var count: Int
 
     func range(_ g: Int) -> Range<Int> { scratch.ranges[g] }
 
-    func group(_ g: Int, into out: inout [Value]) {
+    func group(_ g: Int, of items: [Value], into out: inout [Value]) {
       for p in range(g) { out.append(items[Int(scratch.keyed[p].index)]) }
     }
   }
@@ -183,14 +189,15 @@ extension Evaluator {
   /// `window(xs, d, by: .k)` and `per_day(xs, by: .k)`: items sorted by their key, then grouped —
   /// O(n log n) for the sort and linear for the grouping.
   func group(perDay: Bool, args: Int32, count: Int32, level: Int32, node: Int) -> Value {
-    guard let groups = groups(perDay: perDay, args: args, count: count, level: level, node: node) else { return .missing }
+    var items: [Value] = []
+    guard let groups = groups(perDay: perDay, args: args, count: count, level: level, node: node, items: &items) else { return .missing }
     defer { recycle(groups.scratch) }
     var out: [Value] = []
-    out.reserveCapacity(groups.groupCount)
-    for g in 0..<groups.groupCount {
+    out.reserveCapacity(groups.count)
+    for g in 0..<groups.count {
       var members: [Value] = []
       members.reserveCapacity(groups.range(g).count)
-      groups.group(g, into: &members)
+      groups.group(g, of: items, into: &members)
       out.append(.list(members))
     }
     return .list(out)
@@ -220,29 +227,61 @@ extension Evaluator {
     }
   }
 
-  /// The groups of a `window` or `per_day` call, or nil when its value is missing (failures are recorded).
-  func groups(perDay: Bool, args: Int32, count: Int32, level: Int32, node: Int) -> Groups? {
+  /// The groups of a `window` or `per_day` call, made over `items` (set here: the call's list, or
+  /// the list of a `where` made as the items are keyed), or nil when its value is missing
+  /// (failures are recorded).
+  func groups(perDay: Bool, args: Int32, count: Int32, level: Int32, node: Int, items: inout [Value]) -> Groups? {
     let start = Int(args)
-    guard case .list(let items) = eval(pool[start]) else { return nil }
-    let n = items.count
     let keyNode = pool[start + Int(count) - 1]
     let level = Int(level)
-    let scratch = borrowScratch(n)
-    let keyed = scratch.keyed
-    let unboxedKey = instructions[Int(keyNode)].slot == .number
     // The commonest key, a field of the item (`by: .ts`), is read where it lies rather than
     // evaluated as a node.
     var keyField = -1
-    if n > 0, case .itemField(let l, let f) = instructions[Int(keyNode)].step, Int(l) == level {
-      keyField = Int(f)
-      ran[Int(keyNode)] = generation
+    if case .itemField(let l, let f) = instructions[Int(keyNode)].step, Int(l) == level { keyField = Int(f) }
+    // Untraced, a `where` of tests that cannot fail feeding the grouping (`window(cash where
+    // .amount >= 45_000, …)`) is not built: its test is made on each item of its list as the
+    // items are keyed. Keys read from a field cannot fail either, so the grouping is missing
+    // exactly when the selection or a key would be, and no failure is met either way. Traced,
+    // the selection is built, for the trace to show.
+    let listNode = Int(pool[start])
+    var fused: (test: Int32, count: Int32, level: Int)?
+    if keyField >= 0, !recordWitnesses, instructions[listNode].inLoop || stamps[listNode] != generation,
+      case .filter(let base, let body, let filterLevel) = instructions[listNode].step,
+      case .itemTest(let first, let testCount) = instructions[Int(body)].step, infallible(first: first, count: testCount)
+    {
+      guard case .list(let xs) = eval(base) else { return nil }
+      ran[listNode] = generation
+      ran[Int(body)] = generation
+      items = xs
+      fused = (first, testCount, Int(filterLevel))
+    } else {
+      guard case .list(let xs) = eval(pool[start]) else { return nil }
+      items = xs
     }
+    let n = items.count
+    if keyField >= 0, n > 0 { ran[Int(keyNode)] = generation }
+    let scratch = borrowScratch(n)
+    let keyed = scratch.keyed
+    let unboxedKey = instructions[Int(keyNode)].slot == .number
     let offset = book.timezoneOffset
     let enclosing = current[level]
-    defer { current[level] = enclosing }
+    let enclosingFilter = fused.map { current[$0.level] }
+    defer {
+      if let fused, let enclosingFilter { current[fused.level] = enclosingFilter }
+      current[level] = enclosing
+    }
+    var kept = 0
     let complete = items.withUnsafeBufferPointer { items -> Bool in
       guard let first = items.baseAddress else { return true }
       for i in 0..<n {
+        if let fused {
+          current[fused.level] = first + i
+          switch fused.count == 1 ? atomTruth(atoms.base + Int(fused.test)) : itemTest(first: fused.test, count: fused.count) {
+          case .yes: break
+          case .no: continue
+          case .unknown: return false
+          }
+        }
         current[level] = first + i
         let k: Int64?
         if keyField >= 0 {
@@ -256,11 +295,10 @@ extension Evaluator {
           k = Evaluator.instantKey(eval(keyNode), perDay: perDay, offset: offset)
         }
         guard let k else { return false }
-        keyed[i] = (k, Int32(i))
+        keyed[kept] = Keyed(key: k, index: Int32(i))
+        kept += 1
       }
-      // Stable: items with equal keys keep their order in the list.
-      var sorted = UnsafeMutableBufferPointer(start: keyed, count: n)
-      sorted.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+      Evaluator.sort(keyed, count: kept)
       return true
     }
     guard complete else {
@@ -269,21 +307,44 @@ extension Evaluator {
     }
     let groupCount: Int
     if perDay {
-      groupCount = Evaluator.days(of: keyed, count: n, into: scratch.ranges)
+      groupCount = Evaluator.days(of: keyed, count: kept, into: scratch.ranges)
     } else {
       guard case .duration(let span) = eval(pool[start + 1]), span.months == 0, span.seconds > 0 else {
         recycle(scratch)
         _ = fail(node, .invalidOperands)
         return nil
       }
-      groupCount = Evaluator.windows(of: keyed, count: n, span: span.seconds, into: scratch.ranges)
+      groupCount = Evaluator.windows(of: keyed, count: kept, span: span.seconds, into: scratch.ranges)
     }
-    return Groups(items: items, scratch: scratch, groupCount: groupCount)
+    return Groups(scratch: scratch, count: groupCount)
+  }
+
+  /// Sorts keys by key, then index (so items with equal keys keep their order in the list). Keys
+  /// usually arrive sorted or nearly (transactions in time order) and few: an insertion sort, in
+  /// linear time on sorted keys; the standard sort for many.
+  static func sort(_ keyed: UnsafeMutablePointer<Keyed>, count n: Int) {
+    @inline(__always) func before(_ a: Keyed, _ b: Keyed) -> Bool { a.key != b.key ? a.key < b.key : a.index < b.index }
+    guard n > 64 else {
+      var i = 1
+      while i < n {
+        let x = keyed[i]
+        var j = i
+        while j > 0, before(x, keyed[j - 1]) {
+          keyed[j] = keyed[j - 1]
+          j -= 1
+        }
+        keyed[j] = x
+        i += 1
+      }
+      return
+    }
+    var all = UnsafeMutableBufferPointer(start: keyed, count: n)
+    all.sort(by: before)
   }
 
   /// `per_day`'s groups: each run of equal keys (days) among the first `count` sorted keys, as
   /// ranges written from the start of `ranges` (room for `count`); how many.
-  static func days(of keyed: UnsafePointer<(key: Int64, index: Int32)>, count n: Int, into ranges: UnsafeMutablePointer<Range<Int>>) -> Int {
+  static func days(of keyed: UnsafePointer<Keyed>, count n: Int, into ranges: UnsafeMutablePointer<Range<Int>>) -> Int {
     var g = 0
     var i = 0
     while i < n {
@@ -300,7 +361,7 @@ extension Evaluator {
   /// from its first key (a run inside the previous one adds nothing and is skipped), as ranges
   /// written from the start of `ranges` (which has room for `count`); how many.
   static func windows(
-    of keyed: UnsafePointer<(key: Int64, index: Int32)>, count n: Int, span: Int64, into ranges: UnsafeMutablePointer<Range<Int>>
+    of keyed: UnsafePointer<Keyed>, count n: Int, span: Int64, into ranges: UnsafeMutablePointer<Range<Int>>
   ) -> Int {
     var g = 0
     var end = 0

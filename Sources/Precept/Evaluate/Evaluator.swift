@@ -416,7 +416,7 @@ public final class Evaluator {
   /// `range`, read where they lie (valid while the quantifier runs).
   struct GroupFrame {
     var items: UnsafePointer<Value>
-    var keyed: UnsafePointer<(key: Int64, index: Int32)>?
+    var keyed: UnsafePointer<Keyed>?
     var range: Range<Int>
 
     @inline(__always)

@@ -114,21 +114,23 @@ extension Evaluator {
   /// never built; otherwise each group is built in one reused buffer, instead of every group as
   /// a list of its own. A trace records how many groups there were and the one that decided.
   func quantifyGroups(_ q: Quantifier, grouping: Int32, body: Int32, level: Int32, inPlace: Bool, node: Int) -> Truth {
+    var items: [Value] = []
     guard case .group(let perDay, let args, let count, let keyLevel) = instructions[Int(grouping)].step,
-      let groups = groups(perDay: perDay, args: args, count: count, level: keyLevel, node: Int(grouping))
+      let groups = groups(perDay: perDay, args: args, count: count, level: keyLevel, node: Int(grouping), items: &items)
     else { return .unknown }
     ran[Int(grouping)] = generation
-    if recordWitnesses { state.pointee.groupCounts[Int(grouping)] = groups.groupCount }
+    if recordWitnesses { state.pointee.groupCounts[Int(grouping)] = groups.count }
     let decisive: Truth = q == .all ? .no : .yes
     let level = Int(level)
     let enclosing = current[level]
     let enclosingFrame = groupFrames[level]
+    let scratch = groups.scratch
     var buffer: [Value] = []
     if !inPlace { swap(&buffer, &state.pointee.spareGroup) }
     defer {
       current[level] = enclosing
       groupFrames[level] = enclosingFrame
-      recycle(groups.scratch)
+      recycle(scratch)
       if !inPlace {
         buffer.removeAll(keepingCapacity: true)
         swap(&buffer, &state.pointee.spareGroup)
@@ -139,12 +141,12 @@ extension Evaluator {
     if inPlace, case .itemTest(let first, let count) = instructions[Int(body)].step { test = (first, count) }
     var sawUnknown = false
     var decided: Int?
-    groups.items.withUnsafeBufferPointer { items in
+    items.withUnsafeBufferPointer { items in
       guard let itemBase = items.baseAddress else { return }
-      for g in 0..<groups.groupCount {
+      for g in 0..<groups.count {
         let t: Truth
         if inPlace {
-          groupFrames[level] = GroupFrame(items: itemBase, keyed: groups.scratch.keyed, range: groups.range(g))
+          groupFrames[level] = GroupFrame(items: itemBase, keyed: scratch.keyed, range: scratch.ranges[g])
           if let test {
             ran[Int(body)] = generation
             // One test (`sum(d.amount) >= 50_000`), the commonest, inlined in the loop.
@@ -154,7 +156,7 @@ extension Evaluator {
           }
         } else {
           buffer.removeAll(keepingCapacity: true)
-          groups.group(g, into: &buffer)
+          for p in scratch.ranges[g] { buffer.append(itemBase[Int(scratch.keyed[p].index)]) }
           var group = Value.list(buffer)
           t = withUnsafePointer(to: &group) { item in
             current[level] = item
@@ -173,7 +175,7 @@ extension Evaluator {
       if recordWitnesses {
         witnesses[node] = decided
         var members: [Value] = []
-        groups.group(decided, into: &members)
+        groups.group(decided, of: items, into: &members)
         state.pointee.decidingGroups[node] = .list(members)
       }
       return Truth(q == .any)

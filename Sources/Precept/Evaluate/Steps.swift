@@ -144,6 +144,20 @@ extension Evaluator {
     return result
   }
 
+  /// Whether no atom of an `itemTest` can fail: tests of units, and equality with a text (only
+  /// two sums of money in different currencies fail a comparison).
+  func infallible(first: Int32, count: Int32) -> Bool {
+    for a in Int(first)..<Int(first + count) {
+      switch atoms[a].operand {
+      case .fieldUnits: continue
+      case .fieldEquals: if case .text = constants[Int(atoms[a].constant)] { continue }
+      case .groupCount, .groupSum: break
+      }
+      return false
+    }
+    return true
+  }
+
   /// One atom of an `itemTest`, computed as its node's step would compute it.
   @inline(__always)
   func atomTruth(_ a: UnsafePointer<Program.ItemAtom>) -> Truth {
@@ -155,10 +169,14 @@ extension Evaluator {
       return fieldEquals(level: a.pointee.level, field: a.pointee.field, constant: a.pointee.constant, negated: a.pointee.negated, node: node)
     case .fieldUnits:
       ran[Int(a.pointee.operandNode)] = generation
-      if case .record(let fields) = current[Int(a.pointee.level)].pointee {
-        units = Evaluator.units(fields[Int(a.pointee.field)], a.pointee.slot)
-      } else {
+      guard case .record(let fields) = current[Int(a.pointee.level)].pointee else {
         units = nil
+        break
+      }
+      switch fields[Int(a.pointee.field)] {
+      case .number(let n) where a.pointee.slot == .number: units = n.units
+      case .enumCase(let e) where a.pointee.slot == .enumCase: units = Int128(e)
+      default: units = nil
       }
     case .groupCount:
       ran[Int(a.pointee.operandNode)] = generation
