@@ -192,7 +192,7 @@ public final class Evaluator {
       guard case .constant(let index) = instructions[k].step else { continue }
       let v = constants[Int(index)]
       truths[k] = Truth(v)
-      numbers[k] = Evaluator.units(v, instructions[k].slot)
+      numbers[k] = instructions[k].slot.units(v)
     }
     plan = book.rules.map { r in
       RulePlan(
@@ -358,15 +358,6 @@ public final class Evaluator {
     case .bool: return truths[i].value
     case .number: return numbers[i].map { .number(Fixed(units: $0)) } ?? .missing
     case .enumCase: return numbers[i].map { .enumCase(Int($0)) } ?? .missing
-    }
-  }
-
-  /// A value as a units slot holds it: a number's units or a case's index, nil otherwise.
-  static func units(_ v: Value, _ slot: Program.Slot) -> Int128? {
-    switch (slot, v) {
-    case (.number, .number(let n)): n.units
-    case (.enumCase, .enumCase(let i)): Int128(i)
-    default: nil
     }
   }
 

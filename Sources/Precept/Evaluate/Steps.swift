@@ -169,14 +169,10 @@ extension Evaluator {
       return fieldEquals(level: a.pointee.level, field: a.pointee.field, constant: a.pointee.constant, negated: a.pointee.negated, node: node)
     case .fieldUnits:
       ran[Int(a.pointee.operandNode)] = generation
-      guard case .record(let fields) = current[Int(a.pointee.level)].pointee else {
+      if case .record(let fields) = current[Int(a.pointee.level)].pointee {
+        units = a.pointee.slot.units(fields[Int(a.pointee.field)])
+      } else {
         units = nil
-        break
-      }
-      switch fields[Int(a.pointee.field)] {
-      case .number(let n) where a.pointee.slot == .number: units = n.units
-      case .enumCase(let e) where a.pointee.slot == .enumCase: units = Int128(e)
-      default: units = nil
       }
     case .groupCount:
       ran[Int(a.pointee.operandNode)] = generation
@@ -197,7 +193,7 @@ extension Evaluator {
     case .itemField(let level, let field):
       ran[k] = generation
       guard case .record(let fields) = current[Int(level)].pointee else { return nil }
-      return Evaluator.units(fields[Int(field)], slot)
+      return slot.units(fields[Int(field)])
     case .arithmeticUnits(let op, let x, let y):
       ran[k] = generation
       let a = number(x)
@@ -216,7 +212,7 @@ extension Evaluator {
       ran[k] = generation
       return groupSumUnits(level: level, field: field, node: k)
     default:
-      return Evaluator.units(compute(step, k), slot)
+      return slot.units(compute(step, k))
     }
   }
 

@@ -250,6 +250,16 @@ struct Program: Sendable {
 
     /// Kept as units (`Int128`): a number or an enum case.
     var isUnits: Bool { self == .number || self == .enumCase }
+
+    /// A value as this slot holds it: a number's units or a case's index, nil otherwise.
+    @inline(__always)
+    func units(_ v: Value) -> Int128? {
+      switch (self, v) {
+      case (.number, .number(let n)): n.units
+      case (.enumCase, .enumCase(let i)): Int128(i)
+      default: nil
+      }
+    }
   }
 
   struct Instruction: Sendable {
@@ -362,7 +372,7 @@ struct Program: Sendable {
           holds = holds.reversed
         }
         guard case .constant(let index) = instructions[Int(y)].step,
-          let units = Evaluator.units(constants[Int(index)], instructions[Int(y)].slot)
+          let units = instructions[Int(y)].slot.units(constants[Int(index)])
         else { return nil }
         var a = ItemAtom(
           operand: .fieldUnits, slot: instructions[Int(x)].slot, holds: holds, negated: false, level: 0, field: 0,
