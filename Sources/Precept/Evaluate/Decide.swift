@@ -8,8 +8,8 @@ extension Evaluator {
     // Work on a local copy of the statuses (swapped out and back, so no copy is made), written
     // through its buffer: each write to a class's stored array pays a dynamic exclusivity check.
     var statuses: [RuleStatus] = []
-    swap(&statuses, &self.statuses)
-    defer { swap(&statuses, &self.statuses) }
+    swap(&statuses, &state.pointee.statuses)
+    defer { swap(&statuses, &state.pointee.statuses) }
     var anyFailures = false
     let bookActive = book.effective.map { asOf >= $0 } ?? true
     statuses.withUnsafeMutableBufferPointer { out in

@@ -85,6 +85,10 @@ public final class Evaluator {
     var decidingGroups: [Int: Value] = [:]
     /// Scratch storage of `window` and `per_day`, kept from one evaluation to the next.
     var spareScratch: GroupScratch?
+    /// Each rule's status and, for rules left unknown by a failure, its failures (`statuses`,
+    /// `ruleFailures`): here rather than in class properties, for the same reason.
+    var statuses: [RuleStatus] = []
+    var ruleFailures: [[(node: Int, error: ArithmeticError)]] = []
     var spareGroup: [Value] = []
   }
   let state: UnsafeMutablePointer<State>
@@ -130,7 +134,10 @@ public final class Evaluator {
   }
   var tableRowsChosen: [[Bool]] = []
   /// Each rule's status after `run`, in rule order (reused; no allocation per evaluation).
-  public internal(set) var statuses: [RuleStatus] = []
+  public internal(set) var statuses: [RuleStatus] {
+    get { state.pointee.statuses }
+    _modify { yield &state.pointee.statuses }
+  }
   /// For overridden rules: the index of the rule that set them aside.
   var overriddenBy: [Int] = []
   /// The waivers of this rulebook (see `waivers`).
@@ -138,7 +145,10 @@ public final class Evaluator {
   /// For each waived rule, the waiver that covers it.
   var waivedBy: [Int: Waiver] = [:]
   /// Failures per rule, for rules whose verdict is unknown because arithmetic failed.
-  var ruleFailures: [[(node: Int, error: ArithmeticError)]] = []
+  var ruleFailures: [[(node: Int, error: ArithmeticError)]] {
+    get { state.pointee.ruleFailures }
+    _modify { yield &state.pointee.ruleFailures }
+  }
 
   /// An evaluator for `book`; keep one per thread or task and reuse it for many evaluations.
   public init(_ book: CompiledRulebook) {
