@@ -276,7 +276,8 @@ extension Evaluator {
       for i in 0..<n {
         if let fused {
           current[fused.level] = first + i
-          switch fused.count == 1 ? atomTruth(atoms.base + Int(fused.test)) : itemTest(first: fused.test, count: fused.count) {
+          if i == 0 { stampJoins(first: fused.test, count: fused.count) }
+          switch atomsTruth(first: fused.test, count: fused.count) {
           case .yes: break
           case .no: continue
           case .unknown: return false

@@ -50,9 +50,14 @@ extension Evaluator {
           return fieldEquals(level: a.level, field: a.field, constant: a.constant, negated: a.negated, node: Int(body))
         }
       }
+      var joined = false
       return select(list: list, level: level, node: node) {
         ran[Int(body)] = generation
-        return itemTest(first: first, count: count)
+        if !joined {
+          stampJoins(first: first, count: count)
+          joined = true
+        }
+        return atomsTruth(first: first, count: count)
       }
     }
     return select(list: list, level: level, node: node) { truth(body) }
@@ -138,7 +143,10 @@ extension Evaluator {
     }
     // A body made of tests of the group (`count(w) >= 3`) is made directly, not evaluated as a node.
     var test: (first: Int32, count: Int32)?
-    if inPlace, case .itemTest(let first, let count) = instructions[Int(body)].step { test = (first, count) }
+    if inPlace, case .itemTest(let first, let count) = instructions[Int(body)].step {
+      test = (first, count)
+      if groups.count > 0 { stampJoins(first: first, count: count) }
+    }
     var sawUnknown = false
     var decided: Int?
     items.withUnsafeBufferPointer { items in
@@ -149,8 +157,7 @@ extension Evaluator {
           groupFrames[level] = GroupFrame(items: itemBase, keyed: scratch.keyed, range: scratch.ranges[g])
           if let test {
             ran[Int(body)] = generation
-            // One test (`sum(d.amount) >= 50_000`), the commonest, inlined in the loop.
-            t = test.count == 1 ? atomTruth(atoms.base + Int(test.first)) : itemTest(first: test.first, count: test.count)
+            t = atomsTruth(first: test.first, count: test.count)
           } else {
             t = truth(body)
           }

@@ -127,12 +127,32 @@ extension Evaluator {
   /// An `itemTest`: its atoms in order, joined by `and` as Kleene's `and` joins them (a `no` ends
   /// the test, and the atoms after it are not made, as the right side of an `and` is not
   /// evaluated after a `no`).
-  @inline(__always)
   func itemTest(first: Int32, count: Int32) -> Truth {
-    let atoms = atoms.base + Int(first)
-    if count == 1 { return atomTruth(atoms) }
-    let count = Int(count)
-    for a in 1..<count { ran[Int(atoms[a].andNode)] = generation }
+    stampJoins(first: first, count: count)
+    return atomsTruth(first: first, count: count)
+  }
+
+  /// Stamps the `and`s joining an `itemTest`'s atoms as run: they run whenever the test does
+  /// (a left-nested chain evaluates every `and` before its first atom), so a loop stamps them
+  /// once, before its first item.
+  @inline(__always)
+  func stampJoins(first: Int32, count: Int32) {
+    var a = Int(first) + 1
+    let end = Int(first + count)
+    while a < end {
+      ran[Int(atoms[a].andNode)] = generation
+      a += 1
+    }
+  }
+
+  /// An `itemTest`'s truth, its joins already stamped: one atom inlined, more out of line.
+  @inline(__always)
+  func atomsTruth(first: Int32, count: Int32) -> Truth {
+    count == 1 ? atomTruth(atoms.base + Int(first)) : chainTruth(atoms.base + Int(first), count: Int(count))
+  }
+
+  @inline(never)
+  private func chainTruth(_ atoms: UnsafePointer<Program.ItemAtom>, count: Int) -> Truth {
     var result = Truth.yes
     for a in 0..<count {
       switch atomTruth(atoms + a) {
