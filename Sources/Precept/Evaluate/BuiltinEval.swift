@@ -181,7 +181,8 @@ extension Evaluator {
 
     func range(_ g: Int) -> Range<Int> { scratch.ranges[g] }
 
-    func group(_ g: Int, of items: [Value], into out: inout [Value]) {
+    /// Appends group `g`'s members, read from `items` (the list the groups were made over).
+    func group(_ g: Int, of items: UnsafePointer<Value>, into out: inout [Value]) {
       for p in range(g) { out.append(items[Int(scratch.keyed[p].index)]) }
     }
   }
@@ -194,11 +195,14 @@ extension Evaluator {
     defer { recycle(groups.scratch) }
     var out: [Value] = []
     out.reserveCapacity(groups.count)
-    for g in 0..<groups.count {
-      var members: [Value] = []
-      members.reserveCapacity(groups.range(g).count)
-      groups.group(g, of: items, into: &members)
-      out.append(.list(members))
+    items.withUnsafeBufferPointer { items in
+      guard let base = items.baseAddress else { return }
+      for g in 0..<groups.count {
+        var members: [Value] = []
+        members.reserveCapacity(groups.range(g).count)
+        groups.group(g, of: base, into: &members)
+        out.append(.list(members))
+      }
     }
     return .list(out)
   }

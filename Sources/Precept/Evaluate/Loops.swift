@@ -163,7 +163,7 @@ extension Evaluator {
           }
         } else {
           buffer.removeAll(keepingCapacity: true)
-          for p in scratch.ranges[g] { buffer.append(itemBase[Int(scratch.keyed[p].index)]) }
+          groups.group(g, of: itemBase, into: &buffer)
           var group = Value.list(buffer)
           t = withUnsafePointer(to: &group) { item in
             current[level] = item
@@ -182,7 +182,9 @@ extension Evaluator {
       if recordWitnesses {
         witnesses[node] = decided
         var members: [Value] = []
-        groups.group(decided, of: items, into: &members)
+        items.withUnsafeBufferPointer { items in
+          if let base = items.baseAddress { groups.group(decided, of: base, into: &members) }
+        }
         state.pointee.decidingGroups[node] = .list(members)
       }
       return Truth(q == .any)
