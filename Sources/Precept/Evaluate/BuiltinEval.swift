@@ -248,16 +248,16 @@ extension Evaluator {
     // exactly when the selection or a key would be, and no failure is met either way. Traced,
     // the selection is built, for the trace to show.
     let listNode = Int(pool[start])
-    var fused: (test: Int32, count: Int32, level: Int)?
+    var fused: (test: Int32, count: Int32, level: Int, body: Int32)?
     if keyField >= 0, !recordWitnesses, instructions[listNode].inLoop || stamps[listNode] != generation,
       case .filter(let base, let body, let filterLevel) = instructions[listNode].step,
       case .itemTest(let first, let testCount) = instructions[Int(body)].step, infallible(first: first, count: testCount)
     {
-      guard case .list(let xs) = eval(base) else { return nil }
+      // Stamped as run as the `where` itself would be: the node always, its body once it tests an item.
       ran[listNode] = generation
-      ran[Int(body)] = generation
+      guard case .list(let xs) = eval(base) else { return nil }
       items = xs
-      fused = (first, testCount, Int(filterLevel))
+      fused = (first, testCount, Int(filterLevel), body)
     } else {
       guard case .list(let xs) = eval(pool[start]) else { return nil }
       items = xs
@@ -280,7 +280,10 @@ extension Evaluator {
       for i in 0..<n {
         if let fused {
           current[fused.level] = first + i
-          if i == 0 { stampJoins(first: fused.test, count: fused.count) }
+          if i == 0 {
+            ran[Int(fused.body)] = generation
+            stampJoins(first: fused.test, count: fused.count)
+          }
           switch atomsTruth(first: fused.test, count: fused.count) {
           case .yes: break
           case .no: continue
