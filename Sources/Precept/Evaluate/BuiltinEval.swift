@@ -145,16 +145,16 @@ extension Evaluator {
     total.isMissing ? .number(.zero) : total
   }
 
-  /// Scratch storage of `window` and `per_day`: each item's key and index, then each group as a
-  /// range of the sorted keys. Raw buffers, so a grouping touches no reference counts; the
-  /// evaluator keeps one from one evaluation to the next and lends it to one grouping at a time
-  /// (a grouping nested in another's body gets one of its own, `recycle` keeps the larger).
   /// An item's key, and its index in the list.
   struct Keyed {
     var key: Int64
     var index: Int32
   }
 
+  /// Scratch storage of `window` and `per_day`: each item's key and index, then each group as a
+  /// range of the sorted keys. Raw buffers, so a grouping touches no reference counts; the
+  /// evaluator keeps one from one evaluation to the next and lends it to one grouping at a time
+  /// (a grouping nested in another's body gets one of its own, `recycle` keeps the larger).
   struct GroupScratch {
     let keyed: UnsafeMutablePointer<Keyed>
     let ranges: UnsafeMutablePointer<Range<Int>>

@@ -38,7 +38,7 @@ extension Evaluator {
       let a = number(x)
       let b = number(y)
       guard let a, let b else { return .unknown }
-      return Truth(holds.holds(a < b ? -1 : (a == b ? 0 : 1)))
+      return Truth(holds.holds(a, b))
     case .itemFieldEquals(let level, let field, let constant, let negated):
       return fieldEquals(level: level, field: field, constant: constant, negated: negated, node: k)
     case .itemTest(let first, let count):
@@ -164,8 +164,8 @@ extension Evaluator {
     return result
   }
 
-  /// Whether no atom of an `itemTest` can fail: tests of units, and equality with a text (only
-  /// two sums of money in different currencies fail a comparison).
+  /// Whether no atom of an `itemTest` can fail: tests of units, and equality with a text (an
+  /// equality fails only between money in two currencies).
   func infallible(first: Int32, count: Int32) -> Bool {
     for a in Int(first)..<Int(first + count) {
       switch atoms[a].operand {
@@ -203,8 +203,7 @@ extension Evaluator {
     }
     ran[Int(a.pointee.constantNode)] = generation
     guard let units else { return .unknown }
-    let c = a.pointee.units
-    return Truth(a.pointee.holds.holds(units < c ? -1 : (units == c ? 0 : 1)))
+    return Truth(a.pointee.holds.holds(units, a.pointee.units))
   }
 
   /// A step's units (a number's, or an enum case's index); nil when missing.

@@ -3,8 +3,8 @@
 /// evaluator has one short function per step and decides nothing about representations while it
 /// runs: `age >= 18` on numbers is `compareUnits`, `status in [employed, retired]` is
 /// `memberEnumSet`, `.channel == "cash"` in a loop is `itemFieldEquals`, a loop body of such tests
-/// joined by `and` is one `itemTest`, `any(window(…), …)` is `quantifyGroups`. Every step's operands are named; constants, operand lists and compiled
-/// patterns are in pools.
+/// joined by `and` is one `itemTest`, `any(window(…), …)` is `quantifyGroups`. Every step's
+/// operands are named; constants, operand lists and compiled patterns are in pools.
 struct Program: Sendable {
   /// What a node computes. Operands (`Int32`) are node indices unless named otherwise. Payloads
   /// are plain data, so reading a step copies bytes and touches no reference count.
@@ -225,6 +225,12 @@ struct Program: Sendable {
     func holds(_ order: Int) -> Bool {
       contains(order < 0 ? .below : (order == 0 ? .equal : .above))
     }
+
+    /// Whether the comparison holds between two units.
+    @inline(__always)
+    func holds(_ a: Int128, _ b: Int128) -> Bool {
+      holds(a < b ? -1 : (a == b ? 0 : 1))
+    }
   }
 
   /// How the evaluator keeps a node's value: unboxed for the commonest static types, so that
@@ -390,7 +396,7 @@ struct Program: Sendable {
     }
     for k in instructions.indices {
       guard case .and(let x, let y) = instructions[k].step, var right = atom(Int(y)) else { continue }
-      var left: [ItemAtom]
+      let left: [ItemAtom]
       if case .itemTest(let first, let count) = instructions[Int(x)].step {
         left = Array(atoms[Int(first)..<Int(first + count)])
       } else if let a = atom(Int(x)) {
