@@ -280,10 +280,7 @@ extension Evaluator {
       for i in 0..<n {
         if let fused {
           current[fused.level] = first + i
-          if i == 0 {
-            ran[Int(fused.body)] = generation
-            stampJoins(first: fused.test, count: fused.count)
-          }
+          if i == 0 { markTestRan(fused.body, first: fused.test, count: fused.count) }
           switch atomsTruth(first: fused.test, count: fused.count) {
           case .yes: break
           case .no: continue

@@ -45,17 +45,17 @@ extension Evaluator {
       // (`.channel == "cash"`), the commonest, inlined in the loop.
       let a = atoms[Int(first)]
       if count == 1, a.operand == .fieldEquals {
+        // One atom, no joins: its node is the body, stamped as computeTruth would.
         return select(list: list, level: level, node: node) {
           ran[Int(body)] = generation
           return fieldEquals(level: a.level, field: a.field, constant: a.constant, negated: a.negated, node: Int(body))
         }
       }
-      var joined = false
+      var started = false
       return select(list: list, level: level, node: node) {
-        ran[Int(body)] = generation
-        if !joined {
-          stampJoins(first: first, count: count)
-          joined = true
+        if !started {
+          markTestRan(body, first: first, count: count)
+          started = true
         }
         return atomsTruth(first: first, count: count)
       }
@@ -145,7 +145,7 @@ extension Evaluator {
     var test: (first: Int32, count: Int32)?
     if inPlace, case .itemTest(let first, let count) = instructions[Int(body)].step {
       test = (first, count)
-      if groups.count > 0 { stampJoins(first: first, count: count) }
+      if groups.count > 0 { markTestRan(body, first: first, count: count) }
     }
     var sawUnknown = false
     var decided: Int?
@@ -156,7 +156,6 @@ extension Evaluator {
         if inPlace {
           groupFrames[level] = GroupFrame(items: itemBase, keyed: scratch.keyed, range: scratch.ranges[g])
           if let test {
-            ran[Int(body)] = generation
             t = atomsTruth(first: test.first, count: test.count)
           } else {
             t = truth(body)

@@ -42,7 +42,7 @@ extension Evaluator {
     case .itemFieldEquals(let level, let field, let constant, let negated):
       return fieldEquals(level: level, field: field, constant: constant, negated: negated, node: k)
     case .itemTest(let first, let count):
-      return itemTest(first: first, count: count)
+      return itemTest(k, first: first, count: count)
     case .equal(let x, let y, let negated):
       let a = eval(x)
       let b = eval(y)
@@ -124,19 +124,20 @@ extension Evaluator {
     Truth(compare(a, constants[Int(constant)], holds: negated ? [.below, .above] : .equal, node: k))
   }
 
-  /// An `itemTest`: its atoms in order, joined by `and` as Kleene's `and` joins them (a `no` ends
-  /// the test, and the atoms after it are not made, as the right side of an `and` is not
-  /// evaluated after a `no`).
-  func itemTest(first: Int32, count: Int32) -> Truth {
-    stampJoins(first: first, count: count)
+  /// An `itemTest` evaluated as a node (outside a loop that makes it directly); out of line, so
+  /// the step switch stays small.
+  @inline(never)
+  func itemTest(_ k: Int, first: Int32, count: Int32) -> Truth {
+    markTestRan(Int32(k), first: first, count: count)
     return atomsTruth(first: first, count: count)
   }
 
-  /// Stamps the `and`s joining an `itemTest`'s atoms as run: they run whenever the test does
-  /// (a left-nested chain evaluates every `and` before its first atom), so a loop stamps them
-  /// once, before its first item.
+  /// Stamps an `itemTest` (node `test`) and the `and`s joining its atoms as run: they run whenever
+  /// the test does (a left-nested chain evaluates every `and` before its first atom), so a loop
+  /// stamps them once, at its first item. (Each atom is stamped as it is made.)
   @inline(__always)
-  func stampJoins(first: Int32, count: Int32) {
+  func markTestRan(_ test: Int32, first: Int32, count: Int32) {
+    ran[Int(test)] = generation
     var a = Int(first) + 1
     let end = Int(first + count)
     while a < end {
@@ -145,7 +146,9 @@ extension Evaluator {
     }
   }
 
-  /// An `itemTest`'s truth, its joins already stamped: one atom inlined, more out of line.
+  /// An `itemTest`'s truth (`markTestRan` already called): its atoms in order, joined as Kleene's
+  /// `and` joins them (a `no` ends the test, and the atoms after it are not made, as the right
+  /// side of an `and` is not evaluated after a `no`); one atom inlined, more out of line.
   @inline(__always)
   func atomsTruth(first: Int32, count: Int32) -> Truth {
     count == 1 ? atomTruth(atoms.base + Int(first)) : chainTruth(atoms.base + Int(first), count: Int(count))
