@@ -53,7 +53,9 @@ final class LineStream {
     return Swift.max(0, Int(info.st_size) - Swift.max(0, Int(at)))
   }
 
-  private func add(_ range: Range<Int>) {
+  /// Adds the line at `range` of `buffer` to `lines` (locals of `nextBatch`, passed in: each
+  /// access to a class's stored `var` here would pay a dynamic exclusivity check per line).
+  private static func add(_ range: Range<Int>, of buffer: UnsafeMutablePointer<UInt8>, first: Bool, skipping: inout Bool, to lines: inout [Line]) {
     if skipping {
       skipping = false
       return  // the end of a line already reported as too long
@@ -61,7 +63,7 @@ final class LineStream {
     var range = range
     // A UTF-8 byte-order mark before the first line (as some editors write) is not part of it,
     // as a facts file's is not; anywhere else it is text, and not JSON.
-    if nextNumber == 1, lines.isEmpty, range.count >= 3, buffer[range.lowerBound] == 0xEF,
+    if first, lines.isEmpty, range.count >= 3, buffer[range.lowerBound] == 0xEF,
       buffer[range.lowerBound + 1] == 0xBB, buffer[range.lowerBound + 2] == 0xBF
     {
       range = (range.lowerBound + 3)..<range.upperBound
@@ -81,7 +83,14 @@ final class LineStream {
       end -= start
       start = 0
     }
+    var lines: [Line] = []
+    swap(&lines, &self.lines)
     lines.removeAll(keepingCapacity: true)
+    var skipping = self.skipping
+    defer {
+      self.skipping = skipping
+      swap(&lines, &self.lines)
+    }
     let first = nextNumber
     var scanned = 0
     while lines.count < maxLines {
@@ -94,7 +103,7 @@ final class LineStream {
         let at = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
         var last = at
         if last > start, buffer[last - 1] == 0x0D { last -= 1 }
-        add(start..<last)
+        Self.add(start..<last, of: buffer, first: first == 1, skipping: &skipping, to: &lines)
         start = at + 1
         scanned = at + 1
       }
@@ -146,7 +155,7 @@ final class LineStream {
       if n == 0 {
         done = true
         // A last line without a line break still counts.
-        if start < end { add(start..<end) }
+        if start < end { Self.add(start..<end, of: buffer, first: first == 1, skipping: &skipping, to: &lines) }
         start = end
         break
       }

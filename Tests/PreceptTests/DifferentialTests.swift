@@ -40,6 +40,8 @@ import Testing
       let evaluator = Evaluator(book)
       evaluator.recordWitnesses = trace
       evaluator.run(facts, asOf: asOf, stage: stage)
+      // What `eval --output violations` asks to know whether to look for reasons, kept while running.
+      #expect(evaluator.hasUnknown == evaluator.statuses.contains(.unknown))
       let decision = evaluator.decision(asOf: asOf, stage: stage, trace: trace)
       steps.formUnion(evaluator.stepsRan())
       for (r, want) in zip(decision.results, expected) {

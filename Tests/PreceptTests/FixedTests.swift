@@ -62,6 +62,27 @@ private func fx(_ text: String) throws -> Fixed { try Fixed.parse(text).get() }
     }
   }
 
+  /// A whole factor is multiplied without the division by 10¹²: the same product, rounding and
+  /// overflow as the general way (`product`), for wholes and fractions of every size and sign.
+  @Test func wholeFactorsMultiplyAsTheGeneralWay() {
+    var rng = SplitMix64(state: 0x5CA1E)
+    func random() -> Fixed {
+      let bits = Int.random(in: 0...126, using: &rng)
+      var units = Int128(truncatingIfNeeded: UInt128(rng.next()) << 64 | UInt128(rng.next())) & ((Int128(1) << bits) - 1)
+      if Bool.random(using: &rng) { units = units / Fixed.unitsPerWhole * Fixed.unitsPerWhole }
+      if Bool.random(using: &rng) { units = -units }
+      return Fixed(units: units)
+    }
+    let edges = [Fixed.zero, .one, .max, .min, Fixed(units: -Fixed.unitsPerWhole), Fixed(12), Fixed(units: Fixed.max.units / 2 + 1)]
+    var pairs = edges.flatMap { a in edges.map { (a, $0) } }
+    for _ in 0..<200_000 { pairs.append((random(), random())) }
+    for (a, b) in pairs {
+      let fast = Result { () throws(ArithmeticError) in try a.multiplied(by: b) }
+      let general = Result { () throws(ArithmeticError) in try a.product(b) }
+      #expect(fast == general, "\(a.units) × \(b.units)")
+    }
+  }
+
   @Test func integersAndProperties() throws {
     #expect(Fixed(5).units == 5_000_000_000_000)
     #expect(Fixed(-5).description == "-5")

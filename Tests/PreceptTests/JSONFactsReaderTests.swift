@@ -157,6 +157,48 @@ import Testing
     ])
   }
 
+  /// A reader given back each line's values reads the next line into their arrays: every line
+  /// still reads as a fresh plan reads it (flat or keyed, fields in order or not, missing, of the
+  /// wrong type, not JSON), and values the caller kept are never written over.
+  @Test func recycledValuesReadTheNextLineAsAFreshReaderWould() throws {
+    let schema = Self.applicant + [Field(name: "loan", type: .record(RecordType([
+      Field(name: "amount", type: .money(nil)), Field(name: "term", type: .int),
+    ])))]
+    let single = JSONFactsReader.Plan(Self.applicant)
+    let double = JSONFactsReader.Plan(schema)
+    let lines = [
+      #"{"age":30,"income":1500,"status":"retired"}"#,
+      #"{"age":41,"income":12.0,"status":"employed","note":"x"}"#,
+      #"{"applicant":{"age":52,"income":7,"status":"retired"}}"#,
+      #"{"status":"retired","income":1500,"age":"thirty"}"#,
+      #"{"age":30,"income":1500,"status":"retired""#,
+      #"{"age":63,"note":"a longer note than fits in a small string","status":"employed"}"#,
+      #"{"age":30.5,"income":-0.25,"status":"employed"}"#,
+      #"{"age":19,"income":100,"status":"employed"}"#,
+    ]
+    let doubles = [
+      #"{"applicant":{"age":30,"income":1,"status":"retired"},"loan":{"amount":{"amount":"100.00","currency":"EUR"},"term":12}}"#,
+      #"{"applicant":{"age":31,"income":2,"status":"employed"}}"#,
+      #"{"loan":{"term":24,"amount":{"amount":"5.50","currency":"USD"}},"applicant":{"status":"retired","age":32,"income":3}}"#,
+      #"{"applicant":{"age":33,"income":4,"status":"retired"},"loan":{"amount":7,"term":36}}"#,
+    ]
+    for (plan, lines) in [(single, lines), (double, doubles)] {
+      let reader = JSONFactsReader.LineReader(plan)
+      var kept: [(values: [Value], line: String)] = []
+      // Twice over, so every line is also read into the arrays of every other.
+      for (n, line) in (lines + lines.reversed()).enumerated() {
+        let fresh = Self.read(line, plan)
+        let again = Array(line.utf8).withUnsafeBufferPointer { reader.read($0) }
+        #expect(again == fresh, "\(line)")
+        guard case .success(let values) = again else { continue }
+        // Every other line's values are kept by the caller while given back: they must not change.
+        if n % 2 == 0 { kept.append((values, line)) }
+        reader.recycle(values)
+      }
+      for (values, line) in kept { #expect(Result.success(values) == Self.read(line, plan), "\(line)") }
+    }
+  }
+
   @Test func schemaAndPlanReadAlike() throws {
     for line in [
       #"{"age":30,"income":1500,"status":"retired"}"#, #"{"age":"x"}"#, "[]", #"{"age":30,"#, #"{"age":30} x"#,

@@ -12,17 +12,20 @@ extension Evaluator {
     defer { swap(&statuses, &state.pointee.statuses) }
     var anyFailures = false
     let bookActive = book.effective.map { asOf >= $0 } ?? true
-    statuses.withUnsafeMutableBufferPointer { out in
+    // (The flag is the closures' result rather than a captured variable, which would live in memory.)
+    let anyUnknown = statuses.withUnsafeMutableBufferPointer { out in
       plan.withUnsafeBufferPointer { plan in
         // A rulebook not yet in force applies to nothing.
         guard bookActive else {
           for i in 0..<plan.count { out[i] = .notApplicable }
-          return
+          return false
         }
+        var anyUnknown = false
         for i in 0..<plan.count {
           let status = plan[i].hasLimits && !inForce(book.rules[i], asOf: asOf, stage: stage, bookActive: true)
             ? .notApplicable : verdict(plan[i])
           out[i] = status
+          if status == .unknown { anyUnknown = true }
           // The failures the rule met, kept when they leave it unknown; the log starts empty for the next.
           if !state.pointee.failures.isEmpty {
             if status == .unknown {
@@ -33,6 +36,7 @@ extension Evaluator {
             state.pointee.failures.removeAll(keepingCapacity: true)
           }
         }
+        return anyUnknown
       }
     }
     if !anyFailures, state.pointee.hadFailures { clearRuleFailures() }
@@ -60,6 +64,8 @@ extension Evaluator {
         overriddenBy[j] = i
       }
     }
+    // An exception may have set an unknown rule aside (a waiver covers only violated ones).
+    state.pointee.anyUnknown = anyUnknown && (overriders.isEmpty || statuses.contains(.unknown))
   }
 
   private func clearRuleFailures() {

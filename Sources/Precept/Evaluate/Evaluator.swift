@@ -59,6 +59,8 @@ public final class Evaluator {
     var recordWitnesses = false
     /// Whether the previous run recorded any failure (so a clean run need not clear them).
     var hadFailures = false
+    /// Whether the last run left any rule unknown (`hasUnknown`).
+    var anyUnknown = false
     var facts: [Value] = []
     var today = CivilDate(uncheckedDays: 0)
     /// Failures met while evaluating the current rule, in order: node and reason. A failure is
@@ -272,6 +274,16 @@ public final class Evaluator {
   }
 
   var generation: UInt32 { state.pointee.generation }
+
+  /// Whether the last `run` left any rule unknown (`statuses.contains(.unknown)`, kept as it ran).
+  var hasUnknown: Bool { state.pointee.anyUnknown }
+
+  /// Lets go of the last evaluation's facts, for a reader to read the next line into their
+  /// storage (`JSONFactsReader.LineReader.recycle`). Only `run` may follow: a decision or trace
+  /// of the last evaluation needs its facts.
+  func forgetFacts() {
+    if !state.pointee.facts.isEmpty { state.pointee.facts = [] }
+  }
 
   // MARK: Reading a node, memoized
 

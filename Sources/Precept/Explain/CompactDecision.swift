@@ -179,7 +179,7 @@ public final class CompactDecisionFormat: Sendable {
   /// line number when `id` (the JSON text of the line's id) is given; returns the outcome's rank.
   func appendLine(_ e: Evaluator, line: Int, id: UnsafeRawBufferPointer?, stage: Stage?, to out: inout OutputBytes) -> Int {
     // The reasons of unknown rules replay them, so they come before any message reads a value.
-    let reasons = content == .violations && e.statuses.contains(.unknown) ? unknownReasons(e, stage: stage) : [:]
+    let reasons = content == .violations && e.hasUnknown ? unknownReasons(e, stage: stage) : [:]
     out.reserve(fixedBound + 20 + (id?.count ?? 0))
     out.append(#"{"line":"#)
     out.appendInt(line)
@@ -200,7 +200,8 @@ public final class CompactDecisionFormat: Sendable {
           tails.withUnsafeBufferPointer { tails in
             for (k, status) in statuses.enumerated() {
               let s = k &* statusCount &+ Int(status.index)
-              out.appendUnchecked(UnsafeRawBufferPointer(rebasing: results[starts[s]..<starts[s + 1]]))
+              // A rule the line leaves out (a passed one, for `violations`) writes nothing: no call.
+              if starts[s] != starts[s + 1] { out.appendUnchecked(UnsafeRawBufferPointer(rebasing: results[starts[s]..<starts[s + 1]])) }
               if tails[s] != Tail.none {
                 if tails[s] == Tail.message, let pieces = messages[k] {
                   appendMessage(pieces, e, to: &out)

@@ -26,11 +26,31 @@ public struct JSONFactsReader {
   private(set) var errors: [FactsError] = []
   /// The first reason the text is not JSON; once set, reading stops and only it is reported.
   private var syntax: (problem: JSONSyntax.Problem, at: Int)?
-  /// The items of the lists being read, innermost last: a list's items are gathered here and
-  /// moved into an array of their exact count when the list ends (kept from line to line by a `LineReader`).
-  private var items: [Value] = []
-  /// Keys of objects the schema does not describe, to find one given twice.
-  private var keys = JSONSyntax.KeyLog()
+  /// Working storage kept from line to line by a `LineReader`, behind a pointer: a reader made
+  /// for each line then neither copies nor releases it.
+  private let scratch: UnsafeMutablePointer<Scratch>
+  struct Scratch {
+    /// The items of the lists being read, innermost last: a list's items are gathered here and
+    /// moved into an array of their exact count when the list ends.
+    var items: [Value] = []
+    /// Keys of objects the schema does not describe, to find one given twice.
+    var keys = JSONSyntax.KeyLog()
+    /// Arrays of a line read before, given back (`LineReader.recycle`): a record or a document of
+    /// the same count is read into one, overwriting its values in place rather than allocating.
+    var spare: [[Value]] = []
+  }
+  private var items: [Value] {
+    get { scratch.pointee.items }
+    nonmutating _modify { yield &scratch.pointee.items }
+  }
+  private var keys: JSONSyntax.KeyLog {
+    get { scratch.pointee.keys }
+    nonmutating _modify { yield &scratch.pointee.keys }
+  }
+  private var spare: [[Value]] {
+    get { scratch.pointee.spare }
+    nonmutating _modify { yield &scratch.pointee.spare }
+  }
 
   private enum PathStep {
     /// Field `field` (an index into the plan's fields).
@@ -53,9 +73,12 @@ public struct JSONFactsReader {
   /// Reads `line` against `plan`. For a schema with a single root, a line whose first key is not
   /// that root is the root's value itself.
   public static func read(_ line: UnsafeBufferPointer<UInt8>, plan: Plan) -> Result<[Value], FactsErrors> {
-    var items: [Value] = []
-    var keys = JSONSyntax.KeyLog()
-    return read(line, plan: plan, shape: plan.layout.singleRoot ? .flatOrKeyed : .keyed, items: &items, keys: &keys)
+    withUnsafeTemporaryAllocation(of: Scratch.self, capacity: 1) { buffer in
+      guard let scratch = buffer.baseAddress else { return .failure(FactsErrors(errors: [FactsError(path: "", message: "out of memory")])) }
+      scratch.initialize(to: Scratch())
+      defer { scratch.deinitialize(count: 1) }
+      return read(line, plan: plan, shape: plan.layout.singleRoot ? .flatOrKeyed : .keyed, scratch: scratch)
+    }
   }
 
   /// Reads lines against one plan, keeping its working storage from one line to the next. Not
@@ -65,42 +88,60 @@ public struct JSONFactsReader {
     public let plan: Plan
     /// Whether lines may be flat records of the single root.
     public let shape: Shape
-    private var items: [Value] = []
-    private var keys = JSONSyntax.KeyLog()
+    /// The working storage kept from line to line, behind a pointer: a class's stored `var`
+    /// passed `inout` pays a dynamic exclusivity check on every line.
+    private let scratch: UnsafeMutablePointer<Scratch>
 
     /// A reader of lines against `plan`; flat records are read when the schema has a single root.
-    public init(_ plan: Plan) {
-      self.plan = plan
-      shape = plan.layout.singleRoot ? .flatOrKeyed : .keyed
+    public convenience init(_ plan: Plan) {
+      self.init(plan, shape: .flatOrKeyed)
     }
 
     /// A reader of lines of the given shape.
     public init(_ plan: Plan, shape: Shape) {
       self.plan = plan
       self.shape = plan.layout.singleRoot ? shape : .keyed
+      scratch = .allocate(capacity: 1)
+      scratch.initialize(to: Scratch())
+    }
+
+    deinit {
+      scratch.deinitialize(count: 1)
+      scratch.deallocate()
     }
 
     /// Reads `line` (as `JSONFactsReader.read(_:plan:)` does).
     public func read(_ line: UnsafeBufferPointer<UInt8>) -> Result<[Value], FactsErrors> {
-      JSONFactsReader.read(line, plan: plan, shape: shape, items: &items, keys: &keys)
+      JSONFactsReader.read(line, plan: plan, shape: shape, scratch: scratch)
+    }
+
+    /// Gives back the values `read` returned, once the caller is done with them: the next line is
+    /// read into their arrays (the document's and each root record's), its values written over
+    /// the old ones in place. Arrays someone else still holds are copied on write as any array
+    /// is, so giving back too early costs an allocation, never a value.
+    public func recycle(_ values: consuming [Value]) {
+      var values = values
+      guard scratch.pointee.spare.count < 8 else { return }
+      for r in values.indices {
+        guard case .record(let fields) = values[r] else { continue }
+        values[r] = .missing
+        scratch.pointee.spare.append(fields)
+      }
+      scratch.pointee.spare.append(values)
     }
   }
 
   private static func read(
-    _ line: UnsafeBufferPointer<UInt8>, plan: Plan, shape: Shape, items: inout [Value], keys: inout JSONSyntax.KeyLog
+    _ line: UnsafeBufferPointer<UInt8>, plan: Plan, shape: Shape, scratch: UnsafeMutablePointer<Scratch>
   ) -> Result<[Value], FactsErrors> {
     plan.withTables { tables in
       withUnsafeTemporaryAllocation(of: PathStep.self, capacity: plan.layout.depth + 1) { path in
         guard let stack = path.baseAddress else { return .failure(FactsErrors(errors: [FactsError(path: "", message: "out of memory")])) }
-        var r = JSONFactsReader(bytes: line, plan: tables, path: stack)
-        swap(&r.items, &items)
-        swap(&r.keys, &keys)
+        var r = JSONFactsReader(bytes: line, plan: tables, path: stack, scratch: scratch)
         if !r.keys.keys.isEmpty { r.keys.reset() }
         let values = r.document(shape)
         // Every list ends by taking its items back off, unless the text was not JSON.
         if !r.items.isEmpty { r.items.removeAll(keepingCapacity: true) }
-        swap(&r.items, &items)
-        swap(&r.keys, &keys)
         if let s = r.syntax { return .failure(FactsErrors(errors: [JSONFactsReader.syntaxError(s.problem, at: s.at)])) }
         if r.errors.isEmpty, let values { return .success(values) }
         return .failure(FactsErrors(errors: r.errors))
@@ -123,10 +164,11 @@ public struct JSONFactsReader {
     line.withUnsafeBufferPointer { read($0, schema: schema) }
   }
 
-  private init(bytes: UnsafeBufferPointer<UInt8>, plan: FactsPlan.Tables, path: UnsafeMutablePointer<PathStep>) {
+  private init(bytes: UnsafeBufferPointer<UInt8>, plan: FactsPlan.Tables, path: UnsafeMutablePointer<PathStep>, scratch: UnsafeMutablePointer<Scratch>) {
     self.bytes = bytes
     self.plan = plan
     self.path = path
+    self.scratch = scratch
   }
 
   private mutating func document(_ shape: Shape) -> [Value]? {
@@ -160,9 +202,24 @@ public struct JSONFactsReader {
     guard syntax == nil else { return nil }
     skipSpace()
     if i < bytes.count { return syntaxFailure(.trailingText) }
-    if flat { return [v] }
+    if flat {
+      var document = reused(1)
+      document[0] = v
+      return document
+    }
     guard case .record(let fields) = v else { return nil }
     return fields
+  }
+
+  /// An array of `count` values to read into: a recycled one of that count (its old values are
+  /// written over), or a new one of `missing`.
+  @inline(__always)
+  private mutating func reused(_ count: Int) -> [Value] {
+    if let last = spare.indices.last {
+      if spare[last].count == count { return spare.removeLast() }
+      if let k = spare.firstIndex(where: { $0.count == count }) { return spare.remove(at: k) }
+    }
+    return [Value](repeating: .missing, count: count)
   }
 
   /// Whether the top-level object's first key is `key` (followed by its `:`).
@@ -305,10 +362,7 @@ public struct JSONFactsReader {
     let node = plan.nodes[Int(k)]
     let first = Int(node.a)
     let count = Int(node.b) - first
-    // (Reserving, rather than `Array(unsafeUninitializedCapacity:)`, allocates through code
-    // specialized for `Value`, without looking up the array's type at run time.)
-    var fields: [Value] = []
-    fields.reserveCapacity(count)
+    var fields = reused(count)
     if count > 0, node.distinct {
       // Records almost always arrive with every field once, in schema order: read them so, and
       // if this one does not, read it again from its `{` the general way.
@@ -319,10 +373,9 @@ public struct JSONFactsReader {
       if syntax != nil { return .missing }
       i = start
       errors.removeSubrange(errorCount...)
-      fields.removeAll(keepingCapacity: true)
     }
-    for _ in 0..<count { fields.append(.missing) }
-    // Which fields came: a flag each.
+    // Which fields came: a flag each. (Every field is written below, read or absent, so no value
+    // of a recycled array or of the in-order attempt survives.)
     var seen = [Bool](repeating: false, count: count)
     // Otherwise fields still mostly come in schema order: try the next one first.
     var expected = node.distinct ? 0 : count
@@ -419,25 +472,25 @@ public struct JSONFactsReader {
       switch node.kind {
       case .int, .decimal:
         guard let n = fastNumber(), node.kind == .decimal || n.isInteger else { return false }
-        fields.append(.number(n))
+        fields[f] = .number(n)
       case .text:
         guard let raw = plainString() else { return false }
-        fields.append(.text(String(decoding: raw, as: UTF8.self)))
+        fields[f] = .text(String(decoding: raw, as: UTF8.self))
       case .enumeration:
         guard let raw = plainString(), let c = enumCase(node, raw) else { return false }
-        fields.append(.enumCase(c))
+        fields[f] = .enumCase(c)
       case .bool:
         if literal("true") {
-          fields.append(.bool(true))
+          fields[f] = .bool(true)
         } else if literal("false") {
-          fields.append(.bool(false))
+          fields[f] = .bool(false)
         } else {
           return false
         }
       default:
         push(.key(Int32(first + f)))
         let v = value(field.node)
-        fields.append(v)
+        fields[f] = v
         pop()
         if errors.count != errorCount || syntax != nil { return false }
       }

@@ -27,8 +27,9 @@ public final class LineDecider {
   /// `product`, and no stage was asked. Lines that may hold a `product` key are then scanned too.
   private let stageBesideRoot: Bool
   private var values: [[Value]]
-  /// The one rulebook, when there is one and lines need no shape read first.
-  private let single: Int?
+  /// The one rulebook's reader, evaluator and format, when there is one and lines need no shape
+  /// read first (held apart, so a line borrows them without retaining each from its array).
+  private let single: (reader: JSONFactsReader.LineReader, evaluator: Evaluator, format: CompactDecisionFormat)?
   private var applies: [Bool]
   private var keys = JSONSyntax.KeyLog()
   /// The id's path as key bytes, and for a flat record of the one root, the path without the root.
@@ -71,7 +72,7 @@ public final class LineDecider {
     }
     scansShape = session.sharedRoot == nil || (stage == nil && session.sharedRoot == "product")
     stageBesideRoot = stage == nil && session.sharedRoot != nil && session.sharedRoot != "product"
-    single = session.rulebooks.count == 1 && !scansShape ? 0 : nil
+    single = session.rulebooks.count == 1 && !scansShape ? (readers[0], evaluators[0], formats[0]) : nil
     values = Array(repeating: [], count: session.rulebooks.count)
     applies = Array(repeating: false, count: session.rulebooks.count)
   }
@@ -99,11 +100,10 @@ public final class LineDecider {
     return false
   }
 
-  /// Appends the decision line of rulebook `b` and counts its outcome.
+  /// Appends the decision line of a rulebook (its format, its evaluator after `run`) and counts its outcome.
   @inline(__always)
-  private func write(_ b: Int, number: Int, id: UnsafeRawBufferPointer?, stage: Stage?, into out: inout OutputBytes) {
-    let rank = formats[b].appendLine(evaluators[b], line: number, id: id, stage: stage, to: &out)
-    counts[rank] += 1
+  private func write(_ format: CompactDecisionFormat, _ e: Evaluator, number: Int, id: UnsafeRawBufferPointer?, stage: Stage?, into out: inout OutputBytes) {
+    counts[format.appendLine(e, line: number, id: id, stage: stage, to: &out)] += 1
   }
 
   /// Decides line number `number` and appends its output lines to `out`; false when the line
@@ -113,10 +113,12 @@ public final class LineDecider {
     let scans = scansShape || (stageBesideRoot && Self.mayHoldProductKey(line))
     if let only = single, !scans {
       // One rulebook whose single root every line has (keyed or flat): read, decide, write.
-      switch readers[only].read(line) {
+      switch only.reader.read(line) {
       case .success(let values):
-        evaluators[only].run(values, asOf: asOf, stage: stage)
-        write(only, number: number, id: id, stage: stage, into: &out)
+        only.evaluator.run(values, asOf: asOf, stage: stage)
+        write(only.format, only.evaluator, number: number, id: id, stage: stage, into: &out)
+        only.evaluator.forgetFacts()
+        only.reader.recycle(values)
         return true
       case .failure(let e):
         return fail(e.errors.map(\.description).joined(separator: "; "), number: number, id: id, into: &out)
@@ -149,7 +151,11 @@ public final class LineDecider {
     if !errors.isEmpty { return fail(Session.distinct(errors).map(\.description).joined(separator: "; "), number: number, id: id, into: &out) }
     for b in evaluators.indices where applies[b] {
       evaluators[b].run(values[b], asOf: asOf, stage: lineStage)
-      write(b, number: number, id: id, stage: lineStage, into: &out)
+      write(formats[b], evaluators[b], number: number, id: id, stage: lineStage, into: &out)
+      evaluators[b].forgetFacts()
+      var done: [Value] = []
+      swap(&done, &values[b])
+      readers[b].recycle(done)
     }
     return true
   }

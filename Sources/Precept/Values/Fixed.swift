@@ -93,6 +93,24 @@ public struct Fixed: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   /// The exact product rounded half-even to 12 places.
   public func multiplied(by other: Fixed) throws(ArithmeticError) -> Fixed {
+    // A whole factor (`income * 12`, the usual case) scales the units exactly: no division by 10¹².
+    if let (whole, exact) = other.smallWhole, exact { return try scaled(by: whole, negative: other.units < 0) }
+    if let (whole, exact) = smallWhole, exact { return try other.scaled(by: whole, negative: units < 0) }
+    return try product(other)
+  }
+
+  /// `self × whole` (negated when `negative`), exactly; `.overflow` past the range.
+  @inline(__always)
+  private func scaled(by whole: UInt64, negative: Bool) throws(ArithmeticError) -> Fixed {
+    let (p, overflow) = units.multipliedReportingOverflow(by: Int128(whole))
+    // The range is symmetric: Int128.min is out of it.
+    guard !overflow, p != .min else { throw .overflow }
+    return Fixed(units: negative ? -p : p)
+  }
+
+  /// The product rounded half-even to 12 places, by way of the 256-bit product's division by
+  /// 10¹² (`multiplied(by:)` for factors that are not whole; any factors, for tests).
+  func product(_ other: Fixed) throws(ArithmeticError) -> Fixed {
     let negative = (units < 0) != (other.units < 0)
     let a = units.magnitude, b = other.units.magnitude
     let divisor = Fixed.unitsPerWholeMagnitude
