@@ -6,7 +6,7 @@ DESTDIR ?=
 .PHONY: build install test uninstall
 
 build:
-	swift build -c release --product precept
+	swift build -c release --static-swift-stdlib --product precept
 
 install:
 	PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" scripts/install.sh
