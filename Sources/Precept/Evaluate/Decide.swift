@@ -1,7 +1,7 @@
 extension Evaluator {
   /// Evaluates every rule over `facts` (values of `book.roots`, in order). Statuses land in
   /// `statuses`; nothing is allocated once the evaluator is warm (facts permitting).
-  public func run(_ facts: [Value], asOf: CivilDate, stage: Stage? = nil) {
+  public func run(_ facts: consuming [Value], asOf: CivilDate, stage: Stage? = nil) {
     begin(facts, asOf: asOf)
     // The rules themselves are read only for a rule with limits or an exception: taking the shared
     // array for every run retained it, and workers of `eval --jobs` contended for its count.

@@ -137,7 +137,8 @@ public final class Evaluator {
   var tableRowsChosen: [[Bool]] = []
   /// Each rule's status after `run`, in rule order (reused; no allocation per evaluation).
   public internal(set) var statuses: [RuleStatus] {
-    get { state.pointee.statuses }
+    // Read in place (`_read`), so reading a status or the buffer retains nothing.
+    _read { yield state.pointee.statuses }
     _modify { yield &state.pointee.statuses }
   }
   /// For overridden rules: the index of the rule that set them aside.
@@ -224,7 +225,7 @@ public final class Evaluator {
   }
 
   /// Starts a fresh evaluation over `facts` (values of `book.roots`, in order).
-  func begin(_ facts: [Value], asOf: CivilDate) {
+  func begin(_ facts: consuming [Value], asOf: CivilDate) {
     state.pointee.generation &+= 1
     if state.pointee.generation == 0 {
       // After 2³² evaluations the stamps wrap; clear them once rather than misread an old value.
@@ -235,7 +236,6 @@ public final class Evaluator {
       }
       state.pointee.generation = 1
     }
-    state.pointee.facts = facts
     state.pointee.today = asOf
     for r in program.leafWidth.indices {
       let base = program.leafBase[r]
@@ -262,6 +262,9 @@ public final class Evaluator {
         }
       }
     }
+    // Kept for the steps that read a whole root and for the decision: moved in, not retained.
+    var kept = facts
+    swap(&kept, &state.pointee.facts)
     if !state.pointee.failures.isEmpty { state.pointee.failures.removeAll(keepingCapacity: true) }
     if !state.pointee.witnesses.isEmpty { state.pointee.witnesses.removeAll(keepingCapacity: true) }
     if !state.pointee.matchedSpans.isEmpty { state.pointee.matchedSpans.removeAll(keepingCapacity: true) }
@@ -278,11 +281,13 @@ public final class Evaluator {
   /// Whether the last `run` left any rule unknown (`statuses.contains(.unknown)`, kept as it ran).
   var hasUnknown: Bool { state.pointee.anyUnknown }
 
-  /// Lets go of the last evaluation's facts, for a reader to read the next line into their
-  /// storage (`JSONFactsReader.LineReader.recycle`). Only `run` may follow: a decision or trace
-  /// of the last evaluation needs its facts.
-  func forgetFacts() {
-    if !state.pointee.facts.isEmpty { state.pointee.facts = [] }
+  /// Gives back the last evaluation's facts, for a reader to read the next line into their
+  /// storage (`JSONFactsReader.LineReader.recycle`): moved out, not copied. Only `run` may follow:
+  /// a decision or trace of the last evaluation needs its facts.
+  func takeFacts() -> [Value] {
+    var facts: [Value] = []
+    swap(&facts, &state.pointee.facts)
+    return facts
   }
 
   // MARK: Reading a node, memoized

@@ -73,8 +73,13 @@ public final class CompactDecisionFormat: Sendable {
   private let tails: [UInt8]
   /// For rule k and status s, the rank of the outcome it asks for (`pass` is 0).
   private let ranks: [UInt8]
-  /// For each rule whose message has placeholders, its pieces; nil for the others.
-  private let messages: [[Piece]?]
+  /// For each rule whose message has placeholders, its run of `pieces`; nil for the others.
+  private let messages: [Range<Int>?]
+  /// Every message's pieces, one run per message, and the escaped text and the placeholder types
+  /// they point into: plain data, so writing a message retains nothing.
+  private let pieces: [Piece]
+  private let messageText: [UInt8]
+  private let types: [ValueType]
   /// The most bytes a line takes besides its line number, its id and what is written per line.
   private let fixedBound: Int
 
@@ -87,11 +92,12 @@ public final class CompactDecisionFormat: Sendable {
     static let reason: UInt8 = 2
   }
 
-  /// A run of escaped message text, or a placeholder's node and type (and whether a number is
-  /// written in its canonical form, as for any type but percent).
+  /// A run of escaped message text (of `messageText`), or a placeholder's node and type (an
+  /// index of `types`), and whether a number is written in its canonical form, as for any type
+  /// but percent.
   private enum Piece: Sendable {
-    case text([UInt8])
-    case value(Int, ValueType, canonical: Bool)
+    case text(Range<Int>)
+    case value(Int, type: Int, canonical: Bool)
   }
 
   /// Prepares the lines of `book` evaluated as of `asOf`, carrying `content`.
@@ -110,24 +116,31 @@ public final class CompactDecisionFormat: Sendable {
     var starts: [Int] = []
     var tails: [UInt8] = []
     var ranks: [UInt8] = []
-    var messages: [[Piece]?] = []
+    var messages: [Range<Int>?] = []
+    var pieces: [Piece] = []
+    var messageText: [UInt8] = []
+    var types: [ValueType] = []
     var bound = 0
     func rank(_ o: Outcome) -> UInt8 { UInt8(Outcome.allCases.firstIndex(of: o) ?? 0) }
     for rule in book.rules {
       let placeholders = rule.message.contains { if case .value = $0 { true } else { false } }
-      var pieces: [Piece] = []
+      let first = pieces.count
       if placeholders {
         for piece in rule.message {
           switch piece {
           case .text(let s):
             var escaped: [UInt8] = []
             JSON.escape(s, into: &escaped)
-            pieces.append(.text(Array(escaped.dropFirst().dropLast())))
-          case .value(let n, let t): pieces.append(.value(n, t, canonical: t != .percent))
+            let start = messageText.count
+            messageText += escaped.dropFirst().dropLast()
+            pieces.append(.text(start..<messageText.count))
+          case .value(let n, let t):
+            pieces.append(.value(n, type: types.count, canonical: t != .percent))
+            types.append(t)
           }
         }
       }
-      messages.append(placeholders ? pieces : nil)
+      messages.append(placeholders ? first..<pieces.count : nil)
       var longest = 0
       for status in RuleStatus.allCases {
         starts.append(results.count)
@@ -167,6 +180,9 @@ public final class CompactDecisionFormat: Sendable {
     self.tails = tails
     self.ranks = ranks
     self.messages = messages
+    self.pieces = pieces
+    self.messageText = messageText
+    self.types = types
     fixedBound = bound + h.count + (outcomes.map(\.count).max() ?? 0) + 32
   }
 
@@ -179,7 +195,7 @@ public final class CompactDecisionFormat: Sendable {
   /// line number when `id` (the JSON text of the line's id) is given; returns the outcome's rank.
   func appendLine(_ e: Evaluator, line: Int, id: UnsafeRawBufferPointer?, stage: Stage?, to out: inout OutputBytes) -> Int {
     // The reasons of unknown rules replay them, so they come before any message reads a value.
-    let reasons = content == .violations && e.hasUnknown ? unknownReasons(e, stage: stage) : [:]
+    let reasons = content == .violations && e.hasUnknown ? unknownReasons(e, stage: stage) : nil
     out.reserve(fixedBound + 20 + (id?.count ?? 0))
     out.append(#"{"line":"#)
     out.appendInt(line)
@@ -203,11 +219,11 @@ public final class CompactDecisionFormat: Sendable {
               // A rule the line leaves out (a passed one, for `violations`) writes nothing: no call.
               if starts[s] != starts[s + 1] { out.appendUnchecked(UnsafeRawBufferPointer(rebasing: results[starts[s]..<starts[s + 1]])) }
               if tails[s] != Tail.none {
-                if tails[s] == Tail.message, let pieces = messages[k] {
-                  appendMessage(pieces, e, to: &out)
+                if tails[s] == Tail.message, let run = messages[k] {
+                  appendMessage(run, e, to: &out)
                 } else {
                   out.append(#","reason":"#)
-                  out.appendEscaped(reasons[k] ?? "")
+                  out.appendEscaped(reasons?[k] ?? "")
                   out.append("}")
                 }
                 out.reserve(fixedBound)
@@ -241,17 +257,27 @@ public final class CompactDecisionFormat: Sendable {
   }
 
   /// `,"message":"…"}` for a message with placeholders, each placeholder formatted as in a decision.
-  private func appendMessage(_ pieces: [Piece], _ e: Evaluator, to out: inout OutputBytes) {
+  private func appendMessage(_ run: Range<Int>, _ e: Evaluator, to out: inout OutputBytes) {
     out.append(#","message":""#)
-    for piece in pieces {
-      switch piece {
-      case .text(let bytes): bytes.withUnsafeBytes { out.append($0) }
-      case .value(let n, let type, let canonical):
-        let v = e.value(ofPlaceholder: n)
-        if canonical, case .number(let x) = v, out.appendCanonical(x) { continue }
-        out.appendEscapedContent(v.formatted(as: type))
+    pieces.withUnsafeBufferPointer { pieces in
+      messageText.withUnsafeBytes { text in
+        for k in run {
+          switch pieces[k] {
+          case .text(let bytes): out.append(UnsafeRawBufferPointer(rebasing: text[bytes]))
+          case .value(let n, let type, let canonical):
+            let v = e.value(ofPlaceholder: n)
+            if canonical, case .number(let x) = v, out.appendCanonical(x) { continue }
+            appendFormatted(v, type: type, to: &out)
+          }
+        }
       }
     }
     out.append("\"}")
+  }
+
+  /// A placeholder's value as its type formats it (out of line: the types are read only here).
+  @inline(never)
+  private func appendFormatted(_ v: Value, type: Int, to out: inout OutputBytes) {
+    out.appendEscapedContent(v.formatted(as: types[type]))
   }
 }

@@ -123,11 +123,13 @@ public struct JSONFactsReader {
       var values = values
       guard scratch.pointee.spare.count < 8 else { return }
       for r in values.indices {
-        guard case .record(let fields) = values[r] else { continue }
-        values[r] = .missing
+        // Each record's array is moved out of the document (swapped, not copied and released).
+        var root = Value.missing
+        swap(&root, &values[r])
+        guard case .record(let fields) = consume root else { continue }
         scratch.pointee.spare.append(fields)
       }
-      scratch.pointee.spare.append(values)
+      scratch.pointee.spare.append(consume values)
     }
   }
 

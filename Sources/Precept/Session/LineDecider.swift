@@ -28,8 +28,9 @@ public final class LineDecider {
   private let stageBesideRoot: Bool
   private var values: [[Value]]
   /// The one rulebook's reader, evaluator and format, when there is one and lines need no shape
-  /// read first (held apart, so a line borrows them without retaining each from its array).
-  private let single: (reader: JSONFactsReader.LineReader, evaluator: Evaluator, format: CompactDecisionFormat)?
+  /// read first: unmanaged (the arrays above keep them), so a line uses them without retaining
+  /// and releasing each, atomically, as a strong reference loaded from a class would be.
+  private let single: (reader: Unmanaged<JSONFactsReader.LineReader>, evaluator: Unmanaged<Evaluator>, format: Unmanaged<CompactDecisionFormat>)?
   private var applies: [Bool]
   private var keys = JSONSyntax.KeyLog()
   /// The id's path as key bytes, and for a flat record of the one root, the path without the root.
@@ -72,7 +73,9 @@ public final class LineDecider {
     }
     scansShape = session.sharedRoot == nil || (stage == nil && session.sharedRoot == "product")
     stageBesideRoot = stage == nil && session.sharedRoot != nil && session.sharedRoot != "product"
-    single = session.rulebooks.count == 1 && !scansShape ? (readers[0], evaluators[0], formats[0]) : nil
+    single =
+      session.rulebooks.count == 1 && !scansShape
+      ? (Unmanaged.passUnretained(readers[0]), Unmanaged.passUnretained(evaluators[0]), Unmanaged.passUnretained(formats[0])) : nil
     values = Array(repeating: [], count: session.rulebooks.count)
     applies = Array(repeating: false, count: session.rulebooks.count)
   }
@@ -113,15 +116,12 @@ public final class LineDecider {
     let scans = scansShape || (stageBesideRoot && Self.mayHoldProductKey(line))
     if let only = single, !scans {
       // One rulebook whose single root every line has (keyed or flat): read, decide, write.
-      switch only.reader.read(line) {
-      case .success(let values):
-        only.evaluator.run(values, asOf: asOf, stage: stage)
-        write(only.format, only.evaluator, number: number, id: id, stage: stage, into: &out)
-        only.evaluator.forgetFacts()
-        only.reader.recycle(values)
-        return true
-      case .failure(let e):
-        return fail(e.errors.map(\.description).joined(separator: "; "), number: number, id: id, into: &out)
+      return only.reader._withUnsafeGuaranteedRef { reader in
+        only.evaluator._withUnsafeGuaranteedRef { evaluator in
+          only.format._withUnsafeGuaranteedRef { format in
+            decide(line, number: number, id: id, reader: reader, evaluator: evaluator, format: format, into: &out)
+          }
+        }
       }
     }
     var lineStage = stage
@@ -150,14 +150,31 @@ public final class LineDecider {
     }
     if !errors.isEmpty { return fail(Session.distinct(errors).map(\.description).joined(separator: "; "), number: number, id: id, into: &out) }
     for b in evaluators.indices where applies[b] {
-      evaluators[b].run(values[b], asOf: asOf, stage: lineStage)
+      var facts: [Value] = []
+      swap(&facts, &values[b])
+      evaluators[b].run(facts, asOf: asOf, stage: lineStage)
       write(formats[b], evaluators[b], number: number, id: id, stage: lineStage, into: &out)
-      evaluators[b].forgetFacts()
-      var done: [Value] = []
-      swap(&done, &values[b])
-      readers[b].recycle(done)
+      readers[b].recycle(evaluators[b].takeFacts())
     }
     return true
+  }
+
+  /// Decides a line with the one rulebook's reader, evaluator and format: the facts move from the
+  /// reader to the evaluator and back to the reader, for the next line to be read into.
+  @inline(__always)
+  private func decide(
+    _ line: UnsafeBufferPointer<UInt8>, number: Int, id: UnsafeRawBufferPointer?, reader: JSONFactsReader.LineReader, evaluator: Evaluator,
+    format: CompactDecisionFormat, into out: inout OutputBytes
+  ) -> Bool {
+    switch reader.read(line) {
+    case .success(let values):
+      evaluator.run(values, asOf: asOf, stage: stage)
+      write(format, evaluator, number: number, id: id, stage: stage, into: &out)
+      reader.recycle(evaluator.takeFacts())
+      return true
+    case .failure(let e):
+      return fail(e.errors.map(\.description).joined(separator: "; "), number: number, id: id, into: &out)
+    }
   }
 
   private static let nullText: StaticString = "null"
