@@ -79,7 +79,8 @@ struct EvalCommand: ParsableCommand {
       }
       let waiverFile = try WaiverOption.load(waivers)
       do throws(LoadError) {
-        let session = try Session(paths: rulebooks, root: root, waivers: waiverFile?.waivers ?? [])
+        // Nothing here shows lint warnings, so they are not looked for (errors are).
+        let session = try Session(paths: rulebooks, root: root, waivers: waiverFile?.waivers ?? [], warnings: false)
         WaiverOption.warnUnmatched(waiverFile, session.rulebooks, asOf: date)
         return (session, date, st, lineOutput)
       } catch {

@@ -177,6 +177,27 @@ import Testing
     #expect(first.report.diagnostics == second.report.diagnostics)
   }
 
+  /// Loading to decide skips the lint passes that only warn (`Check.project(_, warnings: false)`,
+  /// as `precept eval` loads): the same errors, no diagnostic the full check does not give, and
+  /// the same rulebooks loaded, compiled alike.
+  @Test(arguments: GoldenLintTests.cases)
+  func checkingWithoutWarningsFindsTheSameErrors(_ c: Case) {
+    let dir = Self.bundleLintDirectory
+    let project = Project.load(paths: [dir + "/" + c.name], root: c.root.isEmpty ? dir : dir + "/" + c.root)
+    let full = Check.project(project)
+    let errorsOnly = Check.project(project, warnings: false)
+    #expect(errorsOnly.diagnostics.filter { $0.severity == .error } == full.diagnostics.filter { $0.severity == .error })
+    #expect(errorsOnly.diagnostics.allSatisfy(full.diagnostics.contains))
+    if c.namedCode == .unusedDefinition {
+      // The warnings are skipped, not merely the same.
+      #expect(full.diagnostics.contains { $0.code == .unusedDefinition })
+      #expect(!errorsOnly.diagnostics.contains { $0.code == .unusedDefinition })
+    }
+    if !full.diagnostics.hasErrors {
+      #expect(Compile.rulebooks(errorsOnly).map(\.digest) == Compile.rulebooks(full).map(\.digest))
+    }
+  }
+
   @Test func everyCodeIsCoveredByAGoldenCase() {
     var covered = Set<DiagnosticCode>()
     for c in Self.cases {

@@ -76,10 +76,14 @@ public enum Check {
   /// Resolves names, checks types and runs the lint passes over every unit of the project. With
   /// a `memo` of an earlier check, rules whose text and declarations are unchanged are taken from
   /// it (the result is the same; see `CheckMemo`).
-  public static func project(_ project: Project, memo: CheckMemo? = nil) -> CheckedProject {
+  /// With `warnings: false`, the lint passes that only warn are skipped (`Checker.lintErrors`),
+  /// as when rulebooks are loaded to decide with and nothing would show the warnings. The errors,
+  /// and so what loads, are the same.
+  public static func project(_ project: Project, memo: CheckMemo? = nil, warnings: Bool = true) -> CheckedProject {
     let checker = Checker(project)
     memo?.begin(project)
     checker.memo = memo
+    checker.warnings = warnings
     checker.run()
     memo?.finish()
     let (kept, allowed) = checker.allowances(checker.diagnostics)
@@ -102,6 +106,8 @@ final class Checker {
   var listTypes: [Reference: CheckedList] = [:]
   var tableTypes: [Reference: CheckedTable] = [:]
   var checkedRules: [[CheckedRule]] = []
+  /// Whether the lint passes look for warnings (`Check.project`).
+  var warnings = true
 
   /// Definitions and tables being checked, to detect cycles.
   var inProgress: [Reference] = []
@@ -138,7 +144,11 @@ final class Checker {
     checkRules()  // Rules.swift: when, require/forbid/flag, messages, overrides, dates
     checkTests()  // Rules.swift: expectations name real rules, fact files exist
     checkCitations()  // Citations.swift: clause ids in `cite` name clauses of the regulations registry
-    lint()  // Lint.swift: unused items, constant verdicts, duplicates, unreachable rows, citations
+    if warnings {
+      lint()  // Lint.swift: unused items, constant verdicts, duplicates, unreachable rows, citations
+    } else {
+      lintErrors()  // Lint.swift: what lint finds that is an error
+    }
   }
 
   /// Splits warnings a rule allows (inside the rule, with its code in the rule's `lint.allow`)

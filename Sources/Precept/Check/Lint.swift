@@ -24,6 +24,16 @@ extension Checker {
     }
   }
 
+  /// What `lint` finds that is an error, without the passes that only warn: arithmetic on
+  /// constants that can only fail, and table rows that overlap under `hit: unique` or `any` (the
+  /// table analysis reports its warnings as it goes).
+  func lintErrors() {
+    lintConstantFailures()
+    for u in project.units.indices {
+      for t in unit(u).tables { lintTableCoverage(Reference(unit: u, name: t.name.value)) }
+    }
+  }
+
   /// `lintRule`, or what it gave last time for the same text under the same declarations.
   private func lintRuleOrReuse(_ checked: CheckedRule, key: TextKey?, judged: Bool) -> RuleLint {
     let rule = checked.rule

@@ -2,16 +2,17 @@
 public enum Rulebooks {
   /// Loads, checks and compiles the rulebooks at `paths` (files or directories). Rulebooks without
   /// rules (shared lists, schemas) are imported by others and not returned. Throws when any
-  /// path cannot be read or any rulebook has an error.
-  public static func load(paths: [String], root: String? = nil, registry: String? = nil) throws(LoadError) -> (rulebooks: [CompiledRulebook], warnings: [Diagnostic]) {
-    let (checked, books) = try loadChecked(paths: paths, root: root, registry: registry)
+  /// path cannot be read or any rulebook has an error. With `warnings: false` the lint warnings
+  /// are not looked for (the errors, and so what loads, are the same).
+  public static func load(paths: [String], root: String? = nil, registry: String? = nil, warnings: Bool = true) throws(LoadError) -> (rulebooks: [CompiledRulebook], warnings: [Diagnostic]) {
+    let (checked, books) = try loadChecked(paths: paths, root: root, registry: registry, warnings: warnings)
     return (books.filter { !$0.rules.isEmpty }, checked.diagnostics)
   }
 
   /// As `load`, also giving the checked project and every compiled rulebook (those without rules
   /// too: shared lists and schemas), for comparing two versions (`RulebookDiff`).
-  public static func loadChecked(paths: [String], root: String? = nil, registry: String? = nil) throws(LoadError) -> (checked: CheckedProject, rulebooks: [CompiledRulebook]) {
-    let checked = Check.project(Project.load(paths: paths, root: root, registry: registry))
+  public static func loadChecked(paths: [String], root: String? = nil, registry: String? = nil, warnings: Bool = true) throws(LoadError) -> (checked: CheckedProject, rulebooks: [CompiledRulebook]) {
+    let checked = Check.project(Project.load(paths: paths, root: root, registry: registry), warnings: warnings)
     let problems = LoadError(diagnostics: checked.diagnostics, unreadable: checked.project.unreadable, files: checked.project.files)
     if !problems.unreadable.isEmpty || checked.diagnostics.hasErrors { throw problems }
     return (checked, Compile.rulebooks(checked))

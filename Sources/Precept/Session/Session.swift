@@ -22,9 +22,10 @@ public final class Session: Sendable {
   /// leave `root` (default: the deepest directory holding every path). Throws when a path cannot
   /// be read, a rulebook has an error, or no rulebook with rules is found. `registry` names the
   /// regulations registry that clause ids in `cite` are checked against (default: the nearest
-  /// `regulations/` above each rulebook that cites one).
-  public convenience init(paths: [String], root: String? = nil, registry: String? = nil, waivers: [Waiver] = []) throws(LoadError) {
-    let (books, warnings) = try Rulebooks.load(paths: paths, root: root, registry: registry)
+  /// `regulations/` above each rulebook that cites one). With `warnings: false` the lint warnings
+  /// are not looked for (`warnings` is then empty of them; what loads is the same).
+  public convenience init(paths: [String], root: String? = nil, registry: String? = nil, waivers: [Waiver] = [], warnings: Bool = true) throws(LoadError) {
+    let (books, warnings) = try Rulebooks.load(paths: paths, root: root, registry: registry, warnings: warnings)
     guard !books.isEmpty else {
       throw LoadError(diagnostics: [], unreadable: [], files: [:], noRulebookIn: paths)
     }
