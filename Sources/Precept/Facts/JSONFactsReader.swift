@@ -285,7 +285,7 @@ public struct JSONFactsReader {
       return syntaxFailure(.expectedValue(found: JSONSyntax.found(bytes, start)), at: start)
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
       let numberStart = i
-      if let n = fastNumber() {
+      if let (n, _) = fastNumber() {
         let raw = UnsafeBufferPointer(rebasing: bytes[numberStart..<i])
         switch node.kind {
         case .int, .decimal, .percent: return accept(layout.number(k, n, raw: raw))
@@ -473,7 +473,7 @@ public struct JSONFactsReader {
       let node = plan.nodes[Int(field.node)]
       switch node.kind {
       case .int, .decimal:
-        guard let n = fastNumber(), node.kind == .decimal || n.isInteger else { return false }
+        guard let (n, whole) = fastNumber(), node.kind == .decimal || whole || n.isInteger else { return false }
         fields[f] = .number(n)
       case .text:
         guard let raw = plainString() else { return false }
@@ -623,10 +623,11 @@ public struct JSONFactsReader {
   }
 
   /// A number of at most 18 digits with an optional fraction of at most 12 digits and no
-  /// exponent, followed by a delimiter (consumed), exactly; nil otherwise (not consumed: the
-  /// general way reads it or says what is wrong).
+  /// exponent, followed by a delimiter (consumed), exactly, and whether it was written without a
+  /// point (so is whole: `12`, where `12.0` may be too); nil otherwise (not consumed: the general
+  /// way reads it or says what is wrong).
   @inline(__always)
-  private mutating func fastNumber() -> Fixed? {
+  private mutating func fastNumber() -> (value: Fixed, whole: Bool)? {
     let end = bytes.count
     var j = i
     var negative = false
@@ -664,7 +665,7 @@ public struct JSONFactsReader {
     i = j
     // At most 18 digits times at most 10¹²: far inside Int128.
     let units = Int128(acc) &* JSONFactsReader.powerOfTen(Fixed.scale - Swift.max(fraction, 0))
-    return Fixed(units: negative ? -units : units)
+    return (Fixed(units: negative ? -units : units), fraction < 0)
   }
 
   /// 10^k for 0 ≤ k ≤ 12 (the scale of `Fixed`; larger k are never asked for).
