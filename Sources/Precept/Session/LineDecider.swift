@@ -103,10 +103,17 @@ public final class LineDecider {
     return false
   }
 
-  /// Appends the decision line of a rulebook (its format, its evaluator after `run`) and counts its outcome.
+  /// Decides the facts `reader` gave with its rulebook's evaluator, appends the decision line and
+  /// counts its outcome, then gives the facts back to the reader for the next line to be read
+  /// into: they move from reader to evaluator and back, never copied.
   @inline(__always)
-  private func write(_ format: CompactDecisionFormat, _ e: Evaluator, number: Int, id: UnsafeRawBufferPointer?, stage: Stage?, into out: inout OutputBytes) {
+  private func decide(
+    _ facts: consuming [Value], reader: JSONFactsReader.LineReader, evaluator e: Evaluator, format: CompactDecisionFormat,
+    number: Int, id: UnsafeRawBufferPointer?, stage: Stage?, into out: inout OutputBytes
+  ) {
+    e.run(facts, asOf: asOf, stage: stage)
     counts[format.appendLine(e, line: number, id: id, stage: stage, to: &out)] += 1
+    reader.recycle(e.takeFacts())
   }
 
   /// Decides line number `number` and appends its output lines to `out`; false when the line
@@ -152,15 +159,12 @@ public final class LineDecider {
     for b in evaluators.indices where applies[b] {
       var facts: [Value] = []
       swap(&facts, &values[b])
-      evaluators[b].run(facts, asOf: asOf, stage: lineStage)
-      write(formats[b], evaluators[b], number: number, id: id, stage: lineStage, into: &out)
-      readers[b].recycle(evaluators[b].takeFacts())
+      decide(facts, reader: readers[b], evaluator: evaluators[b], format: formats[b], number: number, id: id, stage: lineStage, into: &out)
     }
     return true
   }
 
-  /// Decides a line with the one rulebook's reader, evaluator and format: the facts move from the
-  /// reader to the evaluator and back to the reader, for the next line to be read into.
+  /// Reads and decides a line with the one rulebook's reader, evaluator and format.
   @inline(__always)
   private func decide(
     _ line: UnsafeBufferPointer<UInt8>, number: Int, id: UnsafeRawBufferPointer?, reader: JSONFactsReader.LineReader, evaluator: Evaluator,
@@ -168,9 +172,7 @@ public final class LineDecider {
   ) -> Bool {
     switch reader.read(line) {
     case .success(let values):
-      evaluator.run(values, asOf: asOf, stage: stage)
-      write(format, evaluator, number: number, id: id, stage: stage, into: &out)
-      reader.recycle(evaluator.takeFacts())
+      decide(values, reader: reader, evaluator: evaluator, format: format, number: number, id: id, stage: stage, into: &out)
       return true
     case .failure(let e):
       return fail(e.errors.map(\.description).joined(separator: "; "), number: number, id: id, into: &out)

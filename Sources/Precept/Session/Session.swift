@@ -24,8 +24,8 @@ public final class Session: Sendable {
   /// regulations registry that clause ids in `cite` are checked against (default: the nearest
   /// `regulations/` above each rulebook that cites one). With `warnings: false` the lint warnings
   /// are not looked for (`warnings` is then empty of them; what loads is the same).
-  public convenience init(paths: [String], root: String? = nil, registry: String? = nil, waivers: [Waiver] = [], warnings: Bool = true) throws(LoadError) {
-    let (books, warnings) = try Rulebooks.load(paths: paths, root: root, registry: registry, warnings: warnings)
+  public convenience init(paths: [String], root: String? = nil, registry: String? = nil, waivers: [Waiver] = [], warnings lookForWarnings: Bool = true) throws(LoadError) {
+    let (books, warnings) = try Rulebooks.load(paths: paths, root: root, registry: registry, warnings: lookForWarnings)
     guard !books.isEmpty else {
       throw LoadError(diagnostics: [], unreadable: [], files: [:], noRulebookIn: paths)
     }
